@@ -1,0 +1,129 @@
+// The BotAdapter contract: one implementation per platform under bots/<platform>/.
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Message } from './message.js';
+import type { Clock } from './clock.js';
+
+export type ChatKind = 'user' | 'group';
+
+/** Where a delivery goes, after the target string `<bot>:<chat>[/<thread>]` was resolved. */
+export interface ChatRef {
+  chat: string;
+  thread?: string;
+  /** `user` for send_to (Discord and Slack open a DM), `group` for send_to_group. */
+  kind: ChatKind;
+}
+
+export interface SendContext {
+  signal: AbortSignal;
+  /** Stable per delivery across retries and restarts: adapters that can dedup (Discord nonce) use it. */
+  key: string;
+}
+
+export interface SendResult {
+  /** Platform message ids, for the log and `recent`. */
+  messageIds?: string[];
+  /** The chat moved (Telegram group → supergroup); the worker remembers it for later deliveries. */
+  movedTo?: string;
+}
+
+/**
+ * Thrown by `send`, never a `false` return. `retryable` decides retry vs dead letter;
+ * `retryAfterMs` is the platform's own wait (Telegram retry_after, Retry-After header);
+ * `unhealthy` means the bot itself is broken (bad token): deliveries are held, not dead-lettered.
+ */
+export class DeliveryError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly unhealthy: boolean;
+  constructor(reason: string, opts: { retryable: boolean; retryAfterMs?: number; unhealthy?: boolean; cause?: unknown }) {
+    super(reason, { cause: opts.cause });
+    this.name = 'DeliveryError';
+    this.retryable = opts.retryable;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.unhealthy = opts.unhealthy ?? false;
+  }
+}
+
+/** A command a chat user sent, in platform-neutral form. */
+export interface ChatCommand {
+  /** Bot id from the config (`telegram`, `ops-bot`, …). */
+  bot: string;
+  platform: string;
+  /** Lower-case command name without the slash or @botname. */
+  name: string;
+  /** Everything after the command name, trimmed. */
+  args: string;
+  user: { id: string; name?: string };
+  chat: { id: string; thread?: string; kind: ChatKind };
+}
+
+/** A reply to a command: text in the neutral markup (see render/markup.ts). */
+export interface Reply {
+  text: string;
+  /** Only the asker sees it, where the platform can (Discord, Slack); a normal reply elsewhere. */
+  ephemeral?: boolean;
+}
+
+export interface CommandInfo {
+  name: string;
+  description: string;
+  admin: boolean;
+  /** Shown in help, e.g. `<source|event-glob> <duration>`. */
+  usage?: string;
+}
+
+export type BotHealth = { state: 'starting' | 'ok' | 'unhealthy' | 'stopped'; reason?: string; since: string };
+
+/** A route an adapter serves on hookbot's own HTTP server (Telegram webhook, Discord interactions, Slack events). */
+export interface HttpMount {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Raw body bytes are in `ctx.state.rawBody` (Buffer) before this runs; the body limit is applied. */
+  handler: Middleware;
+}
+
+/** What the core gives an adapter when it starts. */
+export interface BotHost {
+  onCommand(cmd: ChatCommand): Promise<Reply | undefined>;
+  /** Commands this bot offers (for Telegram's menu, Discord and Slack registration). */
+  commands(): CommandInfo[];
+  mount(route: HttpMount): void;
+}
+
+export interface BotAdapter {
+  readonly id: string;
+  readonly platform: string;
+  /** Validates the chat part of a target (`-100123/42`, `C0123ABCD`); throws an Error with a clear message. */
+  parseChat(raw: string): { chat: string; thread?: string };
+  send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult>;
+  start(host: BotHost): Promise<void>;
+  stop(): Promise<void>;
+  health(): BotHealth;
+}
+
+export interface BotDeps {
+  logger: Logger;
+  clock: Clock;
+}
+
+/** A platform module: its config options (zod, strict) and a factory. Registered in bots/index.ts. */
+export interface BotModule<O = any> {
+  platform: string;
+  options: z.ZodType<O>;
+  /** Default rate limits for this platform (see src/ratelimit.ts); the config may override them. */
+  limits: RateLimits;
+  create(id: string, options: O, deps: BotDeps): BotAdapter;
+}
+
+/** Token-bucket rates: `per` milliseconds for `count` messages. */
+export interface Rate {
+  count: number;
+  perMs: number;
+}
+export interface RateLimits {
+  user?: Rate;
+  group?: Rate;
+  bot?: Rate;
+}

@@ -1,0 +1,299 @@
+// YAML + ${ENV} → zod → typed Config. Every error names the key path and says how to fix it.
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { BotModule } from './bot.js';
+import type { InboundFormat } from './inbound/format.js';
+import { sourceSecurityShape } from './auth/options.js';
+import { parseBytes } from './util/bytes.js';
+import { LEVELS } from './notice.js';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], readonly file?: string) {
+    super(`${file ? file + ': ' : ''}invalid configuration:\n` + problems.map((p) => '  - ' + p).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Secrets must be long enough that guessing is hopeless. */
+export const secret = (what = 'token') =>
+  z
+    .string({ error: `must be a string: put the ${what} in quotes or in an environment variable` })
+    .min(16, { error: `is shorter than 16 characters: use a long random ${what} (e.g. \`openssl rand -hex 24\`)` });
+
+const size = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((v, ctx) => {
+    const n = parseBytes(v);
+    if (n === undefined) {
+      ctx.addIssue({ code: 'custom', message: `is not a size: write a number of bytes or e.g. "1mb", "10mb"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const stringList = z
+  .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
+  .transform((v) => (Array.isArray(v) ? v : [v]).map(String));
+
+const rate = z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive() });
+const limitsSchema = z.strictObject({ user: rate.optional(), group: rate.optional(), bot: rate.optional() });
+
+/** Options every bot has, whatever its platform. */
+export const botCommonShape = {
+  /** User ids allowed to run admin commands. Empty = nobody (deny by default). */
+  admins: stringList.default([]),
+  /** When set, only these user ids (and admins) may run the non-admin commands. */
+  users: stringList.optional(),
+  /** Other names payloads use for this bot in `send_from` (e.g. the account id a sender was set up with). */
+  aliases: stringList.default([]),
+  limits: limitsSchema.optional(),
+};
+
+/** Options every source has, whatever its format. */
+export const sourceCommonShape = {
+  token: secret().optional(),
+  /** Several tokens at once, for rotation. */
+  tokens: z.array(secret()).optional(),
+  /** Accept requests without a token. Refused unless said explicitly. */
+  public: z.boolean().default(false),
+  bodyLimit: size.optional(),
+  locale: z.enum(['en', 'zh-CN']).optional(),
+  to: stringList.optional(),
+  to_group: stringList.optional(),
+  from: z.union([z.string(), z.number()]).transform(String).optional(),
+  silent: z.boolean().optional(),
+  /** Raw payloads kept for `recent` and `hookbot replay`. */
+  capture: z.number().int().min(0).default(20),
+  ...sourceSecurityShape,
+};
+
+const templateSchema = z.union([z.string(), z.strictObject({ title: z.string().optional(), text: z.string().optional() })]);
+
+const routeSchema = z.strictObject({
+  match: z
+    .strictObject({
+      source: z.string().optional(),
+      event: z.string().optional(),
+      level: z.union([z.enum(LEVELS), z.array(z.enum(LEVELS))]).optional(),
+    })
+    .default({}),
+  to: stringList.optional(),
+  to_group: stringList.optional(),
+  silent: z.boolean().optional(),
+  /** Stop at this route when it matches (later routes are not looked at). */
+  stop: z.boolean().default(false),
+});
+
+const customCommandSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, { error: 'must be 1-32 lower-case letters, digits or _, starting with a letter' }),
+  description: z.string().default(''),
+  admin: z.boolean().default(true),
+  request: z.strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    url: z.string().url({ error: 'must be an absolute URL, e.g. http://127.0.0.1:8000/api/run' }),
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional(),
+    timeoutMs: z.number().int().positive().default(10_000),
+  }),
+  reply: z.string().optional(),
+});
+
+export function buildConfigSchema(bots: Record<string, BotModule>, formats: Record<string, InboundFormat>) {
+  const botSchemas = Object.values(bots).map((m) =>
+    z.strictObject({
+      platform: z.literal(m.platform),
+      ...botCommonShape,
+      ...(m.options as z.ZodObject).shape,
+    }),
+  );
+  const sourceSchemas = Object.values(formats).map((f) =>
+    z.strictObject({
+      format: z.literal(f.name),
+      ...sourceCommonShape,
+      ...((f.options as z.ZodObject | undefined)?.shape ?? {}),
+    }),
+  );
+  const one = <T extends z.ZodType>(list: T[]) =>
+    list.length === 1 ? list[0]! : z.discriminatedUnion(list[0] && 'platform' in (list[0] as any).shape ? 'platform' : 'format', list as any);
+
+  return z.strictObject({
+    server: z
+      .strictObject({
+        // coerce: a port often comes from ${PORT}, which is a string.
+        port: z.coerce.number().int().min(0).max(65535).default(8080),
+        host: z.string().default('0.0.0.0'),
+        apiToken: secret('API token').optional(),
+        bodyLimit: size.default(1024 * 1024),
+        /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
+        trustProxies: z.array(z.string()).default([]),
+      })
+      .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
+    store: z
+      .union([z.strictObject({ sqlite: z.string() }), z.strictObject({ postgres: z.string() })])
+      .default({ sqlite: './data/hookbot.db' }),
+    log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
+    locale: z.enum(['en', 'zh-CN']).default('en'),
+    bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), one(botSchemas as any)).default({}),
+    defaultBot: z.string().optional(),
+    superusers: stringList.default([]),
+    people: z.record(z.string(), stringList).default({}),
+    groups: z.record(z.string(), stringList).default({}),
+    sources: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, { error: 'source names are letters, digits, - and _' }), one(sourceSchemas as any)).default({}),
+    routes: z.array(routeSchema).default([]),
+    templates: z.record(z.string(), templateSchema).default({}),
+    worker: z
+      .strictObject({
+        concurrency: z.number().int().min(1).max(256).default(16),
+        maxAttempts: z.number().int().min(1).default(8),
+        baseDelayMs: z.number().int().positive().default(2000),
+        maxDelayMs: z.number().int().positive().default(15 * 60_000),
+        pollMs: z.number().int().positive().default(250),
+        sendTimeoutMs: z.number().int().positive().default(30_000),
+      })
+      .default({ concurrency: 16, maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
+    commands: z.array(customCommandSchema).default([]),
+  });
+}
+
+export type Config = z.output<ReturnType<typeof buildConfigSchema>>;
+export type BotConfig = Config['bots'][string] & { platform: string; admins: string[]; users?: string[]; aliases: string[] };
+export type SourceConfig = z.output<z.ZodObject<typeof sourceCommonShape>> & { format: string } & Record<string, unknown>;
+export type RouteConfig = Config['routes'][number];
+export type CustomCommand = Config['commands'][number];
+
+export interface LoadOptions {
+  env: Record<string, string | undefined>;
+  bots: Record<string, BotModule>;
+  formats: Record<string, InboundFormat>;
+}
+
+/** Reads, substitutes ${ENV}, validates and cross-checks a config file. Throws ConfigError listing every problem. */
+export function loadConfig(file: string, opts: LoadOptions): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`cannot read the config file: ${(e as Error).message}`], file);
+  }
+  return parseConfig(text, opts, file);
+}
+
+export function parseConfig(text: string, opts: LoadOptions, file?: string): Config {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`), file);
+  const raw = doc.toJS() ?? {};
+  const problems: string[] = [];
+  const substituted = substituteEnv(raw, opts.env, [], problems);
+  const result = buildConfigSchema(opts.bots, opts.formats).safeParse(substituted);
+  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, substituted)));
+  if (problems.length) throw new ConfigError(problems, file);
+  const config = result.data!;
+  const cross = crossCheck(config, opts);
+  if (cross.length) throw new ConfigError(cross, file);
+  return config;
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}/g;
+
+function substituteEnv(v: unknown, env: LoadOptions['env'], path: (string | number)[], problems: string[]): unknown {
+  if (typeof v === 'string') {
+    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}$/.exec(v);
+    const lookup = (name: string, def: string | undefined) => {
+      const val = env[name];
+      if (val !== undefined && val !== '') return val;
+      if (def !== undefined) return def;
+      problems.push(`${fmtPath(path)}: environment variable ${name} is not set: export it, or give a default with \${${name}:-value}`);
+      return '';
+    };
+    if (whole) {
+      return lookup(whole[1]!, whole[2]);
+    }
+    return v.replace(ENV_REF, (_m, name: string, def: string | undefined) => lookup(name, def));
+  }
+  if (Array.isArray(v)) return v.map((x, i) => substituteEnv(x, env, [...path, i], problems));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substituteEnv(x, env, [...path, k], problems)]));
+  }
+  return v;
+}
+
+export function fmtPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : '.' + String(p))).join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const where = fmtPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path, root);
+    return issue.keys
+      .map((k) => {
+        const hint = closest(k, known);
+        return `${where === '(top level)' ? k : where + '.' + k}: unknown key: ${hint ? `did you mean '${hint}'?` : 'remove it'}${known.length ? ` (known keys: ${known.join(', ')})` : ''}`;
+      })
+      .join('\n  - ');
+  }
+  if (issue.code === 'invalid_union' && (issue as any).note === 'No matching discriminator') {
+    return `${where}: ${issue.message}`;
+  }
+  return `${where}: ${issue.message}`;
+}
+
+// The schema is strict, so the valid keys at a path are those zod did not complain about plus
+// the documented ones; we approximate with the keys we know from the common shapes.
+function knownKeysAt(path: readonly PropertyKey[], _root: unknown): string[] {
+  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies'];
+  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
+  if (path[0] === 'sources' && path.length === 2) return ['format', ...Object.keys(sourceCommonShape)];
+  if (path[0] === 'bots' && path.length === 2) return ['platform', ...Object.keys(botCommonShape)];
+  return [];
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** Checks that need the whole config: references between sections. */
+function crossCheck(c: Config, _opts: LoadOptions): string[] {
+  const out: string[] = [];
+  const botIds = Object.keys(c.bots);
+  for (const id of botIds) if (id === 'people' || id === 'groups') out.push(`bots.${id}: '${id}' is reserved for aliases: name the bot something else`);
+  if (c.defaultBot && !c.bots[c.defaultBot]) out.push(`defaultBot: no bot '${c.defaultBot}' in bots (have: ${botIds.join(', ') || 'none'})`);
+  for (const [name, s] of Object.entries(c.sources)) {
+    const src = s as SourceConfig;
+    if (!src.public && !src.token && !(src.tokens && src.tokens.length) && !hasOtherAuth(src)) {
+      out.push(`sources.${name}: no token: set 'token' (16+ characters), or 'public: true' if anyone may post to it`);
+    }
+  }
+  return out;
+}
+
+// A source verified by signature or IP alone does not need a token.
+function hasOtherAuth(src: SourceConfig): boolean {
+  return Boolean((src as any).hmac || (src as any).signature || (src as any).keys);
+}

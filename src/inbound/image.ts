@@ -1,0 +1,27 @@
+// Images that senders post inline as base64 (BetterGI screenshots): checked by magic bytes and size.
+import type { ImageRef } from '../notice.js';
+
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+const MAGIC: [string, (b: Buffer) => boolean][] = [
+  ['image/png', (b) => b.length > 8 && b.readUInt32BE(0) === 0x89504e47],
+  ['image/jpeg', (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff],
+  ['image/webp', (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP'],
+  ['image/gif', (b) => b.length > 6 && b.toString('latin1', 0, 4) === 'GIF8'],
+];
+
+/**
+ * Decodes a base64 (or data: URL) image. Bad input never fails the notice: it gives a note
+ * saying why the image was left out instead.
+ */
+export function imageFromBase64(input: string, maxBytes = MAX_IMAGE_BYTES): { image?: ImageRef; note?: string } {
+  const m = /^data:[^;,]*;base64,/.exec(input);
+  const b64 = (m ? input.slice(m[0].length) : input).replace(/\s+/g, '');
+  if (b64.length === 0) return {};
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64) || b64.length % 4 === 1) return { note: 'the screenshot was not valid base64 and was left out' };
+  if ((b64.length * 3) / 4 > maxBytes) return { note: `the screenshot was larger than ${Math.round(maxBytes / 1048576)} MiB and was left out` };
+  const buf = Buffer.from(b64, 'base64');
+  const mime = MAGIC.find(([, test]) => test(buf))?.[0];
+  if (!mime) return { note: 'the screenshot was not a PNG, JPEG, WebP or GIF image and was left out' };
+  return { image: { base64: buf.toString('base64'), mime } };
+}

@@ -1,0 +1,72 @@
+// The NoneBot `report` plugin body, verbatim (seeds/001, reference/inbound-formats.md §3.3), so
+// BetterGI and every script written for the plugin can point at hookbot unchanged.
+import { z } from 'zod';
+import type { InboundFormat } from './format.js';
+import { imageFromBase64 } from './image.js';
+
+const id = z.union([z.string(), z.number()]).transform(String);
+// The plugin wraps a scalar into a one-element list.
+const ids = z.union([id, z.array(id)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const text = z.union([z.string(), z.number()]).transform(String);
+
+const reportSchema = z.object({
+  title: text.nullish(),
+  content: text.nullish(),
+  send_from: id.nullish(),
+  send_to: ids.nullish(),
+  send_to_group: ids.nullish(),
+  event: z.string().nullish(),
+  result: text.nullish(),
+  timestamp: text.nullish(),
+  screenshot: z.string().nullish(),
+  message: z.string().nullish(),
+  id: id.nullish(),
+});
+
+/** An alias is read only when the canonical name is absent (null), as in the plugin. */
+function applyAliases(body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const [canon, alias] of [['send_from', 'from'], ['send_to', 'to'], ['send_to_group', 'to_group']] as const) {
+    if (out[canon] == null && out[alias] != null) out[canon] = out[alias];
+    delete out[alias];
+  }
+  return out;
+}
+
+export const report: InboundFormat = {
+  name: 'report',
+  tokenFields: ['token'],
+  parse(body, ctx) {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new z.ZodError([{ code: 'custom', path: [], message: 'the body must be a JSON object', input: body }]);
+    const r = reportSchema.parse(applyAliases(body as Record<string, unknown>));
+    const shot = r.screenshot ? imageFromBase64(r.screenshot) : undefined;
+    const level = /fail|error|失败|错误/i.test(`${r.result ?? ''} ${r.event ?? ''}`) ? 'error' : 'info';
+    return {
+      event: r.event || 'report',
+      level,
+      title: r.message ? undefined : r.title ?? undefined,
+      text: r.message || r.content || '',
+      image: shot?.image,
+      imageNote: shot?.note,
+      time: new Date(ctx.clock.now()).toISOString(),
+      to: r.send_to ?? undefined,
+      toGroup: r.send_to_group ?? undefined,
+      from: r.send_from ?? undefined,
+      dedupKey: r.id ?? undefined,
+      vars: {
+        title: r.title ?? '',
+        content: r.content ?? '',
+        event: r.event ?? '',
+        result: r.result ?? '',
+        timestamp: r.timestamp ?? '',
+        message: r.message ?? '',
+      },
+    };
+  },
+  // The plugin's default REPORT_TEMPLATE is "{title}\n{content}": the title is the heading and the
+  // content the text. A non-empty `message` is sent as is (title dropped) — see parse().
+  templates: {
+    en: {},
+    'zh-CN': {},
+  },
+};
