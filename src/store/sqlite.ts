@@ -1,0 +1,291 @@
+// The embedded store: better-sqlite3 in WAL mode with synchronous=FULL, so a 202 means the event
+// is on disk. Ingests that arrive together share one transaction (group commit): one fsync for
+// many requests keeps durability from costing throughput.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import type { Notice } from '../notice.js';
+import { SCHEMA } from './schema.js';
+import {
+  DELIVERY_STATES,
+  StoreUnavailable,
+  type AuditEntry,
+  type Capture,
+  type Delivery,
+  type DeliveryState,
+  type EventSummary,
+  type IngestAnswer,
+  type IngestRequest,
+  type Mute,
+  type Store,
+} from './store.js';
+
+type Pending = { req: IngestRequest; resolve: (a: IngestAnswer) => void; reject: (e: unknown) => void };
+
+/** Event ids sort by time: base36 milliseconds then randomness. */
+function newEventId(now: number): string {
+  return 'evt_' + now.toString(36).padStart(9, '0') + randomBytes(6).toString('hex');
+}
+
+function rowToDelivery(r: any): Delivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    bot: r.bot,
+    chat: r.chat,
+    thread: r.thread ?? undefined,
+    kind: r.kind,
+    target: r.target,
+    silent: !!r.silent,
+    state: r.state,
+    attempts: r.attempts,
+    nextAt: r.next_at,
+    lastError: r.last_error ?? undefined,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function rowToSummary(r: any): EventSummary {
+  return { id: r.id, source: r.source, event: r.event, level: r.level, title: r.title ?? undefined, createdAt: r.created_at };
+}
+
+export class SqliteStore implements Store {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly stmts;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly clock: Clock,
+  ) {
+    this.stmts = {
+      findDup: db.prepare('SELECT id, answer FROM events WHERE source = ? AND dedup_key = ?'),
+      insEvent: db.prepare(
+        'INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insDelivery: db.prepare(
+        `INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      ),
+      setAnswer: db.prepare('UPDATE events SET answer = ? WHERE id = ?'),
+      // The oldest undelivered delivery of each chat, if it is due: a chat's messages go out in order,
+      // and a chat that waits (rate limit, retry_after) does not hold up the others.
+      due: db.prepare(
+        `SELECT d.* FROM lanes l JOIN deliveries d ON d.id = l.head
+         WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, d.id LIMIT ?`,
+      ),
+      claim: db.prepare("UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'pending'"),
+      sent: db.prepare("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?"),
+      retry: db.prepare("UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?"),
+      dead: db.prepare("UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?"),
+      recover: db.prepare("UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'"),
+    };
+  }
+
+  static open(file: string, opts: { clock?: Clock } = {}): SqliteStore {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+    } catch (e) {
+      throw new StoreUnavailable(`cannot open the SQLite store at ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    return new SqliteStore(db, opts.clock ?? systemClock);
+  }
+
+  ingest(req: IngestRequest): Promise<IngestAnswer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ req, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate lets every request parsed in this turn of the event loop join the batch.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush() {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const now = this.clock.now();
+    const answers: IngestAnswer[] = [];
+    try {
+      this.db.transaction(() => {
+        // Duplicates inside one batch must also get the first answer.
+        const seen = new Map<string, IngestAnswer>();
+        for (const { req } of batch) answers.push(this.ingestOne(req, now, seen));
+      })();
+    } catch (e) {
+      const err = new StoreUnavailable(`the store could not commit: ${(e as Error).message}`, { cause: e });
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(answers[i]!));
+  }
+
+  private ingestOne(req: IngestRequest, now: number, seen: Map<string, IngestAnswer>): IngestAnswer {
+    if (req.dedupKey) {
+      const k = req.source + '\0' + req.dedupKey;
+      const inBatch = seen.get(k);
+      if (inBatch) return { ...inBatch, duplicate: true };
+      const dup = this.stmts.findDup.get(req.source, req.dedupKey) as { id: string; answer: string } | undefined;
+      if (dup) return { ...JSON.parse(dup.answer), duplicate: true };
+    }
+    const id = newEventId(now);
+    const notice: Notice = { ...req.notice, id } as Notice;
+    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), '', now);
+    const deliveries: IngestAnswer['deliveries'] = [];
+    for (const d of req.deliveries) {
+      const state: DeliveryState = d.muted ? 'muted' : 'pending';
+      const r = this.stmts.insDelivery.run(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, state, now, d.muted ? `muted by ${d.muted}` : null, now, now);
+      deliveries.push({ id: Number(r.lastInsertRowid), target: d.target, state });
+    }
+    const answer: IngestAnswer = { id, deliveries, duplicate: false };
+    this.stmts.setAnswer.run(JSON.stringify({ id, deliveries }), id);
+    if (req.dedupKey) seen.set(req.source + '\0' + req.dedupKey, answer);
+    return answer;
+  }
+
+  async claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]> {
+    return this.db.transaction(() => {
+      const rows = this.stmts.due.all(now, limit + skipBots.length * limit) as any[];
+      const out: Delivery[] = [];
+      for (const r of rows) {
+        if (out.length >= limit) break;
+        if (skipBots.includes(r.bot)) continue;
+        if (this.stmts.claim.run(now, r.id).changes === 1) out.push({ ...rowToDelivery(r), state: 'sending' });
+      }
+      return out;
+    })();
+  }
+
+  async markSent(id: number, now: number): Promise<void> {
+    this.stmts.sent.run(now, id);
+  }
+  async markRetry(id: number, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<void> {
+    this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, id);
+  }
+  async markDead(id: number, reason: string, now: number): Promise<void> {
+    this.stmts.dead.run(reason, now, id);
+  }
+  async recoverInflight(now: number): Promise<number> {
+    return this.stmts.recover.run(now).changes;
+  }
+
+  async getNotice(eventId: string): Promise<Notice | undefined> {
+    const r = this.db.prepare('SELECT notice FROM events WHERE id = ?').get(eventId) as { notice: string } | undefined;
+    return r ? (JSON.parse(r.notice) as Notice) : undefined;
+  }
+  async getDelivery(id: number): Promise<Delivery | undefined> {
+    const r = this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id);
+    return r ? rowToDelivery(r) : undefined;
+  }
+  async countByState(): Promise<Record<DeliveryState, number>> {
+    const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
+    for (const r of this.db.prepare('SELECT state, COUNT(*) n FROM deliveries GROUP BY state').all() as any[]) out[r.state as DeliveryState] = r.n;
+    return out;
+  }
+  async lastEventPerSource(): Promise<EventSummary[]> {
+    const rows = this.db
+      .prepare('SELECT e.* FROM events e JOIN (SELECT source, MAX(created_at) m FROM events GROUP BY source) x ON x.source = e.source AND x.m = e.created_at GROUP BY e.source ORDER BY e.source')
+      .all();
+    return rows.map(rowToSummary);
+  }
+  async recentEvents(n: number): Promise<EventSummary[]> {
+    return this.db.prepare('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT ?').all(n).map(rowToSummary);
+  }
+  async deliveriesOf(eventId: string): Promise<Delivery[]> {
+    return this.db.prepare('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id').all(eventId).map(rowToDelivery);
+  }
+  async failed(n: number): Promise<Delivery[]> {
+    return this.db.prepare("SELECT * FROM deliveries WHERE state = 'dead' ORDER BY updated_at DESC, id DESC LIMIT ?").all(n).map(rowToDelivery);
+  }
+  async retry(idOrAll: number | 'all', now: number): Promise<number> {
+    const sql = "UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead'";
+    return idOrAll === 'all' ? this.db.prepare(sql).run(now, now).changes : this.db.prepare(sql + ' AND id = ?').run(now, now, idOrAll).changes;
+  }
+
+  async addMute(m: Omit<Mute, 'id'>): Promise<Mute> {
+    const r = this.db.prepare('INSERT INTO mutes (pattern, until, by, created_at) VALUES (?, ?, ?, ?)').run(m.pattern, m.until, m.by, m.createdAt);
+    return { ...m, id: Number(r.lastInsertRowid) };
+  }
+  async removeMutes(pattern: string): Promise<number> {
+    return pattern === 'all' ? this.db.prepare('DELETE FROM mutes').run().changes : this.db.prepare('DELETE FROM mutes WHERE pattern = ?').run(pattern).changes;
+  }
+  async activeMutes(now: number): Promise<Mute[]> {
+    return (this.db.prepare('SELECT * FROM mutes WHERE until > ? ORDER BY until').all(now) as any[]).map((r) => ({
+      id: r.id,
+      pattern: r.pattern,
+      until: r.until,
+      by: r.by,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async audit(e: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit (at, bot, user, chat, command, args, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.at, e.bot, e.user, e.chat, e.command, e.args, e.outcome, e.detail ?? null);
+  }
+  async auditLog(n: number): Promise<AuditEntry[]> {
+    return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(n) as any[]).map((r) => ({
+      at: r.at,
+      bot: r.bot,
+      user: r.user,
+      chat: r.chat,
+      command: r.command,
+      args: r.args,
+      outcome: r.outcome,
+      detail: r.detail ?? undefined,
+    }));
+  }
+
+  async capture(c: Omit<Capture, 'id'>, keep: number): Promise<void> {
+    if (keep <= 0) return;
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
+      this.db
+        .prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)')
+        .run(c.source, c.source, keep);
+    })();
+  }
+  async captures(source: string, n: number): Promise<Capture[]> {
+    return (this.db.prepare('SELECT * FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, n) as any[]).map((r) => ({
+      id: r.id,
+      source: r.source,
+      at: r.at,
+      headers: JSON.parse(r.headers),
+      query: JSON.parse(r.query),
+      body: r.body,
+      outcome: r.outcome,
+    }));
+  }
+
+  async setChatMove(bot: string, from: string, to: string): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO chat_moves (bot, from_chat, to_chat) VALUES (?, ?, ?)').run(bot, from, to);
+    // Deliveries already queued for the old chat follow it too.
+    this.db.prepare("UPDATE deliveries SET chat = ? WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending')").run(to, bot, from);
+  }
+  async chatMoves(bot: string): Promise<Record<string, string>> {
+    const rows = this.db.prepare('SELECT from_chat, to_chat FROM chat_moves WHERE bot = ?').all(bot) as any[];
+    return Object.fromEntries(rows.map((r) => [r.from_chat, r.to_chat]));
+  }
+
+  async close(): Promise<void> {
+    if (this.queue.length) this.flush();
+    this.db.close();
+  }
+}
