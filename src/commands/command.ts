@@ -1,0 +1,42 @@
+// What a command is, and what it is given when it runs. Handlers return a Reply (data); the
+// plane does the ACL, the audit log and turns errors into polite replies.
+import type { ChatCommand, CommandInfo, Reply } from '../bot.js';
+import type { CommandDeps } from './plane.js';
+
+/**
+ * Who may run a command:
+ * - `public`: everyone, even when the bot has a `users` allow-list (help, whoami: how people find their ids);
+ * - `user`: admins, and everyone else unless the bot has a `users` allow-list that does not name them;
+ * - `admin`: only the bot's `admins` (none configured = nobody).
+ */
+export type Access = 'public' | 'user' | 'admin';
+
+export interface CommandContext {
+  cmd: ChatCommand;
+  /** `cmd.args` split into words (quotes keep spaces). */
+  argv: string[];
+  deps: CommandDeps;
+  isAdmin: boolean;
+  /** Every command this user may run on this bot (for help). */
+  visible(): Command[];
+}
+
+export interface Command {
+  name: string;
+  description: string;
+  usage?: string;
+  access: Access;
+  run(ctx: CommandContext): Promise<Reply>;
+}
+
+/** A mistake the user can fix (bad arguments): replied as is, audited as an error. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function commandInfo(c: Command): CommandInfo {
+  return { name: c.name, description: c.description, admin: c.access === 'admin', ...(c.usage ? { usage: c.usage } : {}) };
+}

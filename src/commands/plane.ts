@@ -1,0 +1,134 @@
+// The platform-neutral command plane: every adapter hands its chat commands to `handle` (through
+// BotHost.onCommand). Here: the registry, the ACL (deny by default), the audit log, and errors
+// turned into polite replies. Handlers only return data.
+import type { Logger } from 'pino';
+import type { BotAdapter, ChatCommand, CommandInfo, Reply } from '../bot.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Notice } from '../notice.js';
+import type { IngestAnswer, Store } from '../store/store.js';
+import { mayRun, principalOf, type Principal } from './acl.js';
+import { builtinCommands } from './builtin/index.js';
+import { commandInfo, UsageError, type Command } from './command.js';
+import { customCommand } from './custom.js';
+import { esc, shorten } from './format.js';
+import { splitArgs } from './parse.js';
+
+export interface CommandDeps {
+  config: Config;
+  store: Store;
+  /** For status: each bot's health(). */
+  bots: Map<string, BotAdapter>;
+  /**
+   * Runs a notice through the whole pipeline (routing, store, worker) as a webhook would.
+   * `targets` overrides routing (the `test [target]` command); throws an Error with a clear message on a bad target.
+   */
+  submit(notice: Omit<Notice, 'id'>, targets?: { to?: string[]; toGroup?: string[] }): Promise<IngestAnswer>;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  startedAt: number;
+  /** For custom commands; default global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface CommandPlane {
+  /** Never throws: errors become a polite reply. Undefined when there is nothing to say. */
+  handle(cmd: ChatCommand): Promise<Reply | undefined>;
+  /** For Telegram's menu and Discord/Slack registration. Admin commands are left out when the bot has no admins. */
+  commandsFor(botId: string): CommandInfo[];
+}
+
+// Telegram sends /start when someone opens a chat with the bot: answer it with help.
+const ALIASES: Record<string, string> = { start: 'help' };
+
+/** Throws an Error naming the config key when a custom command clashes with another or does not parse. */
+export function createCommandPlane(deps: CommandDeps): CommandPlane {
+  const registry = new Map<string, Command>();
+  for (const c of builtinCommands) registry.set(c.name, c);
+  deps.config.commands.forEach((def, i) => {
+    const where = `commands[${i}]`;
+    if (registry.has(def.name) || ALIASES[def.name]) {
+      const what = builtinCommands.some((b) => b.name === def.name) || ALIASES[def.name] ? 'a built-in command' : 'already defined';
+      throw new Error(`${where}.name: '${def.name}' is ${what}: choose another name`);
+    }
+    registry.set(def.name, customCommand(def, where));
+  });
+  const all = [...registry.values()];
+
+  async function audit(cmd: ChatCommand, outcome: 'ok' | 'refused' | 'error', detail?: string) {
+    const chat = cmd.chat.thread ? `${cmd.chat.id}/${cmd.chat.thread}` : cmd.chat.id;
+    deps.logger.info({ bot: cmd.bot, user: cmd.user.id, chat, command: cmd.name, outcome, detail }, 'chat command');
+    try {
+      await deps.store.audit({
+        at: deps.clock.now(),
+        bot: cmd.bot,
+        user: cmd.user.id,
+        chat,
+        command: cmd.name,
+        args: shorten(cmd.args, 200),
+        outcome,
+        ...(detail ? { detail: shorten(detail, 500) } : {}),
+      });
+    } catch (e) {
+      // The command already ran; a failed audit write must not turn its reply into an error.
+      deps.logger.error({ err: (e as Error).message, bot: cmd.bot, command: cmd.name }, 'could not write the audit log');
+    }
+  }
+
+  function refusal(c: Command, cmd: ChatCommand): string {
+    if (c.access === 'admin') {
+      return `Sorry, /${esc(c.name)} is for admins of this bot. An admin can add your id (see /whoami) to \`bots.${esc(cmd.bot)}.admins\`.`;
+    }
+    return `Sorry, you may not use /${esc(c.name)} with this bot. An admin can add your id (see /whoami) to \`bots.${esc(cmd.bot)}.users\`.`;
+  }
+
+  async function handle(cmd: ChatCommand): Promise<Reply | undefined> {
+    const name = ALIASES[cmd.name] ?? cmd.name;
+    const c = registry.get(name);
+    if (!c) {
+      await audit(cmd, 'refused', 'unknown command');
+      // In a group, an unknown /command is most likely another bot's: stay quiet there.
+      if (cmd.chat.kind === 'group') return undefined;
+      return { text: `Unknown command /${esc(cmd.name)}. /help lists the commands you may use.`, ephemeral: true };
+    }
+    let who: Principal;
+    try {
+      who = principalOf(deps.config, cmd.bot, cmd.user.id);
+    } catch {
+      who = { isAdmin: false, isUser: false };
+    }
+    if (!mayRun(c.access, who)) {
+      await audit(cmd, 'refused', c.access === 'admin' ? 'not an admin' : 'not in users');
+      return { text: refusal(c, cmd), ephemeral: true };
+    }
+    try {
+      const reply = await c.run({
+        cmd,
+        argv: splitArgs(cmd.args),
+        deps,
+        isAdmin: who.isAdmin,
+        visible: () => all.filter((x) => mayRun(x.access, who)),
+      });
+      await audit(cmd, 'ok');
+      return reply;
+    } catch (e) {
+      const err = e as Error;
+      if (err instanceof UsageError) {
+        await audit(cmd, 'error', err.message);
+        return { text: esc(err.message), ephemeral: true };
+      }
+      deps.logger.error({ err, bot: cmd.bot, command: cmd.name }, 'chat command failed');
+      await audit(cmd, 'error', err?.message ?? String(e));
+      return { text: `Sorry, /${esc(cmd.name)} failed: ${esc(shorten(err?.message ?? String(e), 300, true))}`, ephemeral: true };
+    }
+  }
+
+  function commandsFor(botId: string): CommandInfo[] {
+    const b = deps.config.bots[botId] as { admins?: string[] } | undefined;
+    const hasAdmins = (b?.admins?.length ?? 0) > 0;
+    return all.filter((c) => c.access !== 'admin' || hasAdmins).map(commandInfo);
+  }
+
+  return { handle, commandsFor };
+}
