@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Notice } from '../notice.js';
 import type { IngestAnswer, Store } from '../store/store.js';
+import { mask } from '../log.js';
 import { mayRun, principalOf, type Principal } from './acl.js';
 import { builtinCommands } from './builtin/index.js';
 import { commandInfo, UsageError, type Command } from './command.js';
@@ -119,8 +120,10 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
         return { text: esc(err.message), ephemeral: true };
       }
       deps.logger.error({ err, bot: cmd.bot, command: cmd.name }, 'chat command failed');
-      await audit(cmd, 'error', err?.message ?? String(e));
-      return { text: `Sorry, /${esc(cmd.name)} failed: ${esc(shorten(err?.message ?? String(e), 300, true))}`, ephemeral: true };
+      // Error text can carry a URL with a key in it: mask it before it reaches the chat or the audit log.
+      const why = mask(err?.message ?? String(e));
+      await audit(cmd, 'error', why);
+      return { text: `Sorry, /${esc(cmd.name)} failed: ${esc(shorten(why, 300, true))}`, ephemeral: true };
     }
   }
 
