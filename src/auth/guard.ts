@@ -1,10 +1,14 @@
 // Per-source request checks, in the order the receiver runs them:
 //   admit()        before the body is read: IP allow-list, request rate   → 403 / 429
-//   authenticate() after the body is read: token (query, header, body field), constant-time → 401 / 403
+//   authenticate() after the body is read: HMAC signature over the raw body, then the token
+//                  (query, header, body field), constant-time → 401 / 403
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { SourceConfig } from '../config.js';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
+import { TokenBucket } from './bucket.js';
+import { clientAddressResolver, createIpAllowList } from './ip.js';
+import { createSignatureVerifier } from './signature.js';
 
 export interface RequestFacts {
   /** The socket's remote address. */
@@ -24,6 +28,8 @@ export interface AuthFacts extends RequestFacts {
 export interface SourceGuard {
   admit(req: RequestFacts): void;
   authenticate(req: AuthFacts): void;
+  /** The client's address: the socket peer, or X-Forwarded-For when the peer is a trusted proxy. */
+  clientAddress(req: RequestFacts): string;
 }
 
 export interface GuardOptions {
@@ -49,14 +55,39 @@ export function presentedToken(req: AuthFacts): string | undefined {
   return first(req.query['token']) ?? first(req.query['key']) ?? bearer ?? first(req.headers['x-hookbot-token']) ?? req.bodyToken;
 }
 
-export function createSourceGuard(name: string, source: SourceConfig, _opts: GuardOptions): SourceGuard {
+export function createSourceGuard(name: string, source: SourceConfig, opts: GuardOptions): SourceGuard {
   const tokens = [source.token, ...(source.tokens ?? [])].filter((t): t is string => Boolean(t));
+  let clientAddress: (req: RequestFacts) => string;
+  try {
+    clientAddress = clientAddressResolver(opts.trustProxies);
+  } catch (e) {
+    throw new Error(`server.trustProxies: ${(e as Error).message}: write addresses or CIDR ranges, e.g. "127.0.0.1" or "10.0.0.0/8"`);
+  }
+  const allowed = source.allowIps ? createIpAllowList(name, source.allowIps) : undefined;
+  const rate = source.rateLimit;
+  const bucket = rate ? new TokenBucket(rate.count, rate.perMs, opts.clock) : undefined;
+  const verifySignature = source.signature ? createSignatureVerifier(source.signature) : undefined;
+
   return {
-    admit() {},
+    clientAddress,
+    admit(req) {
+      // The allow-list first, so strangers cannot use up the source's rate.
+      if (allowed) allowed(clientAddress(req));
+      if (bucket && rate) {
+        const waitMs = bucket.take();
+        if (waitMs > 0) {
+          const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new HttpError(429, `source '${name}' allows ${rate.count} requests per ${rate.perMs} ms: retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+        }
+      }
+    },
     authenticate(req) {
+      // A configured signature is always checked; a configured token as well, unless the format
+      // proved the request itself (Volcengine's md5 sign).
+      if (verifySignature) verifySignature(req, opts.clock.now());
       if (req.formatAuthenticated) return;
       if (tokens.length === 0) {
-        if (source.public) return;
+        if (source.public || verifySignature) return;
         throw new HttpError(403, `source '${name}' has no token configured`);
       }
       const given = presentedToken(req);
