@@ -90,7 +90,7 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-      return { text: `${title}: no answer from ${code(where)} within ${formatSpan(def.request.timeoutMs)}.` };
+      return { text: `${title}: no answer from ${code(where)} within ${waitText(def.request.timeoutMs)}.` };
     }
     const why = err.cause?.code ?? (err.cause as Error | undefined)?.message ?? err.message;
     deps.logger.warn({ command: def.name, host: where, err: why }, 'custom command request failed');
@@ -159,4 +159,8 @@ async function readCapped(res: Response): Promise<string> {
     }
   }
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES));
+}
+
+function waitText(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : formatSpan(ms);
 }
