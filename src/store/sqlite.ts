@@ -82,6 +82,8 @@ export class SqliteStore implements Store {
       sent: db.prepare("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?"),
       retry: db.prepare("UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?"),
       dead: db.prepare("UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?"),
+      insCapture: db.prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)'),
+      trimCaptures: db.prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)'),
       recover: db.prepare("UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'"),
     };
   }
@@ -124,7 +126,16 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         // Duplicates inside one batch must also get the first answer.
         const seen = new Map<string, IngestAnswer>();
-        for (const { req } of batch) answers.push(this.ingestOne(req, now, seen));
+        const keep = new Map<string, number>();
+        for (const { req } of batch) {
+          answers.push(this.ingestOne(req, now, seen));
+          if (req.capture) {
+            const c = req.capture;
+            this.stmts.insCapture.run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
+            keep.set(c.source, c.keep);
+          }
+        }
+        for (const [source, n] of keep) this.stmts.trimCaptures.run(source, source, n);
       })();
     } catch (e) {
       const err = new StoreUnavailable(`the store could not commit: ${(e as Error).message}`, { cause: e });
@@ -254,12 +265,8 @@ export class SqliteStore implements Store {
   async capture(c: Omit<Capture, 'id'>, keep: number): Promise<void> {
     if (keep <= 0) return;
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
-      this.db
-        .prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)')
-        .run(c.source, c.source, keep);
+      this.stmts.insCapture.run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
+      this.stmts.trimCaptures.run(c.source, c.source, keep);
     })();
   }
   async captures(source: string, n: number): Promise<Capture[]> {

@@ -25,6 +25,8 @@ export interface IngestRequest {
   dedupKey?: string;
   notice: Omit<Notice, 'id'>;
   deliveries: NewDelivery[];
+  /** The raw payload to keep (committed in the same transaction); `keep` per source. */
+  capture?: Omit<Capture, 'id'> & { keep: number };
 }
 
 export interface IngestAnswer {

@@ -1,0 +1,176 @@
+// What a captured payload keeps: everything that shows what the sender posts, nothing that lets
+// someone else post as the sender. Redaction is by name (headers, query parameters, JSON keys and
+// form fields that name a credential) and by value (any configured secret, wherever it appears).
+import type { SourceConfig } from '../config.js';
+import { resolveScheme } from '../auth/schemes.js';
+import { isSensitiveName } from './sensitive.js';
+
+export const REDACTED = '[redacted]';
+
+export interface RawPayload {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface RedactedPayload {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string;
+}
+
+export interface RedactOptions {
+  /**
+   * JSON string values longer than this are replaced by a note of their length. A BetterGI
+   * screenshot is several MB of base64; twenty of them per source would swell the store.
+   */
+  maxString?: number;
+  /** A non-JSON body longer than this (in characters) is cut. */
+  maxBody?: number;
+}
+
+const DEFAULTS: Required<RedactOptions> = { maxString: 64 * 1024, maxBody: 1024 * 1024 };
+
+// Headers that carry credentials whatever their name says.
+const ALWAYS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+export function redactPayload(source: SourceConfig, p: RawPayload, opts: RedactOptions = {}): RedactedPayload {
+  const o = { ...DEFAULTS, ...opts };
+  const secrets = configSecrets(source);
+  const scrub = (s: string) => scrubValues(s, secrets);
+  const signatureHeaders = new Set<string>();
+  if (source.signature) for (const h of resolveScheme(source.signature).headers) signatureHeaders.add(h);
+
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.headers)) {
+    if (v === undefined) continue;
+    const name = k.toLowerCase();
+    const sensitive = ALWAYS.has(name) || signatureHeaders.has(name) || isSensitiveName(name);
+    headers[name] = sensitive ? REDACTED : scrub(flat(v));
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.query)) {
+    if (v === undefined) continue;
+    query[k] = isSensitiveName(k) ? REDACTED : scrub(flat(v));
+  }
+  return { headers, query, body: redactBody(p.body, contentType(p.headers), secrets, o) };
+}
+
+function flat(v: string | string[]): string {
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function contentType(h: RawPayload['headers']): string {
+  const v = h['content-type'] ?? h['Content-Type'];
+  return (Array.isArray(v) ? v[0] : v)?.toLowerCase() ?? '';
+}
+
+/** Every string the source's config holds under a credential's name (token, signature secrets, format keys). */
+export function configSecrets(source: SourceConfig): string[] {
+  const out = new Set<string>();
+  const collect = (v: unknown) => {
+    if (typeof v === 'string' && v.length >= 4) out.add(v);
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) (isSensitiveName(k) ? collect : walk)(x);
+  };
+  walk(source);
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function scrubValues(s: string, secrets: string[]): string {
+  for (const secret of secrets) {
+    if (s.includes(secret)) s = s.split(secret).join(REDACTED);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret && s.includes(encoded)) s = s.split(encoded).join(REDACTED);
+  }
+  return s;
+}
+
+function redactBody(body: Buffer, type: string, secrets: string[], o: Required<RedactOptions>): string {
+  const text = body.toString('utf8');
+  const json = tryJson(text);
+  if (json.ok) {
+    try {
+      const changed = redactJson(json.value, secrets, o.maxString);
+      return changed ? JSON.stringify(json.value) : text;
+    } catch {
+      // Too deep to serialise again: fall through to the text rules below.
+    }
+  }
+  let out = scrubValues(text, secrets);
+  if (type.startsWith('application/x-www-form-urlencoded') || (!json.ok && looksLikeForm(out))) out = redactForm(out);
+  else if (json.ok) out = redactJsonText(out);
+  return out.length > o.maxBody ? out.slice(0, o.maxBody) + `\n[${out.length - o.maxBody} more characters not kept]` : out;
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  const t = text.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Redacts in place, with an explicit stack so deeply nested bodies cannot overflow the call stack. */
+function redactJson(root: unknown, secrets: string[], maxString: number): boolean {
+  let changed = false;
+  const fix = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    let s = scrubValues(v, secrets);
+    if (s.length > maxString) s = `[${s.length} characters not kept]`;
+    if (s !== v) changed = true;
+    return s;
+  };
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        node[i] = fix(node[i]);
+        if (node[i] && typeof node[i] === 'object') stack.push(node[i]);
+      }
+    } else if (node && typeof node === 'object') {
+      const obj = node as Record<string, unknown>;
+      for (const k of Object.keys(obj)) {
+        if (isSensitiveName(k) && obj[k] !== null && obj[k] !== '') {
+          obj[k] = REDACTED;
+          changed = true;
+          continue;
+        }
+        obj[k] = fix(obj[k]);
+        if (obj[k] && typeof obj[k] === 'object') stack.push(obj[k]);
+      }
+    }
+  }
+  return changed;
+}
+
+// Used only when a parsed body cannot be serialised again: redacts `"name": scalar` pairs in place.
+function redactJsonText(text: string): string {
+  return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g, (m, key: string, colon: string) =>
+    isSensitiveName(key) ? `"${key}"${colon}"${REDACTED}"` : m,
+  );
+}
+
+function looksLikeForm(text: string): boolean {
+  return /^[\w.%+-]+=[^&\s]*(&[\w.%+-]+=[^&\s]*)*$/.test(text);
+}
+
+function redactForm(text: string): string {
+  const params = new URLSearchParams(text);
+  let changed = false;
+  for (const k of new Set(params.keys())) {
+    if (isSensitiveName(k)) {
+      params.set(k, REDACTED);
+      changed = true;
+    }
+  }
+  return changed ? params.toString() : text;
+}

@@ -1,0 +1,27 @@
+// Which names (headers, query parameters, JSON keys, form fields) hold credentials. Names are
+// split into words (`accessToken`, `api_key`, `X-Hub-Signature-256`), so `groupKey` (Alertmanager's
+// dedup key) or `design` are kept while `key`, `apiKey` and `sign` (Volcengine) are not.
+const WORDS = new Set([
+  'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pwd', 'passphrase',
+  'signature', 'signatures', 'sign', 'sig', 'apikey', 'authorization', 'auth', 'cookie',
+  'credential', 'credentials', 'keys', 'whsec',
+]);
+// A `key` is a credential when it is the whole name or follows one of these.
+const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'signing', 'sign', 'app', 'auth', 'client', 'encryption', 'master', 'session', 'webhook', 'hook']);
+
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export function isSensitiveName(name: string): boolean {
+  const w = words(name);
+  if (w.some((x) => WORDS.has(x))) return true;
+  const joined = w.join('');
+  if (joined === 'key' || joined === 'apikey' || joined === 'accesskey' || joined === 'secretkey' || joined === 'privatekey') return true;
+  return w.some((x, i) => x === 'key' && i > 0 && KEY_QUALIFIERS.has(w[i - 1]!));
+}

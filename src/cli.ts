@@ -1,0 +1,84 @@
+// `hookbot start | check | send | replay`
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError } from './config.js';
+import { createLogger, mask } from './log.js';
+import { prepare, startHookbot, VERSION } from './main.js';
+import { systemClock } from './clock.js';
+import { parseMarkup } from './render/markup.js';
+
+/** -c, else $HOOKBOT_CONFIG, else config/hookbot.yaml, else the example (console bot only). */
+export function resolveConfigPath(given: string | undefined, env = process.env): string {
+  if (given) return given;
+  if (env['HOOKBOT_CONFIG']) return env['HOOKBOT_CONFIG'];
+  if (existsSync('config/hookbot.yaml')) return 'config/hookbot.yaml';
+  return 'config/hookbot.example.yaml';
+}
+
+function fail(e: unknown): never {
+  if (e instanceof ConfigError) process.stderr.write(mask(e.message) + '\n');
+  else process.stderr.write(`hookbot: ${mask((e as Error)?.message ?? String(e))}\n`);
+  process.exit(1);
+}
+
+const program = new Command().name('hookbot').description('Webhooks in, chat messages out.').version(VERSION);
+
+program
+  .command('start')
+  .description('run the receiver, the worker and the bots')
+  .option('-c, --config <file>', 'config file')
+  .action(async (o: { config?: string }) => {
+    const file = resolveConfigPath(o.config);
+    const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+    if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
+    process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
+    let bot;
+    try {
+      bot = await startHookbot({ configFile: file, logger });
+    } catch (e) {
+      fail(e);
+    }
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        void bot.stop().then(() => process.exit(0));
+      });
+    }
+  });
+
+program
+  .command('check')
+  .description('validate a config file and list every problem')
+  .option('-c, --config <file>', 'config file')
+  .action((o: { config?: string }) => {
+    const file = resolveConfigPath(o.config);
+    try {
+      const { config, bots } = prepare(file, process.env, systemClock, createLogger('silent'));
+      process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('send')
+  .description('send a message now, straight through a bot (to try a token or a chat id)')
+  .argument('<target>', '<bot>:<chat>[/<thread>], a bare id for the default bot, or a people/groups name')
+  .argument('<text>', 'the text, in hookbot markup (**bold**, _italic_, `code`, [label](url))')
+  .option('-c, --config <file>', 'config file')
+  .option('--user', 'the target is a user (Discord and Slack open a DM)')
+  .action(async (target: string, text: string, o: { config?: string; user?: boolean }) => {
+    try {
+      const { router, bots } = prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
+      const kind = o.user ? 'user' : 'group';
+      for (const t of router.expand(target, kind)) {
+        const bot = bots.get(t.bot)!;
+        await bot.send({ chat: t.chat, thread: t.thread, kind }, { body: parseMarkup(text), fields: [], level: 'info', source: 'cli', event: 'cli.send', time: new Date().toISOString(), silent: false }, { signal: AbortSignal.timeout(30_000), key: `cli${Date.now()}` });
+        process.stdout.write(`sent to ${t.bot}:${t.chat}${t.thread ? '/' + t.thread : ''}\n`);
+      }
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,167 @@
+// The receiving pipeline after the HTTP layer: token/signature → format parser → Notice → router
+// → durable commit. Nothing is stored unless every step passed; nothing is answered 202 before the commit.
+import { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config, SourceConfig } from './config.js';
+import type { InboundFormat, ParseContext } from './inbound/format.js';
+import { PayloadError } from './inbound/format.js';
+import type { Notice } from './notice.js';
+import { TargetError, type Router } from './router.js';
+import type { Capture, IngestAnswer, Mute, Store } from './store/store.js';
+import type { SourceGuard, RequestFacts } from './auth/guard.js';
+import { HttpError } from './http/errors.js';
+import { fmtPath } from './config.js';
+import { redactPayload } from './capture/redact.js';
+
+export interface IncomingHook extends RequestFacts {
+  raw: Buffer;
+  idempotencyKey?: string;
+}
+
+export interface IngestDeps {
+  config: Config;
+  formats: Record<string, InboundFormat>;
+  router: Router;
+  store: Store;
+  guards: Map<string, SourceGuard>;
+  clock: Clock;
+  logger: Logger;
+  /** Told after each commit, so the worker starts at once instead of at its next poll. */
+  onCommitted?: () => void;
+}
+
+const MUTE_CACHE_MS = 1000;
+
+/** A ZodError as one line naming each bad field. */
+export function describeZodError(e: z.ZodError): string {
+  return e.issues
+    .slice(0, 5)
+    .map((i) => deepest(i, []))
+    .map((i) => `${i.path.length ? fmtPath(i.path) : 'body'}: ${i.message}`)
+    .join('; ');
+}
+
+// A union ("a string, a number or a list of them") fails as a whole; the branch that got furthest
+// names the actual field, e.g. send_to[0] rather than send_to.
+function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[]; message: string } {
+  const path = [...base, ...i.path];
+  if (i.code !== 'invalid_union' || !('errors' in i) || !i.errors.length) return { path, message: i.message };
+  let best = { path, message: i.message };
+  for (const branch of i.errors) for (const sub of branch) {
+    const d = deepest(sub, path);
+    if (d.path.length > best.path.length) best = d;
+  }
+  return best;
+}
+
+export class Ingest {
+  private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  source(name: string): SourceConfig | undefined {
+    return this.deps.config.sources[name] as SourceConfig | undefined;
+  }
+
+  /** The checks that run before the body is read (IP allow-list, request rate). */
+  admit(sourceName: string, facts: RequestFacts): void {
+    if (!this.source(sourceName)) throw new HttpError(404, `no source '${sourceName}' is configured`);
+    this.deps.guards.get(sourceName)!.admit(facts);
+  }
+
+  async receive(sourceName: string, req: IncomingHook): Promise<IngestAnswer> {
+    const source = this.source(sourceName);
+    if (!source) throw new HttpError(404, `no source '${sourceName}' is configured`);
+    const format = this.deps.formats[source.format]!;
+    let outcome = '';
+    let body: unknown;
+    try {
+      body = parseJson(req.raw);
+      let bodyToken: string | undefined;
+      if (body && typeof body === 'object' && !Array.isArray(body)) {
+        for (const f of format.tokenFields ?? []) {
+          const v = (body as Record<string, unknown>)[f];
+          if (v !== undefined) {
+            if (typeof v === 'string' || typeof v === 'number') bodyToken ??= String(v);
+            delete (body as Record<string, unknown>)[f];
+          }
+        }
+      }
+      const ctx: ParseContext = { source: sourceName, config: source, headers: req.headers, query: req.query, raw: req.raw, clock: this.deps.clock };
+      const formatAuthenticated = format.authenticate?.(body, ctx) ?? false;
+      this.deps.guards.get(sourceName)!.authenticate({ ...req, bodyToken, formatAuthenticated });
+      const parsed = await format.parse(body, ctx);
+      const { dedupKey, ...rest } = parsed;
+      const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
+      const answer = await this.commit(notice, dedupKey ?? req.idempotencyKey, undefined, { source, req, body });
+      outcome = `${answer.duplicate ? 'duplicate of' : 'accepted'} ${answer.id}`;
+      return answer;
+    } catch (e) {
+      const err = toHttpError(e);
+      outcome = `${err.status} ${err.message}`;
+      // Rejected payloads are kept too: they are what a user needs to see when a new sender fails.
+      if (err.status !== 401 && err.status !== 403 && err.status !== 503) void this.captureRejected(sourceName, source, req, outcome);
+      throw err;
+    }
+  }
+
+  /** Routes and commits a notice (webhooks, the `test` command, replays). */
+  async commit(
+    notice: Omit<Notice, 'id'>,
+    dedupKey: string | undefined,
+    override?: { to?: string[]; toGroup?: string[] },
+    capture?: { source: SourceConfig; req: IncomingHook; body: unknown },
+  ): Promise<IngestAnswer> {
+    const deliveries = this.deps.router.route(notice, this.source(notice.source), await this.activeMutes(), override);
+    const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
+    const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
+    if (!answer.duplicate) this.deps.onCommitted?.();
+    return answer;
+  }
+
+  private captureOf(sourceName: string, source: SourceConfig, req: IncomingHook, outcome: string): Omit<Capture, 'id'> {
+    const r = redactPayload(source, { headers: req.headers, query: req.query, body: req.raw });
+    return { source: sourceName, at: this.deps.clock.now(), headers: r.headers, query: r.query, body: r.body, outcome };
+  }
+
+  private async captureRejected(sourceName: string, source: SourceConfig, req: IncomingHook, outcome: string) {
+    try {
+      if (source.capture > 0) await this.deps.store.capture(this.captureOf(sourceName, source, req, outcome), source.capture);
+    } catch (e) {
+      this.deps.logger.warn({ err: String(e) }, 'could not keep the rejected payload');
+    }
+  }
+
+  private async activeMutes(): Promise<Mute[]> {
+    const now = this.deps.clock.now();
+    if (now - this.mutes.at > MUTE_CACHE_MS) this.mutes = { at: now, list: await this.deps.store.activeMutes(now) };
+    return this.mutes.list.filter((m) => m.until > now);
+  }
+
+  /** Mutes changed (a chat command): read them again on the next notice. */
+  mutesChanged(): void {
+    this.mutes.at = -Infinity;
+  }
+}
+
+function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') throw new PayloadError('the body is empty: send a JSON object');
+  if (text.includes('\uFFFD') && !raw.toString('latin1').includes('\uFFFD')) throw new PayloadError('the body is not valid UTF-8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PayloadError(`the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function toHttpError(e: unknown): HttpError {
+  if (e instanceof HttpError) return e;
+  if (e instanceof PayloadError) return new HttpError(e.status, e.field ? `${e.field}: ${e.message}` : e.message);
+  if (e instanceof z.ZodError) return new HttpError(400, describeZodError(e));
+  if (e instanceof TargetError) return new HttpError(400, `bad targets: ${e.problems.join('; ')}`);
+  if (e instanceof Error && e.name === 'StoreUnavailable') return new HttpError(503, 'the store is unavailable; try again later', { 'Retry-After': '5' });
+  if (e instanceof RangeError && /Maximum call stack/.test(e.message)) return new HttpError(400, 'the body is nested too deeply');
+  throw e;
+}

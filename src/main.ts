@@ -1,0 +1,167 @@
+// The only place that wires things together: config → store → bots → commands → worker → server.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { botModules } from '../bots/index.js';
+import type { BotAdapter, BotHost } from './bot.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
+import { formats } from './inbound/index.js';
+import { createSourceGuard, type SourceGuard } from './auth/guard.js';
+import { Ingest } from './ingest.js';
+import { createLogger, registerSecret } from './log.js';
+import { Metrics } from './metrics.js';
+import { RateLimiter } from './ratelimit.js';
+import { Renderer, type Locale } from './render/render.js';
+import { Router } from './router.js';
+import { createServer } from './server.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+import { Worker } from './worker.js';
+import { createCommandPlane } from './commands/plane.js';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface StartOptions {
+  configFile: string;
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Hookbot {
+  config: Config;
+  http: Server;
+  port: number;
+  store: Store;
+  ingest: Ingest;
+  bots: Map<string, BotAdapter>;
+  stop(): Promise<void>;
+}
+
+/** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
+export function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
+  const config = loadConfig(configFile, { env, bots: botModules, formats });
+  // With no platform configured, hookbot still runs: the console bot prints what it would send.
+  if (Object.keys(config.bots).length === 0) (config.bots as Record<string, unknown>)['console'] = { platform: 'console', admins: [], aliases: [], stdin: false };
+  registerSecrets(config);
+  const bots = new Map<string, BotAdapter>();
+  for (const [id, b] of Object.entries(config.bots)) {
+    const mod = botModules[(b as { platform: string }).platform]!;
+    bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
+  }
+  const router = new Router(config, bots);
+  const renderer = new Renderer(config.templates, formats, config.locale);
+  const problems = [...router.checkConfig(), ...renderer.check()];
+  if (problems.length) throw new ConfigError(problems, configFile);
+  return { config, bots, router, renderer };
+}
+
+function registerSecrets(config: Config) {
+  const walk = (v: unknown, key = '') => {
+    if (typeof v === 'string' && /token|secret|key|password/i.test(key)) registerSecret(v);
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(config);
+}
+
+export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? systemClock;
+  const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+  const { config, bots, router, renderer } = prepare(opts.configFile, env, clock, boot);
+  const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
+  const store = await openStore(config.store, clock);
+  const metrics = new Metrics(store, bots);
+
+  const guards = new Map<string, SourceGuard>();
+  for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies }));
+
+  const limiter = new RateLimiter((id) => {
+    const b = config.bots[id] as { platform: string; limits?: object } | undefined;
+    const defaults = b ? botModules[b.platform]?.limits ?? {} : {};
+    return { ...defaults, ...(b?.limits ?? {}) };
+  }, clock);
+  const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
+
+  let worker: Worker | undefined;
+  const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick() });
+  worker = new Worker({
+    store,
+    bots,
+    renderer,
+    limiter,
+    clock,
+    logger: logger.child({ part: 'worker' }),
+    localeOf,
+    options: config.worker,
+    onOutcome: (o, bot) => metrics.outcome(o, bot),
+  });
+
+  const plane = createCommandPlane({
+    config,
+    store,
+    bots,
+    submit: (notice, targets) => ingest.commit(notice, undefined, targets),
+    clock,
+    logger: logger.child({ part: 'commands' }),
+    version: VERSION,
+    startedAt: clock.now(),
+  });
+
+  const { app, mount } = createServer({
+    config,
+    ingest,
+    logger,
+    health: () => {
+      const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
+      return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
+    },
+    metrics: () => metrics.render(),
+  });
+
+  const http = createHttpServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const port = (http.address() as { port: number }).port;
+
+  for (const [id, bot] of bots) {
+    const host: BotHost = {
+      onCommand: async (cmd) => {
+        const reply = await plane.handle(cmd);
+        if (['mute', 'unmute'].includes(cmd.name)) ingest.mutesChanged();
+        if (cmd.name === 'retry') worker?.kick();
+        return reply;
+      },
+      commands: () => plane.commandsFor(id),
+      mount,
+    };
+    try {
+      await bot.start(host);
+    } catch (e) {
+      // One broken bot must not take the others down: its deliveries wait until it works.
+      logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
+    }
+  }
+  await worker.start();
+  logger.info({ port, bots: [...bots.keys()], sources: Object.keys(config.sources) }, `hookbot ${VERSION} listening on port ${port}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info('stopping: no new requests; finishing the sends in flight');
+      const closed = new Promise<void>((r) => http.close(() => r()));
+      http.closeIdleConnections();
+      await worker!.stop();
+      await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      http.closeAllConnections();
+      await closed;
+      await store.close();
+      logger.info('stopped');
+    })());
+
+  return { config, http, port, store, ingest, bots, stop };
+}

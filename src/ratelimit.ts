@@ -1,0 +1,83 @@
+// Token buckets applied before sending, so platform limits are respected rather than discovered by
+// 429s: one bucket per chat (users and groups have different rates) and one per bot.
+// Packages such as rate-limiter-flexible count in fixed windows (a burst at a window edge doubles
+// the rate) and read the wall clock; the worker needs "how long until this chat may send", without
+// waiting and with an injected clock, over two buckets at once — hence this small class.
+import type { ChatKind, Rate, RateLimits } from './bot.js';
+import type { Clock } from './clock.js';
+
+class Bucket {
+  tokens: number;
+  constructor(
+    readonly rate: Rate,
+    public at: number,
+  ) {
+    this.tokens = rate.count;
+  }
+  refill(now: number) {
+    const per = this.rate.perMs / this.rate.count;
+    this.tokens = Math.min(this.rate.count, this.tokens + (now - this.at) / per);
+    this.at = now;
+  }
+  /** Milliseconds until one token is there (0 = now). */
+  wait(): number {
+    if (this.tokens >= 1) return 0;
+    return Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count));
+  }
+}
+
+export class RateLimiter {
+  private readonly chats = new Map<string, Bucket>();
+  private readonly bots = new Map<string, Bucket>();
+  private lastPrune = 0;
+
+  constructor(
+    private readonly limitsFor: (bot: string) => RateLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Takes a token from the chat's and the bot's bucket when both have one and returns 0;
+   * otherwise takes nothing and returns how many milliseconds to wait.
+   */
+  reserve(bot: string, chat: string, kind: ChatKind): number {
+    const now = this.clock.now();
+    const limits = this.limitsFor(bot);
+    const chatRate = kind === 'user' ? limits.user : limits.group;
+    const buckets: Bucket[] = [];
+    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${chat}`, chatRate, now));
+    if (limits.bot) buckets.push(this.bucket(this.bots, bot, limits.bot, now));
+    let wait = 0;
+    for (const b of buckets) {
+      b.refill(now);
+      wait = Math.max(wait, b.wait());
+    }
+    if (wait > 0) return wait;
+    for (const b of buckets) b.tokens -= 1;
+    this.prune(now);
+    return 0;
+  }
+
+  private bucket(map: Map<string, Bucket>, key: string, rate: Rate, now: number): Bucket {
+    let b = map.get(key);
+    if (!b || b.rate.count !== rate.count || b.rate.perMs !== rate.perMs) {
+      b = new Bucket(rate, now);
+      map.set(key, b);
+    }
+    return b;
+  }
+
+  // Full buckets carry no state worth keeping: drop them so a bot with many chats stays small.
+  private prune(now: number) {
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    for (const [k, b] of this.chats) {
+      b.refill(now);
+      if (b.tokens >= b.rate.count) this.chats.delete(k);
+    }
+  }
+
+  get size(): number {
+    return this.chats.size;
+  }
+}

@@ -1,0 +1,112 @@
+// Notice → Message: picks the template (config first, then the format's default for the locale),
+// renders it with liquidjs, every substituted value escaped for the neutral markup.
+import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
+import type { Message, MessageImage } from '../message.js';
+import type { Notice } from '../notice.js';
+import type { InboundFormat, Template } from '../inbound/format.js';
+import { escapeMarkup, parseMarkup } from './markup.js';
+
+export type Locale = 'en' | 'zh-CN';
+
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' };
+
+type Compiled = { title?: LiquidTemplate[]; text?: LiquidTemplate[] };
+
+export class Renderer {
+  private readonly liquid = new Liquid({ outputEscape: (v: unknown) => escapeMarkup(stringify(v)), cache: true });
+  private readonly compiled = new Map<string, Compiled>();
+
+  constructor(
+    private readonly configTemplates: Record<string, Template>,
+    private readonly formats: Record<string, InboundFormat>,
+    private readonly defaultLocale: Locale,
+  ) {}
+
+  /** Compiles every configured template; returns problems as `templates.<key>: …` lines. */
+  check(): string[] {
+    const problems: string[] = [];
+    for (const [key, t] of Object.entries(this.configTemplates)) {
+      try {
+        this.compile('config:' + key, t);
+      } catch (e) {
+        problems.push(`templates.${key}: ${(e as Error).message.split('\n')[0]}: fix the liquid syntax`);
+      }
+    }
+    return problems;
+  }
+
+  private compile(cacheKey: string, t: Template): Compiled {
+    let c = this.compiled.get(cacheKey);
+    if (!c) {
+      const obj = typeof t === 'string' ? { text: t } : t;
+      c = {
+        title: obj.title !== undefined ? this.liquid.parse(obj.title) : undefined,
+        text: obj.text !== undefined ? this.liquid.parse(obj.text) : undefined,
+      };
+      this.compiled.set(cacheKey, c);
+    }
+    return c;
+  }
+
+  /** Config keys looked at, most specific first: `<source>.<event>`, `<event>`, `<source>`. */
+  private pick(n: Notice, locale: Locale): { key: string; template: Template } | undefined {
+    for (const k of [`${n.source}.${n.event}`, n.event, n.source]) {
+      const t = this.configTemplates[k];
+      if (t !== undefined) return { key: 'config:' + k, template: t };
+    }
+    const defaults = this.formats[n.format]?.templates[locale] ?? {};
+    for (const k of [n.event, '*']) {
+      const t = defaults[k];
+      if (t !== undefined) return { key: `${n.format}:${locale}:${k}`, template: t };
+    }
+    return undefined;
+  }
+
+  render(n: Notice, opts: { locale?: Locale; silent?: boolean } = {}): Message {
+    const locale = opts.locale ?? this.defaultLocale;
+    const picked = this.pick(n, locale);
+    let title = n.title;
+    let text = n.text !== undefined ? escapeMarkup(n.text) : '';
+    if (picked) {
+      const c = this.compile(picked.key, picked.template);
+      const scope = {
+        source: n.source,
+        event: n.event,
+        level: n.level,
+        time: n.time,
+        fields: n.fields ?? [],
+        link: n.link,
+        title: n.title,
+        text: n.text,
+        ...n.vars,
+      };
+      if (c.title) title = this.liquid.renderSync(c.title, scope).trim() || undefined;
+      if (c.text) text = this.liquid.renderSync(c.text, scope).replace(/\n{3,}/g, '\n\n').trim();
+    }
+    if (n.imageNote) text += (text ? '\n' : '') + '_' + escapeMarkup(n.imageNote) + '_';
+    return {
+      title,
+      body: parseMarkup(text),
+      fields: n.fields ?? [],
+      image: toImage(n),
+      link: n.link,
+      level: n.level,
+      source: n.source,
+      event: n.event,
+      time: n.time,
+      silent: opts.silent ?? n.silent ?? false,
+    };
+  }
+}
+
+function toImage(n: Notice): MessageImage | undefined {
+  if (!n.image) return undefined;
+  if ('url' in n.image) return { url: n.image.url };
+  return { data: Buffer.from(n.image.base64, 'base64'), mime: n.image.mime, filename: `image.${EXT[n.image.mime] ?? 'bin'}` };
+}
+
+function stringify(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}

@@ -1,0 +1,176 @@
+// Notice → deliveries. Targets come from the payload (send_to / send_to_group), the source's
+// own to/to_group, and matching routes; with none anywhere, the superusers get it (NoneBot's rule).
+import picomatch from 'picomatch';
+import type { BotAdapter, ChatKind } from './bot.js';
+import type { Config, SourceConfig } from './config.js';
+import type { Notice } from './notice.js';
+import type { Mute, NewDelivery } from './store/store.js';
+
+export interface Target {
+  bot: string;
+  chat: string;
+  thread?: string;
+  kind: ChatKind;
+}
+
+export function formatTarget(t: { bot: string; chat: string; thread?: string }): string {
+  return `${t.bot}:${t.chat}${t.thread ? '/' + t.thread : ''}`;
+}
+
+/** A payload or config entry that names no valid target; `problems` lists each bad entry. */
+export class TargetError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'TargetError';
+  }
+}
+
+const globCache = new Map<string, (s: string) => boolean>();
+function glob(pattern: string): (s: string) => boolean {
+  let m = globCache.get(pattern);
+  if (!m) {
+    m = picomatch(pattern, { dot: true });
+    globCache.set(pattern, m);
+  }
+  return m;
+}
+
+export class Router {
+  private readonly aliasOf = new Map<string, string>();
+  readonly defaultBot: string;
+
+  constructor(
+    private readonly config: Config,
+    private readonly bots: ReadonlyMap<string, BotAdapter>,
+  ) {
+    for (const [id, b] of Object.entries(config.bots)) for (const a of (b as { aliases: string[] }).aliases) this.aliasOf.set(a, id);
+    this.defaultBot = config.defaultBot ?? [...bots.keys()][0] ?? 'console';
+  }
+
+  /** The bot a `send_from` names: a bot id or one of its aliases. */
+  botFor(from: string | undefined): string | undefined {
+    if (from === undefined || from === '') return this.defaultBot;
+    if (this.bots.has(from)) return from;
+    return this.aliasOf.get(from);
+  }
+
+  /** Expands one entry (a target, a bare id, or a people/groups name) into targets. Throws an Error naming the entry. */
+  expand(entry: string, kind: ChatKind, from?: string): Target[] {
+    const raw = entry.trim();
+    if (raw === '') throw new Error(`'' is empty: give a chat id, <bot>:<chat>, or a name from people/groups`);
+    const colon = raw.indexOf(':');
+    if (colon < 0) {
+      if (this.config.people[raw]) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
+      if (this.config.groups[raw]) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
+      const bot = this.botFor(from);
+      if (!bot) throw new Error(`send_from '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
+      return [this.make(bot, raw, kind, entry)];
+    }
+    const prefix = raw.slice(0, colon);
+    const rest = raw.slice(colon + 1);
+    if (prefix === 'people' || prefix === 'groups') {
+      const list = this.config[prefix][rest];
+      if (!list) throw new Error(`'${entry}': no '${rest}' in ${prefix} (have: ${Object.keys(this.config[prefix]).join(', ') || 'none'})`);
+      return this.expandList(list, prefix === 'people' ? 'user' : 'group', `${prefix}.${rest}`);
+    }
+    if (!this.bots.has(prefix)) throw new Error(`'${entry}': no bot '${prefix}' (have: ${[...this.bots.keys()].join(', ')})`);
+    return [this.make(prefix, rest, kind, entry)];
+  }
+
+  private expandList(list: string[], kind: ChatKind, where: string): Target[] {
+    // Alias lists hold full targets (validated at start-up), never other aliases, so this cannot loop.
+    return list.map((t) => {
+      const colon = t.indexOf(':');
+      const bot = colon < 0 ? this.defaultBot : t.slice(0, colon);
+      if (!this.bots.has(bot)) throw new Error(`${where}: '${t}' names no bot '${bot}'`);
+      return this.make(bot, colon < 0 ? t : t.slice(colon + 1), kind, t);
+    });
+  }
+
+  private make(bot: string, chatPart: string, kind: ChatKind, entry: string): Target {
+    try {
+      const { chat, thread } = this.bots.get(bot)!.parseChat(chatPart);
+      return { bot, chat, thread, kind };
+    } catch (e) {
+      throw new Error(`'${entry}': ${(e as Error).message}`);
+    }
+  }
+
+  private expandAll(entries: string[] | undefined, kind: ChatKind, from: string | undefined, where: string, out: Target[], problems: string[]) {
+    for (const [i, e] of (entries ?? []).entries()) {
+      try {
+        out.push(...this.expand(e, kind, from));
+      } catch (err) {
+        problems.push(`${where}[${i}]: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Every target written in the config, checked at start-up. */
+  checkConfig(): string[] {
+    const problems: string[] = [];
+    const sink: Target[] = [];
+    this.expandAll(this.config.superusers, 'user', undefined, 'superusers', sink, problems);
+    for (const [n, l] of Object.entries(this.config.people)) this.expandAll(l, 'user', undefined, `people.${n}`, sink, problems);
+    for (const [n, l] of Object.entries(this.config.groups)) this.expandAll(l, 'group', undefined, `groups.${n}`, sink, problems);
+    for (const [i, r] of this.config.routes.entries()) {
+      this.expandAll(r.to, 'user', undefined, `routes[${i}].to`, sink, problems);
+      this.expandAll(r.to_group, 'group', undefined, `routes[${i}].to_group`, sink, problems);
+    }
+    for (const [n, s] of Object.entries(this.config.sources) as [string, SourceConfig][]) {
+      if (s.from !== undefined && !this.botFor(s.from)) problems.push(`sources.${n}.from: no bot or bot alias '${s.from}'`);
+      this.expandAll(s.to, 'user', s.from, `sources.${n}.to`, sink, problems);
+      this.expandAll(s.to_group, 'group', s.from, `sources.${n}.to_group`, sink, problems);
+    }
+    return problems;
+  }
+
+  /**
+   * The deliveries for a notice. `override` replaces routing altogether (the `test <target>` command).
+   * Throws TargetError listing every bad entry; nothing is half-routed.
+   */
+  route(n: Omit<Notice, 'id'>, source: SourceConfig | undefined, mutes: Mute[], override?: { to?: string[]; toGroup?: string[] }): NewDelivery[] {
+    const problems: string[] = [];
+    const targets: Target[] = [];
+    const from = n.from ?? source?.from;
+    if (n.from !== undefined && !this.botFor(n.from)) problems.push(`send_from: '${n.from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
+    let silent = n.silent ?? source?.silent ?? false;
+    if (override) {
+      this.expandAll(override.to, 'user', from, 'to', targets, problems);
+      this.expandAll(override.toGroup, 'group', from, 'to_group', targets, problems);
+    } else {
+      this.expandAll(n.to, 'user', from, 'send_to', targets, problems);
+      this.expandAll(n.toGroup, 'group', from, 'send_to_group', targets, problems);
+      this.expandAll(source?.to, 'user', from, 'source to', targets, problems);
+      this.expandAll(source?.to_group, 'group', from, 'source to_group', targets, problems);
+      for (const [i, r] of this.config.routes.entries()) {
+        if (!this.matches(r.match, n)) continue;
+        this.expandAll(r.to, 'user', from, `routes[${i}].to`, targets, problems);
+        this.expandAll(r.to_group, 'group', from, `routes[${i}].to_group`, targets, problems);
+        if (r.silent !== undefined) silent = r.silent;
+        if (r.stop) break;
+      }
+      if (targets.length === 0 && problems.length === 0) this.expandAll(this.config.superusers, 'user', undefined, 'superusers', targets, problems);
+    }
+    if (problems.length) throw new TargetError(problems);
+    if (targets.length === 0) throw new TargetError(['no targets: the payload names none, no route matches and superusers is empty']);
+
+    const mute = mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event)));
+    const seen = new Set<string>();
+    const out: NewDelivery[] = [];
+    for (const t of targets) {
+      const key = `${formatTarget(t)}|${t.kind}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...t, target: formatTarget(t), silent, muted: mute ? mute.pattern : undefined });
+    }
+    return out;
+  }
+
+  private matches(m: Config['routes'][number]['match'], n: Omit<Notice, 'id'>): boolean {
+    if (m.source && !glob(m.source)(n.source)) return false;
+    if (m.event && !glob(m.event)(n.event)) return false;
+    if (m.level && !(Array.isArray(m.level) ? m.level : [m.level]).includes(n.level)) return false;
+    return true;
+  }
+}

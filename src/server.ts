@@ -1,0 +1,121 @@
+// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses.
+import Koa from 'koa';
+import Router from '@koa/router';
+import getRawBody from 'raw-body';
+import type { Logger } from 'pino';
+import type { HttpMount } from './bot.js';
+import type { Config } from './config.js';
+import { HttpError } from './http/errors.js';
+import type { Ingest } from './ingest.js';
+import { toHttpError } from './ingest.js';
+import { mask } from './log.js';
+import { safeEqual } from './auth/guard.js';
+
+export interface ServerDeps {
+  config: Config;
+  ingest: Ingest;
+  logger: Logger;
+  health: () => Record<string, unknown>;
+  metrics: () => Promise<{ contentType: string; body: string }>;
+  /** Management API under /api (Bearer server.apiToken). */
+  api?: Router;
+}
+
+function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
+  return h as Record<string, string | string[] | undefined>;
+}
+
+/** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
+export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
+  } catch (e) {
+    const err = e as { type?: string; status?: number; message: string };
+    if (err.type === 'entity.too.large') throw new HttpError(413, `the body is larger than the limit of ${limit} bytes`);
+    if (err.type === 'request.aborted') throw new HttpError(400, 'the request was aborted');
+    throw new HttpError(err.status && err.status < 500 ? err.status : 400, err.message);
+  }
+}
+
+export function createServer(deps: ServerDeps) {
+  const { config, ingest, logger } = deps;
+  const app = new Koa({ proxy: false });
+  const mounts = new Map<string, HttpMount>();
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      let err: HttpError;
+      try {
+        err = toHttpError(e);
+      } catch {
+        logger.error({ err: e, path: ctx.path }, 'unexpected error while handling a request');
+        err = new HttpError(500, 'internal error');
+      }
+      ctx.status = err.status;
+      ctx.set(err.headers);
+      ctx.body = { error: mask(err.message) };
+      if (err.status >= 400 && err.status < 500) logger.info({ path: ctx.path, status: err.status, error: mask(err.message) }, 'request refused');
+    }
+  });
+
+  const router = new Router();
+
+  const hook = (sourceName: () => string | undefined) => async (ctx: Koa.Context) => {
+    const name = sourceName();
+    if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
+    const facts = { remoteAddress: ctx.req.socket.remoteAddress ?? '', headers: flatHeaders(ctx.headers), query: ctx.query };
+    ingest.admit(name, facts);
+    const source = ingest.source(name)!;
+    const raw = await readBody(ctx, source.bodyLimit ?? config.server.bodyLimit);
+    const answer = await ingest.receive(name, { ...facts, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
+    ctx.status = 202;
+    if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
+    ctx.body = { id: answer.id, deliveries: answer.deliveries };
+  };
+
+  // NoneBot's route: the source named `report`, else the first source of format `report`.
+  const reportSource =
+    (config.sources['report'] ? 'report' : undefined) ?? Object.entries(config.sources).find(([, s]) => (s as { format: string }).format === 'report')?.[0];
+  router.post('/report', (ctx) => hook(() => reportSource)(ctx));
+  router.post('/hooks/:source', (ctx) => hook(() => ctx.params['source'])(ctx));
+  router.post('/hooks', (ctx) => hook(() => (typeof ctx.query['source'] === 'string' ? ctx.query['source'] : undefined))(ctx));
+
+  router.get('/healthz', (ctx) => {
+    const h = deps.health();
+    ctx.status = h['ok'] ? 200 : 503;
+    ctx.body = h;
+  });
+  router.get('/metrics', async (ctx) => {
+    const m = await deps.metrics();
+    ctx.type = m.contentType;
+    ctx.body = m.body;
+  });
+  if (deps.api) {
+    router.use('/api', async (ctx, next) => {
+      const want = config.server.apiToken;
+      const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
+      if (!want) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
+      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'a valid Bearer server.apiToken is required');
+      await next();
+    });
+    router.use('/api', deps.api.routes());
+  }
+
+  // Routes adapters serve (Telegram webhook, Discord interactions, Slack events), added at start.
+  app.use(async (ctx, next) => {
+    const m = mounts.get(`${ctx.method} ${ctx.path}`);
+    if (!m) return next();
+    ctx.state['rawBody'] = await readBody(ctx, config.server.bodyLimit);
+    await m.handler(ctx, next);
+  });
+  app.use(router.routes()).use(router.allowedMethods());
+
+  return {
+    app,
+    mount(route: HttpMount) {
+      mounts.set(`${route.method} ${route.path}`, route);
+    },
+  };
+}
