@@ -104,7 +104,8 @@ function redactBody(body: Buffer, type: string, secrets: string[], o: Required<R
   }
   let out = scrubValues(text, secrets);
   if (type.startsWith('application/x-www-form-urlencoded') || (!json.ok && looksLikeForm(out))) out = redactForm(out);
-  else if (json.ok) out = redactJsonText(out);
+  // JSON too deep to walk, or broken JSON: still take out `"name": value` pairs.
+  else if (/^\s*[[{]/.test(out)) out = redactJsonText(out);
   return out.length > o.maxBody ? out.slice(0, o.maxBody) + `\n[${out.length - o.maxBody} more characters not kept]` : out;
 }
 
@@ -152,7 +153,7 @@ function redactJson(root: unknown, secrets: string[], maxString: number): boolea
   return changed;
 }
 
-// Used only when a parsed body cannot be serialised again: redacts `"name": scalar` pairs in place.
+// For JSON that cannot be parsed or serialised again: redacts `"name": scalar` pairs in place.
 function redactJsonText(text: string): string {
   return text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false)/g, (m, key: string, colon: string) =>
     isSensitiveName(key) ? `"${key}"${colon}"${REDACTED}"` : m,

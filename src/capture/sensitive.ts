@@ -18,8 +18,13 @@ export function words(name: string): string[] {
     .filter(Boolean);
 }
 
+// Names ending in one of these describe a credential without being one (`sign_type`,
+// `X-Grafana-Alerting-Signature-Timestamp`, `token_type`), and help when reading a capture.
+const DESCRIPTIVE = new Set(['timestamp', 'id', 'type', 'version', 'algorithm', 'alg', 'at', 'time', 'expires', 'expiry', 'method', 'header']);
+
 export function isSensitiveName(name: string): boolean {
   const w = words(name);
+  if (w.length > 1 && DESCRIPTIVE.has(w[w.length - 1]!)) return false;
   if (w.some((x) => WORDS.has(x))) return true;
   const joined = w.join('');
   if (joined === 'key' || joined === 'apikey' || joined === 'accesskey' || joined === 'secretkey' || joined === 'privatekey') return true;
