@@ -1,0 +1,130 @@
+// Volcengine Live (火山引擎 视频直播) callbacks (seeds/003, reference/inbound-formats.md §1).
+// Two envelopes are documented: the flat Volcengine body and BytePlus's
+// {code, message, data: {…, detail: {…}}}; both are read as `data ?? body`, then `detail ?? data`.
+// Only push_start's fields are documented; push_end, record, snapshot and audit_snapshot share the
+// common fields and are otherwise read tolerantly. An unknown event_type is shown, never refused.
+import { z } from 'zod';
+import type { InboundFormat, ParseContext } from './format.js';
+import type { Level } from '../notice.js';
+import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str } from './lenient.js';
+import { verifyVolcSign, type VolcSignPolicy } from './volcengine-sign.js';
+
+const options = z.strictObject({
+  /** AuthKeyPrimary and AuthKeySecond (and any more, for rotation). */
+  keys: z.array(z.string().min(1)).optional(),
+  signTime: z.enum(['expiry', 'sent']).default('expiry'),
+  signWindow: z.number().int().positive().default(600),
+  clockSkew: z.number().int().min(0).default(30),
+});
+type Options = z.output<typeof options>;
+
+const fieldsSchema = z.looseObject({
+  vhost: str,
+  domain: str,
+  app: str,
+  stream: str,
+  event_type: str,
+  time: num,
+  time_ms: num,
+  transcoded: bool,
+  fp_client_ip: str,
+  fp_node_ip: str,
+  session_id: str,
+  sequence_id: str,
+  backup_count: str,
+  // record / snapshot / audit: names not documented; these are the likely ones.
+  url: str,
+  file_name: str,
+  duration: num,
+  status: str,
+  reason: str,
+  snapshot_url: str,
+  pic_url: str,
+  result: str,
+  suggestion: str,
+});
+
+const NAMES: Record<string, { en: string; zh: string; level: Level }> = {
+  push_start: { en: 'Stream started', zh: '推流开始', level: 'info' },
+  push: { en: 'Stream started', zh: '推流开始', level: 'info' },
+  push_end: { en: 'Stream ended', zh: '推流结束', level: 'info' },
+  record: { en: 'Recording', zh: '录制', level: 'success' },
+  snapshot: { en: 'Snapshot', zh: '截图', level: 'info' },
+  audit_snapshot: { en: 'Snapshot audit', zh: '截图审核', level: 'warning' },
+};
+
+/** The event's fields, wherever the envelope put them (flat, data, data.detail). */
+function flatten(body: Record<string, unknown>): Record<string, unknown> {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  const d = isObj(body.data) ? body.data : body;
+  const det = isObj(d.detail) ? d.detail : {};
+  return { ...d, ...det };
+}
+
+function signPolicy(ctx: ParseContext): VolcSignPolicy {
+  const o = readOptions<Options>(options, ctx.config);
+  return { keys: o.keys ?? [], signTime: o.signTime, signWindow: o.signWindow, clockSkew: o.clockSkew };
+}
+
+export const volcengine: InboundFormat<Options> = {
+  name: 'volcengine',
+  options,
+  authenticate(body, ctx) {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+    const f = flatten(body as Record<string, unknown>);
+    return verifyVolcSign(f.sign, f.t, signPolicy(ctx), ctx.clock.now());
+  },
+  parse(body, ctx) {
+    const flat = flatten(asObject(body));
+    const f = fieldsSchema.parse(flat);
+    const type = f.event_type || 'callback';
+    const name = NAMES[type] ?? { en: `Live callback: ${type}`, zh: `直播回调：${type}`, level: 'info' as Level };
+    const failed = /fail|error|失败/i.test(`${f.status ?? ''} ${f.reason ?? ''}`);
+    const level: Level = failed ? 'error' : name.level;
+    const zh = ctx.config.locale === 'zh-CN';
+    const stream = [f.app, f.stream].filter(Boolean).join('/');
+    const time = f.time_ms !== undefined ? f.time_ms : f.time !== undefined && f.time > 0 ? f.time * 1000 : undefined;
+    const image = httpUrl(f.snapshot_url ?? f.pic_url ?? (type.includes('snapshot') ? f.url : undefined));
+    const id = f.sequence_id || f.session_id || (stream && time !== undefined ? `${stream}@${time}` : undefined);
+    // The signature is checked in authenticate(); it is not for templates or the store's vars.
+    const { sign: _s, t: _t, ...rest } = flat;
+    return {
+      event: type,
+      level,
+      title: clip(`${zh ? name.zh : name.en}${stream ? ': ' + stream : ''}`, MAX_TITLE),
+      text: clip([f.domain, f.reason, f.result].filter(Boolean).join('\n')),
+      fields: fields([
+        ['Domain', f.domain],
+        ['Client IP', f.fp_client_ip],
+        ['Transcoded', f.transcoded ? 'yes' : undefined],
+        ['File', f.file_name],
+        ['Duration', f.duration !== undefined ? `${f.duration} s` : undefined],
+        ['Status', f.status],
+        ['Session', f.session_id],
+      ]),
+      image: image ? { url: image } : undefined,
+      link: type.includes('snapshot') ? undefined : httpUrl(f.url),
+      time: eventTime(time, ctx.clock),
+      dedupKey: id ? `${type}:${id}` : undefined,
+      vars: {
+        ...spreadable(rest),
+        data: safeVars(rest),
+        event_type: type,
+        label: { en: name.en, zh: name.zh },
+        stream_path: stream,
+      },
+    };
+  },
+  templates: {
+    en: {
+      push_start: { title: 'Stream started: {{ stream_path }}', text: '**{{ stream }}** is being pushed to `{{ domain }}`{% if fp_client_ip %} from {{ fp_client_ip }}{% endif %}' },
+      push_end: { title: 'Stream ended: {{ stream_path }}', text: '**{{ stream }}** stopped pushing to `{{ domain }}`' },
+      '*': { title: '{{ label.en }}{% if stream_path != "" %}: {{ stream_path }}{% endif %}', text: '`{{ event_type }}`{% if domain %} on `{{ domain }}`{% endif %}{% if text != "" %}\n{{ text }}{% endif %}' },
+    },
+    'zh-CN': {
+      push_start: { title: '推流开始：{{ stream_path }}', text: '**{{ stream }}** 开始推流到 `{{ domain }}`{% if fp_client_ip %}，来源 {{ fp_client_ip }}{% endif %}' },
+      push_end: { title: '推流结束：{{ stream_path }}', text: '**{{ stream }}** 已停止推流到 `{{ domain }}`' },
+      '*': { title: '{{ label.zh }}{% if stream_path != "" %}：{{ stream_path }}{% endif %}', text: '`{{ event_type }}`{% if domain %}（`{{ domain }}`）{% endif %}{% if text != "" %}\n{{ text }}{% endif %}' },
+    },
+  },
+};
