@@ -1,0 +1,90 @@
+// Slash commands and app mentions → ChatCommand; Reply → what Slack shows.
+import type { ChatCommand, ChatKind, Reply } from '../../src/bot.js';
+import { parseMarkup } from '../../src/render/markup.js';
+import { toMrkdwn } from './mrkdwn.js';
+
+/**
+ * Slack escapes `& < >` in the text it sends and wraps links and mentions in `<…>`
+ * (docs.slack.dev/messaging/formatting-message-text#retrieving-messages): give back what was typed.
+ */
+export function slackTextToPlain(text: string): string {
+  return text
+    .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, '$1')
+    .replace(/<([@#][A-Z0-9]+)\|[^>]*>/g, '<$1>')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+// D… channels are direct messages; C… and G… are channels and private channels.
+const kindOf = (channel: string): ChatKind => (channel.startsWith('D') ? 'user' : 'group');
+
+function split(text: string): { name: string; args: string } | undefined {
+  const m = /^\s*([A-Za-z0-9_-]{1,32})(?:\s+([\s\S]*))?$/.exec(text);
+  if (!m) return undefined;
+  return { name: m[1]!.toLowerCase(), args: (m[2] ?? '').trim() };
+}
+
+export interface SlashCommandFields {
+  command: string;
+  text: string;
+  user_id: string;
+  user_name?: string;
+  channel_id: string;
+}
+
+/**
+ * `/hookbot status` → `status`; `/hookbot` alone → `help`. Any other slash command the app
+ * registers (`/status`) is that command by itself.
+ */
+export function slashToCommand(bot: string, main: string, c: SlashCommandFields): ChatCommand | undefined {
+  const text = slackTextToPlain(c.text ?? '');
+  let parsed: { name: string; args: string } | undefined;
+  if (c.command.toLowerCase() === main.toLowerCase()) parsed = text.trim() ? split(text) : { name: 'help', args: '' };
+  else parsed = { name: c.command.replace(/^\//, '').toLowerCase(), args: text.trim() };
+  if (!parsed) return undefined;
+  return {
+    bot,
+    platform: 'slack',
+    ...parsed,
+    user: { id: c.user_id, name: c.user_name },
+    chat: { id: c.channel_id, kind: kindOf(c.channel_id) },
+  };
+}
+
+export interface MentionEvent {
+  text: string;
+  user?: string;
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+}
+
+/** `<@UBOT> status now` → `status` with args `now`; text without a command word → `help`. */
+export function mentionToCommand(bot: string, botUserId: string | undefined, e: MentionEvent): ChatCommand | undefined {
+  if (!e.user) return undefined;
+  let text = e.text;
+  const own = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`) : /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/;
+  text = text.replace(own, ' ');
+  const plain = slackTextToPlain(text).trim().replace(/^\//, '');
+  const parsed = plain ? split(plain) : { name: 'help', args: '' };
+  if (!parsed) return undefined;
+  return {
+    bot,
+    platform: 'slack',
+    ...parsed,
+    user: { id: e.user },
+    chat: { id: e.channel, thread: e.thread_ts, kind: kindOf(e.channel) },
+  };
+}
+
+/** The answer to a slash command: ephemeral (only the asker sees it) or in the channel. */
+export function replyPayload(reply: Reply): { response_type: 'ephemeral' | 'in_channel'; text: string } {
+  return { response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: replyMrkdwn(reply) };
+}
+
+export function replyMrkdwn(reply: Reply): string {
+  // A reply is short, but Slack truncates `text` past 40,000 characters: keep well under it.
+  const md = toMrkdwn(parseMarkup(reply.text));
+  return md.length > 39_000 ? md.slice(0, 39_000) + '…' : md;
+}

@@ -1,0 +1,62 @@
+// @slack/web-api errors → DeliveryError. Slack answers errors as HTTP 200 `{ok:false, error}`
+// (docs.slack.dev/apis/web-api/#responses) and rate limits as HTTP 429 with Retry-After
+// (docs.slack.dev/apis/web-api/rate-limits). Retrying is the worker's job, so the client is built with
+// `retries: 0` and `rejectRateLimitedCalls: true`, and every failure arrives here at once.
+import { ErrorCode } from '@slack/web-api';
+import { DeliveryError } from '../../src/bot.js';
+
+/** The bot itself is broken: deliveries are held until the token or the app is fixed. */
+const UNHEALTHY = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'not_allowed_token_type',
+  'team_access_not_granted',
+  'ekm_access_denied',
+]);
+
+/** Slack's own trouble: worth another try. */
+const TRANSIENT = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+// Everything else (channel_not_found, not_in_channel, is_archived, user_not_found, invalid_blocks,
+// msg_too_long, cannot_dm_bot, …) is about this message or this chat and will not get better: dead.
+
+/** Hides Slack tokens (xoxb-, xoxp-, xapp-, …) and the given secrets in text meant for logs and errors. */
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out.replace(/\bx(?:ox[abpeosr]|app)-[A-Za-z0-9-]+/g, (t) => t.slice(0, 5) + '***');
+}
+
+export function toDeliveryError(e: unknown, secrets: readonly string[]): DeliveryError {
+  if (e instanceof DeliveryError) return e;
+  const err = e as { code?: string; message?: string; data?: { error?: string; needed?: string }; retryAfter?: number; statusCode?: number; original?: Error };
+  const mask = (s: string) => maskSecrets(s, secrets);
+  switch (err.code) {
+    case ErrorCode.RateLimitedError:
+      return new DeliveryError('slack: ratelimited', { retryable: true, retryAfterMs: Math.max(0, (err.retryAfter ?? 1) * 1000) });
+    case ErrorCode.PlatformError: {
+      const code = err.data?.error ?? 'unknown_error';
+      const reason = `slack: ${code}${err.data?.needed ? ` (needs scope ${err.data.needed})` : ''}`;
+      if (UNHEALTHY.has(code)) return new DeliveryError(reason, { retryable: true, unhealthy: true });
+      return new DeliveryError(reason, { retryable: TRANSIENT.has(code) });
+    }
+    case ErrorCode.HTTPError: {
+      const status = err.statusCode ?? 0;
+      const reason = `slack: HTTP ${status}`;
+      if (status === 401 || status === 403) return new DeliveryError(reason, { retryable: true, unhealthy: true });
+      return new DeliveryError(reason, { retryable: status >= 500 || status === 408 || status === 429 });
+    }
+    case ErrorCode.RequestError:
+      return new DeliveryError(`slack: request failed: ${mask(err.original?.message ?? err.message ?? 'network error')}`, { retryable: true });
+    case ErrorCode.FileUploadInvalidArgumentsError:
+    case ErrorCode.FileUploadReadFileDataError:
+      return new DeliveryError(`slack: ${mask(err.message ?? 'bad file')}`, { retryable: false });
+    default:
+      // filesUploadV2 rejects a failed step-2 POST with a bare Error; network errors have no Slack code.
+      return new DeliveryError(`slack: ${mask(err.message ?? String(e))}`, { retryable: true });
+  }
+}

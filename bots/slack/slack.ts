@@ -1,0 +1,221 @@
+// The Slack bot: delivers with @slack/web-api (Block Kit messages, the external file upload,
+// DMs via conversations.open) and takes commands with @slack/bolt (Socket Mode or HTTP mode).
+import type { App } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Dispatcher } from 'undici';
+import { z } from 'zod';
+import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
+import { DeliveryError } from '../../src/bot.js';
+import { secret } from '../../src/config.js';
+import type { Message } from '../../src/message.js';
+import { slackPosts } from './blocks.js';
+import { maskSecrets, toDeliveryError } from './errors.js';
+import { slackLogger } from './logger.js';
+import { fetchVia, proxyDispatcher, proxyProblem } from './proxy.js';
+import { httpMode, startSocketMode, type ReceiverSetup } from './receiver.js';
+
+const options = z.strictObject({
+  /** Bot token (xoxb-…): OAuth & Permissions in the app's settings. */
+  token: secret('bot token').regex(/^xox[bp]-/, { error: "is not a Slack bot token: it starts with 'xoxb-' (OAuth & Permissions)" }),
+  /** App-level token (xapp-…) with connections:write: turns on Socket Mode, the default way to take commands. */
+  appToken: secret('app-level token').regex(/^xapp-/, { error: "is not an app-level token: it starts with 'xapp-' (Basic Information → App-Level Tokens)" }).optional(),
+  /** Signing secret: HTTP mode (Slack posts to /slack/events on this server), used when there is no appToken. */
+  signingSecret: secret('signing secret').optional(),
+  /** Where HTTP mode listens. Each Slack bot in HTTP mode needs its own path. */
+  eventsPath: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { error: "must be a path such as '/slack/events'" }).default('/slack/events'),
+  /** The slash command set up in the app (`/hookbot status`). */
+  command: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, { error: "must be a slash command such as '/hookbot'" }).default('/hookbot'),
+  /** Web API base URL (the client's slackApiUrl): a reverse proxy, or a test server. */
+  apiRoot: z.string().url({ error: 'must be an absolute URL such as https://slack.com/api/' }).optional(),
+  /** Proxy for all Slack traffic: http://, https://, socks5:// or socks5h://. */
+  proxy: z.string().superRefine((v, ctx) => {
+    const p = proxyProblem(v);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  }).optional(),
+  /** Per-request timeout for Web API calls. */
+  timeoutMs: z.number().int().positive().default(30_000),
+});
+export type SlackOptions = z.output<typeof options>;
+
+// Slack's limits on chat.postMessage are about 1 message per second per channel (the "special" tier,
+// docs.slack.dev/apis/web-api/rate-limits); the worker waits before sending instead of meeting 429s.
+const limits = { user: { count: 1, perMs: 1000 }, group: { count: 1, perMs: 1000 } };
+
+/** Remembered per delivery key so a retry after a partial send continues where it stopped. */
+interface Progress {
+  ts: string[];
+  fileId?: string;
+}
+const MAX_PROGRESS = 5000;
+
+export class SlackBot implements BotAdapter {
+  readonly platform = 'slack';
+  readonly client: WebClient;
+  private readonly clientOptions: WebClientOptions;
+  private readonly secrets: string[];
+  private readonly dispatcher?: Dispatcher;
+  private readonly dms = new Map<string, Promise<string>>();
+  private readonly progress = new Map<string, Progress>();
+  private state: BotHealth;
+  private app?: App;
+  private stopped = false;
+  private botUserId?: string;
+
+  constructor(
+    readonly id: string,
+    private readonly opts: SlackOptions,
+    private readonly deps: BotDeps,
+  ) {
+    this.secrets = [opts.token, opts.appToken ?? '', opts.signingSecret ?? ''].filter(Boolean);
+    this.dispatcher = opts.proxy ? proxyDispatcher(opts.proxy) : undefined;
+    this.clientOptions = {
+      slackApiUrl: opts.apiRoot,
+      // The worker owns retries and waits: fail fast, and surface 429s instead of sleeping on them.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: opts.timeoutMs,
+      logger: slackLogger(deps.logger.child({ bot: id }), this.secrets),
+      ...(this.dispatcher ? { fetch: fetchVia(this.dispatcher) } : {}),
+    };
+    this.client = new WebClient(opts.token, this.clientOptions);
+    this.state = this.health_('starting');
+  }
+
+  private health_(state: BotHealth['state'], reason?: string): BotHealth {
+    return { state, reason, since: new Date(this.deps.clock.now()).toISOString() };
+  }
+
+  parseChat(raw: string): { chat: string; thread?: string } {
+    const m = /^([CGDUW][A-Z0-9]{2,})(?:\/(\d{6,}\.\d{1,6}))?$/.exec(raw);
+    if (!m) {
+      throw new Error(
+        `'${raw}' is not a Slack chat: use a channel id (C0123ABCD, G…, D…) or a user id (U0123ABCD, W…), ` +
+          `optionally with '/<thread_ts>' such as C0123ABCD/1700000000.000100; '/hookbot whoami' shows the ids`,
+      );
+    }
+    return { chat: m[1]!, thread: m[2] };
+  }
+
+  async send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult> {
+    try {
+      const channel = to.kind === 'user' && /^[UW]/.test(to.chat) ? await abortable(this.dmChannel(to.chat), ctx.signal) : to.chat;
+      const posts = slackPosts(msg);
+      const done = this.progress.get(ctx.key) ?? { ts: [] };
+      for (let i = done.ts.length; i < posts.length; i++) {
+        const p = posts[i]!;
+        const res = await abortable(
+          this.client.chat.postMessage({ channel, thread_ts: to.thread, text: p.text, blocks: p.blocks as never, unfurl_links: false }),
+          ctx.signal,
+        );
+        done.ts.push(String(res.ts));
+        this.remember(ctx.key, done);
+      }
+      if (msg.image && 'data' in msg.image && !done.fileId) {
+        const img = msg.image;
+        // files.getUploadURLExternal → POST the bytes → files.completeUploadExternal (filesUploadV2).
+        const res = await abortable(
+          this.client.filesUploadV2({ channel_id: channel, thread_ts: to.thread, file: img.data, filename: img.filename, title: msg.title ?? img.filename } as never),
+          ctx.signal,
+        );
+        const files = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+        done.fileId = files[0]?.files?.[0]?.id ?? 'uploaded';
+      }
+      this.progress.delete(ctx.key);
+      if (this.state.state === 'unhealthy') this.state = this.health_('ok');
+      return { messageIds: [...done.ts, ...(done.fileId ? [done.fileId] : [])] };
+    } catch (e) {
+      const err = toDeliveryError(e, this.secrets);
+      if (err.unhealthy) this.state = this.health_('unhealthy', err.message);
+      throw err;
+    }
+  }
+
+  private remember(key: string, p: Progress) {
+    this.progress.set(key, p);
+    if (this.progress.size > MAX_PROGRESS) this.progress.delete(this.progress.keys().next().value!);
+  }
+
+  /** The DM channel with a user: conversations.open once per user, cached (also across concurrent sends). */
+  private dmChannel(user: string): Promise<string> {
+    let p = this.dms.get(user);
+    if (!p) {
+      p = this.client.conversations.open({ users: user }).then((r) => String(r.channel?.id));
+      p.catch(() => this.dms.delete(user));
+      this.dms.set(user, p);
+    }
+    return p;
+  }
+
+  async start(host: BotHost): Promise<void> {
+    this.stopped = false;
+    let auth;
+    try {
+      auth = await this.client.auth.test();
+    } catch (e) {
+      const err = toDeliveryError(e, this.secrets);
+      // A bad token needs a person; anything else (network) is retried by the worker's sends.
+      this.state = this.health_(err.unhealthy ? 'unhealthy' : 'starting', `auth.test: ${err.message}`);
+      this.deps.logger.error({ bot: this.id }, `slack: auth.test failed: ${err.message}; commands are off until restart`);
+      return;
+    }
+    this.botUserId = auth.user_id;
+    const setup: ReceiverSetup = {
+      botId: this.id,
+      token: this.opts.token,
+      botUserId: String(auth.user_id),
+      slackBotId: auth.bot_id,
+      clientOptions: this.clientOptions,
+      logger: this.clientOptions.logger!,
+      command: this.opts.command,
+      host,
+      ackWithinMs: 2500,
+    };
+    try {
+      if (this.opts.appToken) {
+        this.app = await startSocketMode(setup, this.opts.appToken, this.dispatcher);
+      } else if (this.opts.signingSecret) {
+        const { app, mount } = httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, () => this.stopped);
+        this.app = app;
+        host.mount(mount);
+      }
+    } catch (e) {
+      const reason = maskSecrets((e as Error).message, this.secrets);
+      this.state = this.health_('unhealthy', `commands: ${reason}`);
+      this.deps.logger.error({ bot: this.id }, `slack: cannot take commands: ${reason}`);
+      return;
+    }
+    this.state = this.health_('ok');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // HTTP mode has no server of its own to stop; Socket Mode closes its WebSocket.
+    if (this.app && this.opts.appToken) await this.app.stop().catch(() => undefined);
+    this.app = undefined;
+    this.state = this.health_('stopped');
+  }
+
+  health(): BotHealth {
+    return this.state;
+  }
+
+  get userId(): string | undefined {
+    return this.botUserId;
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DeliveryError('aborted', { retryable: true }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DeliveryError('aborted: the send took too long', { retryable: true }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export const slackBot: BotModule<SlackOptions> = {
+  platform: 'slack',
+  options,
+  limits,
+  create: (id, opts, deps) => new SlackBot(id, opts, deps),
+};
