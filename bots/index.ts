@@ -2,8 +2,10 @@
 import type { BotModule } from '../src/bot.js';
 import { consoleBot } from './console/console.js';
 import { telegramBot } from './telegram/telegram.js';
+import { slackBot } from './slack/slack.js';
 
 export const botModules: Record<string, BotModule> = {
   console: consoleBot,
   telegram: telegramBot,
+  slack: slackBot,
 };
