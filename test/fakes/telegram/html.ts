@@ -47,7 +47,7 @@ interface Open {
 /** Returns the plain text and its entities, or throws EntityParseError with Telegram's wording. */
 export function parseTelegramHtml(html: string): { text: string; entities: Entity[] } {
   let text = '';
-  const entities: Entity[] = [];
+  const entities: (Entity & { depth: number })[] = [];
   const stack: Open[] = [];
   const byteAt = (i: number) => Buffer.byteLength(html.slice(0, i));
   let i = 0;
@@ -78,7 +78,7 @@ export function parseTelegramHtml(html: string): { text: string; entities: Entit
       if (!top) throw new EntityParseError(`Unexpected end tag at byte offset ${at}`);
       if (top.tag !== name) throw new EntityParseError(`Unmatched end tag at byte offset ${at}, expected "</${top.tag}>", found "</${name}>"`);
       const entity = toEntity(top, text.length);
-      if (entity) entities.push(entity);
+      if (entity) entities.push({ ...entity, depth: stack.length });
       i = close + 1;
       continue;
     }
@@ -94,8 +94,9 @@ export function parseTelegramHtml(html: string): { text: string; entities: Entit
   }
   const open = stack.pop();
   if (open) throw new EntityParseError(`Can't find end tag corresponding to start tag "${open.tag}"`);
-  entities.sort((a, b) => a.offset - b.offset || b.length - a.length);
-  return { text, entities };
+  // Outer entities first, as Telegram lists them.
+  entities.sort((a, b) => a.offset - b.offset || b.length - a.length || a.depth - b.depth);
+  return { text, entities: entities.map(({ depth: _d, ...e }) => e) };
 }
 
 function parseAttrs(src: string, at: number): Record<string, string> {

@@ -129,6 +129,11 @@ export abstract class FakeBotMethods {
     return update;
   }
 
+  /** Long polls being held right now. */
+  get heldPolls(): number {
+    return this.pollers.size;
+  }
+
   /** Answers every held getUpdates at once (used on stop). */
   protected releasePollers(): void {
     for (const p of this.pollers) p.wake();
@@ -179,8 +184,10 @@ export abstract class FakeBotMethods {
         };
         this.pollers.add(me);
         res.on('close', me.wake);
+        this.changed();
       });
       this.pollers.delete(me);
+      this.changed();
       if (me.conflict) throw new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
     }
     return this.updates.slice(0, limit);
