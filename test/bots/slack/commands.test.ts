@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BotHost, ChatCommand, HttpMount, Reply } from '../../../src/bot.js';
+import { postSignedForm } from '../../fakes/slack/sign.js';
+import { slashCommandPayload } from '../../fakes/slack/socket-mode.js';
+import { slackHarness } from './harness.js';
+
+let h: Awaited<ReturnType<typeof slackHarness>>;
+let server: Server | undefined;
+afterEach(async () => {
+  await h?.close();
+  server?.closeAllConnections();
+  await new Promise((r) => (server ? server.close(r) : r(undefined)));
+  server = undefined;
+});
+
+/** A command plane stand-in: records commands and answers whoami privately, status publicly. */
+function host(slow?: Promise<void>) {
+  const seen: ChatCommand[] = [];
+  const mounts: HttpMount[] = [];
+  const h: BotHost = {
+    async onCommand(cmd): Promise<Reply | undefined> {
+      seen.push(cmd);
+      if (cmd.name === 'whoami') return { text: `user \`${cmd.user.id}\` in \`${cmd.chat.id}\``, ephemeral: true };
+      if (cmd.name === 'slow') {
+        await slow;
+        return { text: 'done **late**' };
+      }
+      return { text: `**${cmd.name}** ${cmd.args} <ok> & fine` };
+    },
+    commands: () => [],
+    mount: (m) => mounts.push(m),
+  };
+  return { host: h, seen, mounts };
+}
+
+describe('Slack commands over Socket Mode', () => {
+  it('answers /hookbot whoami ephemerally in the ack and /hookbot status in the channel', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
+    const plane = host();
+    await h.bot.start(plane.host);
+    expect(h.bot.health().state).toBe('ok');
+    await h.fake.socket.connected();
+
+    const who = await h.fake.socket.slashCommand({ text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' });
+    expect(who.payload).toEqual({ response_type: 'ephemeral', text: 'user `U0BOB` in `C0OPS`' });
+    expect(plane.seen[0]).toMatchObject({ bot: 'slack', platform: 'slack', name: 'whoami', args: '', user: { id: 'U0BOB' }, chat: { id: 'C0OPS', kind: 'group' } });
+
+    const status = await h.fake.socket.slashCommand({ text: 'Status  now &amp; then', channel_id: 'D0DM' });
+    expect(status.payload).toEqual({ response_type: 'in_channel', text: '*status* now &amp; then &lt;ok&gt; &amp; fine' });
+    expect(plane.seen[1]).toMatchObject({ name: 'status', args: 'now & then', chat: { id: 'D0DM', kind: 'user' } });
+  });
+
+  it('treats a bare /hookbot as help', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
+    const plane = host();
+    await h.bot.start(plane.host);
+    await h.fake.socket.connected();
+    await h.fake.socket.slashCommand({ text: '' });
+    expect(plane.seen[0]).toMatchObject({ name: 'help', args: '' });
+  });
+
+  it('acks at once and answers through response_url when the command is slow', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
+    let release!: () => void;
+    const plane = host(new Promise<void>((r) => (release = r)));
+    await h.bot.start(plane.host);
+    await h.fake.socket.connected();
+    const ack = await h.fake.socket.slashCommand({ text: 'slow' }, 6000);
+    expect(ack.payload?.text).toBeUndefined();
+    release();
+    const posted = await h.fake.waitFor(() => h.fake.responses[0]);
+    expect(posted.body).toMatchObject({ response_type: 'in_channel', text: 'done *late*' });
+  });
+
+  it('takes @hookbot mentions and answers in the thread, privately when the reply is ephemeral', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
+    const plane = host();
+    await h.bot.start(plane.host);
+    await h.fake.socket.connected();
+
+    await h.fake.socket.mention({ text: `<@${h.fake.botUserId}> status <https://x.example/a|x.example/a>`, user: 'U0BOB', channel: 'C0OPS' });
+    const reply = await h.fake.waitFor(() => h.fake.messages[0]);
+    expect(plane.seen[0]).toMatchObject({ name: 'status', args: 'https://x.example/a', user: { id: 'U0BOB' }, chat: { id: 'C0OPS', kind: 'group' } });
+    expect(reply).toMatchObject({ channel: 'C0OPS', text: '*status* https://x.example/a &lt;ok&gt; &amp; fine' });
+    expect(reply.thread_ts).toBeDefined();
+
+    await h.fake.socket.mention({ text: `<@${h.fake.botUserId}> whoami`, user: 'U0BOB', channel: 'C0OPS', thread_ts: '1700000000.000001' });
+    const eph = await h.fake.waitFor(() => h.fake.ephemeral[0]);
+    expect(eph).toMatchObject({ channel: 'C0OPS', user: 'U0BOB', thread_ts: '1700000000.000001', text: 'user `U0BOB` in `C0OPS`' });
+    expect(plane.seen[1]!.chat).toEqual({ id: 'C0OPS', thread: '1700000000.000001', kind: 'group' });
+  });
+
+  it('marks the bot unhealthy, without its token in the reason, when the bot token is refused', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789', token: 'xoxb-wrong-token-000000000000' });
+    await h.bot.start(host().host);
+    expect(h.bot.health()).toMatchObject({ state: 'unhealthy' });
+    expect(h.bot.health().reason).toContain('invalid_auth');
+    expect(h.logs()).not.toContain('xoxb-wrong-token-000000000000');
+    expect(h.fake.socket.connections).toBe(0);
+  });
+});
+
+async function koaWith(mounts: HttpMount[]): Promise<string> {
+  // The same contract as hookbot's server: the raw body is read into ctx.state.rawBody first.
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    const m = mounts.find((x) => x.method === ctx.method && x.path === ctx.path);
+    if (!m) return next();
+    ctx.state.rawBody = await getRawBody(ctx.req, { limit: '1mb' });
+    await m.handler(ctx, next);
+  });
+  server = createServer(app.callback());
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('Slack commands over HTTP mode', () => {
+  const secret = 'abcdef0123456789abcdef0123456789';
+
+  it('accepts a correctly signed slash command and rejects bad or stale signatures', async () => {
+    h = await slackHarness({ signingSecret: secret });
+    const plane = host();
+    await h.bot.start(plane.host);
+    expect(plane.mounts.map((m) => `${m.method} ${m.path}`)).toEqual(['POST /slack/events']);
+    const url = (await koaWith(plane.mounts)) + '/slack/events';
+    const fields = slashCommandPayload(h.fake, { text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' });
+
+    const good = await postSignedForm(url, secret, fields);
+    expect(good.status).toBe(200);
+    expect(good.json).toEqual({ response_type: 'ephemeral', text: 'user `U0BOB` in `C0OPS`' });
+    expect(good.ms).toBeLessThan(3000);
+
+    const bad = await postSignedForm(url, secret, fields, { secret: 'not-the-secret-0000000000000000' });
+    expect(bad.status).toBe(401);
+    const stale = await postSignedForm(url, secret, fields, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    expect(plane.seen).toHaveLength(1);
+  });
+});
