@@ -22,7 +22,8 @@ class Bucket {
   /** Milliseconds until one token is there (0 = now). */
   wait(): number {
     if (this.tokens >= 1) return 0;
-    return Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count));
+    // The epsilon keeps float residue (0.999000…01 tokens) from adding a millisecond.
+    return Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count) - 1e-6);
   }
 }
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+import { botModules } from '../../bots/index.js';
+import { formats } from '../../src/inbound/index.js';
+
+const load = (yaml: string, env: Record<string, string> = {}) => parseConfig(yaml, { env, bots: botModules, formats });
+function problems(yaml: string, env: Record<string, string> = {}): string[] {
+  try {
+    load(yaml, env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('substitutes ${ENV} and ${ENV:-default}', () => {
+    const c = load('server:\n  port: ${PORT:-9000}\nsources:\n  r: { format: report, token: "${TOK}" }\n', { TOK: 'a-long-enough-token-123' });
+    expect(c.server.port).toBe(9000);
+    expect((c.sources['r'] as any).token).toBe('a-long-enough-token-123');
+  });
+
+  it.each([
+    ['an unknown top-level key, with a suggestion', 'sourcse: {}', /sourcse: unknown key: did you mean 'sources'\?/],
+    ['an unknown source key', 'sources:\n  r: { format: report, token: a-long-enough-token-123, tokn: x }', /sources\.r\.tokn: unknown key: did you mean 'token'\?/],
+    ['a short token', 'sources:\n  r: { format: report, token: short }', /sources\.r\.token: is shorter than 16 characters/],
+    ['a source without a token', 'sources:\n  r: { format: report }', /sources\.r: no token: set 'token'.*'public: true'/],
+    ['a missing env var', 'sources:\n  r: { format: report, token: "${NOPE}" }', /sources\.r\.token: environment variable NOPE is not set/],
+    ['an unknown format', 'sources:\n  r: { format: nope, token: a-long-enough-token-123 }', /sources\.r\.format/],
+    ['a bad port', 'server: { port: 70000 }', /server\.port/],
+    ['an unknown defaultBot', 'defaultBot: tg', /defaultBot: no bot 'tg'/],
+    ['YAML syntax', 'a: [1, 2', /YAML/],
+  ])('reports %s with the key path', (_what, yaml, re) => {
+    expect(problems(yaml).join('\n')).toMatch(re);
+  });
+
+  it('lists every problem, not only the first', () => {
+    const p = problems('sources:\n  a: { format: report, token: short }\n  b: { format: report, token: short2 }\nserver: { port: -1 }');
+    expect(p.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('accepts a public source without a token', () => {
+    expect(() => load('sources:\n  r: { format: report, public: true }')).not.toThrow();
+  });
+});

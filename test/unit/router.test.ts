@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { botModules } from '../../bots/index.js';
+import { formats } from '../../src/inbound/index.js';
+import { Router, TargetError } from '../../src/router.js';
+import { ManualClock } from '../../src/clock.js';
+import type { BotAdapter } from '../../src/bot.js';
+import { createLogger } from '../../src/log.js';
+import type { Notice } from '../../src/notice.js';
+
+const YAML = `
+bots:
+  main: { platform: console, aliases: ["3889000001"] }
+  other: { platform: console }
+superusers: [main:boss]
+people: { alice: [main:a1, other:a2] }
+groups: { ops: [main:ops/7] }
+sources:
+  src: { format: report, token: a-long-enough-token-123 }
+  loud: { format: report, token: a-long-enough-token-123, to_group: [ops] }
+routes:
+  - { match: { source: src, event: "live_*" }, to_group: [other:live] }
+  - { match: { level: error }, to: [alice], stop: true }
+  - { match: { level: error }, to: [main:never] }
+`;
+const config = parseConfig(YAML, { env: {}, bots: botModules, formats });
+const deps = { logger: createLogger('silent'), clock: new ManualClock() };
+const bots = new Map<string, BotAdapter>(Object.entries(config.bots).map(([id, b]) => [id, botModules['console']!.create(id, b, deps)]));
+const router = new Router(config, bots);
+
+const notice = (over: Partial<Notice>): Omit<Notice, 'id'> => ({ source: 'src', format: 'report', event: 'report', level: 'info', time: '', vars: {}, ...over });
+const targets = (over: Partial<Notice>, source = 'src') => router.route(notice({ source, ...over }), config.sources[source] as any, []).map((d) => `${d.target}|${d.kind}`);
+
+describe('router', () => {
+  it.each([
+    ['no targets anywhere → superusers', {}, ['main:boss|user']],
+    ['bare ids use the default bot', { to: ['1'], toGroup: ['2'] }, ['main:1|user', 'main:2|group']],
+    ['bare ids use send_from (a bot alias)', { to: ['1'], from: '3889000001' }, ['main:1|user']],
+    ['bare ids use send_from (a bot id)', { to: ['1'], from: 'other' }, ['other:1|user']],
+    ['<bot>:<chat>/<thread>', { toGroup: ['other:g/42'] }, ['other:g/42|group']],
+    ['people expand to users on every bot', { to: ['alice'] }, ['main:a1|user', 'other:a2|user']],
+    ['groups: prefix expands', { toGroup: ['groups:ops'] }, ['main:ops/7|group']],
+    ['routes match event globs', { event: 'live_start', to: ['x'] }, ['main:x|user', 'other:live|group']],
+    ['stop ends the route search', { level: 'error', to: ['x'] }, ['main:x|user', 'main:a1|user', 'other:a2|user']],
+    ['duplicates collapse', { to: ['1', 'main:1'] }, ['main:1|user']],
+  ])('%s', (_name, over, want) => {
+    expect(targets(over as Partial<Notice>)).toEqual(want);
+  });
+
+  it('adds a source’s own targets', () => {
+    expect(targets({ to: ['1'] }, 'loud')).toEqual(['main:1|user', 'main:ops/7|group']);
+  });
+
+  it('lists every bad entry and routes nothing', () => {
+    try {
+      targets({ to: ['nobot:1', 'people:ghost', 'ok'], from: 'ghost-bot' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(TargetError);
+      const p = (e as TargetError).problems.join('\n');
+      expect(p).toMatch(/send_from: 'ghost-bot' is not a bot/);
+      expect(p).toMatch(/no bot 'nobot'/);
+      expect(p).toMatch(/no 'ghost' in people/);
+    }
+  });
+
+  it('marks deliveries muted by source or event glob', () => {
+    const mute = { id: 1, pattern: 'live_*', until: 10, by: 'x', createdAt: 0 };
+    const d = router.route(notice({ event: 'live_end', to: ['1'] }), config.sources['src'] as any, [mute]);
+    expect(d.every((x) => x.muted === 'live_*')).toBe(true);
+    const e = router.route(notice({ event: 'other', to: ['1'] }), config.sources['src'] as any, [mute]);
+    expect(e.every((x) => x.muted === undefined)).toBe(true);
+  });
+});
