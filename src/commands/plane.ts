@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { BotAdapter, ChatCommand, CommandInfo, Reply } from '../bot.js';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { Notice } from '../notice.js';
 import type { IngestAnswer, Store } from '../store/store.js';
 import { mask } from '../log.js';
@@ -43,7 +43,7 @@ export interface CommandPlane {
 // Telegram sends /start when someone opens a chat with the bot: answer it with help.
 const ALIASES: Record<string, string> = { start: 'help' };
 
-/** Throws an Error naming the config key when a custom command clashes with another or does not parse. */
+/** Throws a ConfigError naming the config key when a custom command clashes with another or does not parse. */
 export function createCommandPlane(deps: CommandDeps): CommandPlane {
   const registry = new Map<string, Command>();
   for (const c of builtinCommands) registry.set(c.name, c);
@@ -51,9 +51,13 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
     const where = `commands[${i}]`;
     if (registry.has(def.name) || ALIASES[def.name]) {
       const what = builtinCommands.some((b) => b.name === def.name) || ALIASES[def.name] ? 'a built-in command' : 'already defined';
-      throw new Error(`${where}.name: '${def.name}' is ${what}: choose another name`);
+      throw new ConfigError([`${where}.name: '${def.name}' is ${what}: choose another name`]);
     }
-    registry.set(def.name, customCommand(def, where));
+    try {
+      registry.set(def.name, customCommand(def, where));
+    } catch (e) {
+      throw new ConfigError([(e as Error).message]);
+    }
   });
   const all = [...registry.values()];
 
