@@ -177,6 +177,13 @@ export class Worker {
     this.deps.onOutcome?.('dead', d.bot);
   }
 
+  /** Claims what is due now and waits until it is handled; returns how many. For tests and tools. */
+  async runDue(): Promise<number> {
+    const due = await this.deps.store.claimDue(this.deps.clock.now(), this.deps.options.concurrency, []);
+    await Promise.all(due.map((d) => this.process(d)));
+    return due.length;
+  }
+
   /** Stops claiming and waits for the sends in flight to finish. */
   async stop(): Promise<void> {
     this.running = false;

@@ -1,0 +1,124 @@
+// The worker against the real SQLite store and a scripted adapter, with a manual clock.
+import { describe, expect, it } from 'vitest';
+import { DeliveryError, type BotAdapter, type ChatRef } from '../../src/bot.js';
+import { ManualClock } from '../../src/clock.js';
+import { createLogger } from '../../src/log.js';
+import type { Message } from '../../src/message.js';
+import { RateLimiter } from '../../src/ratelimit.js';
+import { Renderer } from '../../src/render/render.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { Worker, backoffMs } from '../../src/worker.js';
+import { formats } from '../../src/inbound/index.js';
+import { plainText } from '../../src/render/markup.js';
+
+class ScriptedBot implements BotAdapter {
+  readonly platform = 'test';
+  sent: { chat: string; text: string }[] = [];
+  failures: (DeliveryError | undefined)[] = [];
+  constructor(readonly id: string) {}
+  parseChat(raw: string) {
+    return { chat: raw };
+  }
+  async send(to: ChatRef, msg: Message) {
+    const f = this.failures.shift();
+    if (f) throw f;
+    this.sent.push({ chat: to.chat, text: plainText(msg.body) });
+    return {};
+  }
+  async start() {}
+  async stop() {}
+  health() {
+    return { state: 'ok' as const, since: '' };
+  }
+}
+
+function setup(limits = {}) {
+  const clock = new ManualClock(1_000_000);
+  const store = SqliteStore.open(':memory:', { clock });
+  const bot = new ScriptedBot('b');
+  const worker = new Worker({
+    store,
+    bots: new Map([['b', bot]]),
+    renderer: new Renderer({}, formats, 'en'),
+    limiter: new RateLimiter(() => limits, clock),
+    clock,
+    logger: createLogger('silent'),
+    localeOf: () => 'en',
+    options: { concurrency: 8, maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000, pollMs: 100, sendTimeoutMs: 1000 },
+    random: () => 1,
+  });
+  const add = (chat: string, text: string) =>
+    store.ingest({
+      source: 's',
+      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
+      deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],
+    });
+  return { clock, store, bot, worker, add };
+}
+
+describe('worker', () => {
+  it('retries with exponential backoff, then dead-letters with the reason', async () => {
+    const { clock, store, bot, worker, add } = setup();
+    const { deliveries } = await add('c', 'hi');
+    bot.failures = [1, 2, 3].map((i) => new DeliveryError(`boom ${i}`, { retryable: true }));
+    expect(await worker.runDue()).toBe(1);
+    expect((await store.getDelivery(deliveries[0]!.id))!.nextAt).toBe(clock.now() + 1000);
+    clock.advance(999);
+    expect(await worker.runDue()).toBe(0);
+    clock.advance(1);
+    expect(await worker.runDue()).toBe(1);
+    expect((await store.getDelivery(deliveries[0]!.id))!.nextAt).toBe(clock.now() + 2000);
+    clock.advance(2000);
+    await worker.runDue();
+    const d = (await store.getDelivery(deliveries[0]!.id))!;
+    expect(d.state).toBe('dead');
+    expect(d.lastError).toBe('gave up after 3 attempts: boom 3');
+  });
+
+  it('obeys the platform’s retryAfterMs exactly', async () => {
+    const { clock, bot, worker, add } = setup();
+    await add('c', 'hi');
+    bot.failures = [new DeliveryError('429', { retryable: true, retryAfterMs: 7000 })];
+    await worker.runDue();
+    clock.advance(6999);
+    expect(await worker.runDue()).toBe(0);
+    clock.advance(1);
+    await worker.runDue();
+    expect(bot.sent).toEqual([{ chat: 'c', text: 'hi' }]);
+  });
+
+  it('dead-letters a permanent failure at once', async () => {
+    const { store, bot, worker, add } = setup();
+    const { deliveries } = await add('c', 'hi');
+    bot.failures = [new DeliveryError('Forbidden: bot was blocked by the user', { retryable: false })];
+    await worker.runDue();
+    expect(await store.getDelivery(deliveries[0]!.id)).toMatchObject({ state: 'dead', lastError: 'Forbidden: bot was blocked by the user' });
+  });
+
+  it('holds deliveries of an unhealthy bot instead of losing them', async () => {
+    const { store, bot, worker, add } = setup();
+    const { deliveries } = await add('c', 'hi');
+    bot.failures = [new DeliveryError('401 Unauthorized', { retryable: false, unhealthy: true })];
+    await worker.runDue();
+    expect(await store.getDelivery(deliveries[0]!.id)).toMatchObject({ state: 'pending', attempts: 0 });
+  });
+
+  it('keeps each chat in order while a waiting chat does not block others', async () => {
+    const { clock, bot, worker, add } = setup({ group: { count: 1, perMs: 1000 } });
+    for (const t of ['a1', 'a2', 'a3']) await add('a', t);
+    await add('b', 'b1');
+    await worker.runDue();
+    await worker.runDue();
+    expect(bot.sent.map((s) => s.text).sort()).toEqual(['a1', 'b1']);
+    clock.advance(1000);
+    await worker.runDue();
+    clock.advance(1000);
+    await worker.runDue();
+    expect(bot.sent.filter((s) => s.chat === 'a').map((s) => s.text)).toEqual(['a1', 'a2', 'a3']);
+  });
+
+  it('backoff doubles, is capped, and jitters between half and all of it', () => {
+    expect([1, 2, 3, 10].map((a) => backoffMs(a, 1000, 5000, () => 1))).toEqual([1000, 2000, 4000, 5000]);
+    expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
+  });
+});
