@@ -63,9 +63,10 @@ export interface MentionEvent {
 /** `<@UBOT> status now` → `status` with args `now`; text without a command word → `help`. */
 export function mentionToCommand(bot: string, botUserId: string | undefined, e: MentionEvent): ChatCommand | undefined {
   if (!e.user) return undefined;
-  let text = e.text;
-  const own = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`) : /^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>/;
-  text = text.replace(own, ' ');
+  // The command is what follows the bot's mention: `hey <@UBOT> status` is `status`.
+  const own = botUserId ? new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`) : /<@[UW][A-Z0-9]+(?:\|[^>]*)?>/;
+  const m = own.exec(e.text);
+  const text = m ? e.text.slice(m.index + m[0].length) : e.text;
   const plain = slackTextToPlain(text).trim().replace(/^\//, '');
   const parsed = plain ? split(plain) : { name: 'help', args: '' };
   if (!parsed) return undefined;
