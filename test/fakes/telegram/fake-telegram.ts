@@ -52,7 +52,7 @@ export interface RequestLog {
 
 export class FakeTelegram extends FakeBotMethods {
   private server?: Server;
-  private readonly faults = new Map<string, Fault[]>();
+  private readonly faults = new Map<string, { fault: Fault; skip: number }[]>();
   private readonly listeners = new Set<() => void>();
   readonly requests: RequestLog[] = [];
   readonly stats = { tooManyRequests: 0, scripted: 0 };
@@ -81,10 +81,11 @@ export class FakeTelegram extends FakeBotMethods {
     this.server = undefined;
   }
 
-  failNext(method: string, fault: Fault): void {
+  /** Answers a coming call of `method` with `fault`; `after` lets that many calls through first. */
+  failNext(method: string, fault: Fault, opts: { after?: number } = {}): void {
     const key = method === '*' ? '*' : method.toLowerCase();
     const list = this.faults.get(key) ?? [];
-    list.push(fault);
+    list.push({ fault, skip: opts.after ?? 0 });
     this.faults.set(key, list);
   }
 
@@ -157,11 +158,14 @@ export class FakeTelegram extends FakeBotMethods {
 
   private takeFault(method: string): Fault | undefined {
     for (const key of [method, '*']) {
-      const list = this.faults.get(key);
-      if (list?.length) {
-        this.stats.scripted++;
-        return list.shift();
+      const next = this.faults.get(key)?.[0];
+      if (!next) continue;
+      if (next.skip > 0) {
+        next.skip--;
+        continue;
       }
+      this.stats.scripted++;
+      return this.faults.get(key)!.shift()!.fault;
     }
     return undefined;
   }
