@@ -233,7 +233,7 @@ export class FakeDiscord {
   }
 
   private rateHeaders(channel: string): { ok: boolean; headers: Record<string, string>; after: number } {
-    const hash = bucketHash('/channels/messages');
+    const hash = bucketHash('/channels/:id/messages');
     const lim = this.channelLimit;
     if (!lim) return { ok: true, headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '49', 'x-ratelimit-reset-after': '1', 'x-ratelimit-bucket': hash }, after: 0 };
     const now = Date.now();
@@ -313,6 +313,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown) {
   json(res, status, body);
 }
 
+// Discord names a bucket per route shape; ids stay out of it (the channel is the "major parameter").
 function bucketHash(path: string): string {
-  return Buffer.from(path).toString('hex').slice(0, 16);
+  return Buffer.from(path.replace(/\d{5,}/g, ':id')).toString('base64url').slice(0, 24);
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseMarkup, escapeMarkup } from '../../../src/render/markup.js';
+import { escapeDiscord, toDiscordMarkdown } from '../../../bots/discord/markdown.js';
+
+describe('Discord markdown', () => {
+  it.each([
+    ['**bold** and _it_', '**bold** and *it*'],
+    ['`a_b*c`', '`a_b*c`'],
+    ['[docs](https://example.com/a_b)', '[docs](<https://example.com/a_b>)'],
+    ['**[x](https://e.com)**', '**[x](<https://e.com>)**'],
+    ['line1\nline2', 'line1\nline2'],
+  ])('renders %j as %j', (src, out) => {
+    expect(toDiscordMarkdown(parseMarkup(src))).toBe(out);
+  });
+
+  it.each([
+    ['*not bold*', '\\*not bold\\*'],
+    ['__u__ ~~s~~ ||spoiler||', '\\_\\_u\\_\\_ \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|'],
+    ['# heading', '\\# heading'],
+    ['> quote', '\\> quote'],
+    ['-# subtext', '\\-# subtext'],
+    ['[click](https://evil.example)', '\\[click\\](https://evil.example)'],
+    ['back\\slash', 'back\\\\slash'],
+    ['`tick`', '\\`tick\\`'],
+  ])('escapes payload text %j so it shows verbatim', (text, out) => {
+    expect(escapeDiscord(text)).toBe(out);
+    // Through the neutral markup too: a template value is escapeMarkup'd, then rendered.
+    expect(toDiscordMarkdown(parseMarkup(escapeMarkup(text)))).toBe(out);
+  });
+
+  it('keeps a backtick inside inline code from closing it', () => {
+    expect(toDiscordMarkdown([{ kind: 'code', text: 'a`b' }])).toBe('`` a`b ``');
+    expect(toDiscordMarkdown([{ kind: 'code', text: 'a``b' }])).not.toContain('``b');
+  });
+});
