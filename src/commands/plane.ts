@@ -89,6 +89,16 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
   }
 
   async function handle(cmd: ChatCommand): Promise<Reply | undefined> {
+    try {
+      return await dispatch({ ...cmd, name: String(cmd.name ?? '').toLowerCase(), args: String(cmd.args ?? '').trim() });
+    } catch (e) {
+      // Only a malformed command from an adapter gets here; the adapter's loop must not die of it.
+      deps.logger.error({ err: e, bot: cmd?.bot }, 'chat command could not be handled');
+      return { text: 'Sorry, that command could not be handled.', ephemeral: true };
+    }
+  }
+
+  async function dispatch(cmd: ChatCommand): Promise<Reply | undefined> {
     const name = ALIASES[cmd.name] ?? cmd.name;
     const c = registry.get(name);
     if (!c) {

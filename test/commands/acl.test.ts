@@ -106,3 +106,17 @@ describe('command ACL', () => {
     expect(plane.commandsFor('tg').find((c) => c.name === 'mute')).toMatchObject({ admin: true, usage: '<source|event-glob> <duration>' });
   });
 });
+
+describe('command plane robustness', () => {
+  it('never throws, even for a malformed command from an adapter', async () => {
+    const { plane } = makePlane(BASE_YAML);
+    const bad = { bot: 'tg', platform: 'console', name: 'whoami', args: undefined, user: undefined, chat: undefined } as never;
+    await expect(plane.handle(bad)).resolves.toEqual({ text: 'Sorry, that command could not be handled.', ephemeral: true });
+  });
+
+  it('folds the name to lower case and trims the arguments', async () => {
+    const { plane, store } = makePlane(BASE_YAML);
+    expect((await plane.handle(cmd('MUTE', '  bgi 1h  ')))?.text).toMatch(/^Muted `bgi`/);
+    expect((await store.auditLog(1))[0]).toMatchObject({ command: 'mute', args: 'bgi 1h' });
+  });
+});
