@@ -13,6 +13,8 @@ export interface ApiRequest {
   headers: IncomingMessage['headers'];
   fields: Record<string, unknown>;
   files: ParsedBody['files'];
+  /** Wall-clock time the request arrived (ms). */
+  at: number;
 }
 export interface PostedMessage {
   channel: string;
@@ -174,7 +176,7 @@ export class FakeSlack extends EventEmitter {
 
   private async api(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await parseBody(req);
-    this.requests.push({ method, headers: req.headers, fields: body.fields, files: body.files });
+    this.requests.push({ method, headers: req.headers, fields: body.fields, files: body.files, at: Date.now() });
     const fault = this.faults.get(method)?.shift();
     let answer: { status: number; headers?: Record<string, string>; body: Record<string, unknown> };
     if (fault && 'error' in fault) answer = { status: 200, body: { ok: false, error: fault.error } };

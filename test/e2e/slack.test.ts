@@ -1,0 +1,128 @@
+// End to end with the real process against the fake Slack: delivery as Block Kit, the upload flow,
+// DMs, a 429 on one channel, and commands over Socket Mode.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSlack } from '../fakes/slack/fake-slack.js';
+import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
+
+const TOKEN = 'e2e-slack-report-token-0123456789';
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+
+describe('Slack end to end (Socket Mode)', () => {
+  let fake: FakeSlack;
+  let hb: RunningHookbot;
+  beforeAll(async () => {
+    fake = new FakeSlack();
+    await fake.start();
+    hb = await spawnHookbot({
+      config: `
+server: { port: {{port}}, host: 127.0.0.1 }
+store: { sqlite: "{{dir}}/hookbot.db" }
+bots:
+  slack: { platform: slack, token: ${fake.botToken}, appToken: "\${SLACK_APP_TOKEN}", apiRoot: "${fake.apiUrl}", admins: [U0ADMIN] }
+sources:
+  report: { format: report, token: ${TOKEN} }
+`,
+      env: { SLACK_APP_TOKEN: fake.appToken },
+    });
+    await fake.socket.connected(15_000);
+  }, 60_000);
+  afterAll(async () => {
+    await hb?.stop();
+    await fake?.stop();
+  });
+
+  it('delivers a report as blocks with a fallback text', async () => {
+    const res = await hb.post('/report', { token: TOKEN, title: 'Backup <done>', content: 'db1 & db2 finished', send_to_group: 'slack:C0OPS' });
+    expect(res.status).toBe(202);
+    const m = await fake.waitFor(() => fake.messages.find((x) => x.channel === 'C0OPS'), 15_000, 'the report');
+    expect(m.blocks![0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Backup <done>', emoji: true } });
+    expect(JSON.stringify(m.blocks)).toContain('db1 &amp; db2 finished');
+    expect(m.blocks!.at(-1)!.type).toBe('context');
+    expect(m.text).toContain('Backup &lt;done&gt;');
+    expect(hb.logs()).not.toContain(fake.botToken);
+    expect(hb.logs()).not.toContain(fake.appToken);
+  });
+
+  it('uploads a screenshot through the three-step flow into the channel', async () => {
+    const res = await hb.post('/report', { token: TOKEN, title: 'Screen', content: 'see image', screenshot: PNG.toString('base64'), send_to_group: 'slack:C0PICS' });
+    expect(res.status).toBe(202);
+    const file = await fake.waitFor(() => [...fake.files.values()].find((f) => f.shared?.channel === 'C0PICS'), 15_000, 'the upload');
+    expect(file.data).toEqual(PNG);
+    const steps = fake.requests.filter((r) => r.method.startsWith('files.')).map((r) => r.method);
+    expect(steps).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+  });
+
+  it('opens the DM with a user once', async () => {
+    for (const content of ['one', 'two']) expect((await hb.post('/report', { token: TOKEN, content, send_to: 'slack:U0ALICE' })).status).toBe(202);
+    await fake.waitFor(() => fake.messages.filter((m) => m.channel === fake.dms.get('U0ALICE')).length === 2, 15_000, 'two DMs');
+    expect(fake.requests.filter((r) => r.method === 'conversations.open')).toHaveLength(1);
+  });
+
+  it('waits out a 429 on one channel while another channel is served', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 });
+    expect((await hb.post('/report', { token: TOKEN, content: 'slow', send_to_group: 'slack:C0SLOW' })).status).toBe(202);
+    await fake.waitFor(() => fake.requests.some((r) => r.method === 'chat.postMessage' && r.fields.channel === 'C0SLOW'), 15_000, 'the first try');
+    expect((await hb.post('/report', { token: TOKEN, content: 'fast', send_to_group: 'slack:C0FAST' })).status).toBe(202);
+    const fast = await fake.waitFor(() => fake.messages.find((m) => m.channel === 'C0FAST'), 15_000, 'the fast channel');
+    const slow = await fake.waitFor(() => fake.messages.find((m) => m.channel === 'C0SLOW'), 15_000, 'the slow channel');
+    const tries = fake.requests.filter((r) => r.method === 'chat.postMessage' && r.fields.channel === 'C0SLOW');
+    expect(tries).toHaveLength(2);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(1900);
+    expect(fast.ts < slow.ts).toBe(true);
+  });
+
+  it('answers /hookbot whoami privately with the ids', async () => {
+    const ack = await fake.socket.slashCommand({ text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' }, 10_000);
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(ack.payload!.text).toContain('U0BOB');
+    expect(ack.payload!.text).toContain('slack:C0OPS');
+  });
+
+  it('refuses an admin command from someone not in admins, privately', async () => {
+    const ack = await fake.socket.slashCommand({ text: 'mute report 1h', user_id: 'U0BOB', channel_id: 'C0OPS' }, 10_000);
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(ack.payload!.text).toMatch(/admin/i);
+  });
+
+  it('sends a test notification with /hookbot test from an admin', async () => {
+    const ack = await fake.socket.slashCommand({ text: 'test', user_id: 'U0ADMIN', channel_id: 'C0TEST' }, 10_000);
+    expect(ack.payload!.text).toContain('slack:C0TEST');
+    const m = await fake.waitFor(() => fake.messages.find((x) => x.channel === 'C0TEST'), 15_000, 'the test notification');
+    expect(m.blocks![0]).toMatchObject({ type: 'header', text: { text: 'hookbot test' } });
+  });
+});
+
+describe('Slack end to end (HTTP mode)', () => {
+  const SECRET = 'e2e-signing-secret-0123456789abcdef';
+  let fake: FakeSlack;
+  let hb: RunningHookbot;
+  beforeAll(async () => {
+    fake = new FakeSlack();
+    await fake.start();
+    hb = await spawnHookbot({
+      config: `
+server: { port: {{port}}, host: 127.0.0.1 }
+store: { sqlite: "{{dir}}/hookbot.db" }
+bots:
+  slack: { platform: slack, token: ${fake.botToken}, signingSecret: ${SECRET}, apiRoot: "${fake.apiUrl}", admins: [U0ADMIN] }
+`,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await hb?.stop();
+    await fake?.stop();
+  });
+
+  it('rejects a bad signature and answers a good one', async () => {
+    const { postSignedForm } = await import('../fakes/slack/sign.js');
+    const { slashCommandPayload } = await import('../fakes/slack/socket-mode.js');
+    const fields = slashCommandPayload(fake, { text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' });
+    const bad = await postSignedForm(hb.url + '/slack/events', SECRET, fields, { secret: 'wrong-signing-secret-000000000000' });
+    expect(bad.status).toBe(401);
+    const good = await postSignedForm(hb.url + '/slack/events', SECRET, fields);
+    expect(good.status).toBe(200);
+    expect(good.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(good.json!.text).toContain('U0BOB');
+    expect(hb.logs()).not.toContain(SECRET);
+  });
+});
