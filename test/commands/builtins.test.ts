@@ -204,3 +204,13 @@ describe('status and recent', () => {
     expect((await plane.handle(cmd('recent', 'bgi zero')))?.text).toMatch(/not a count/);
   });
 });
+
+describe('audit', () => {
+  it('shows an admin the last commands, refusals included; refused to others', async () => {
+    const { plane } = makePlane(BASE_YAML);
+    await plane.handle(cmd('mute', 'bgi 2h', { userId: '99' }));
+    const text = (await plane.handle(cmd('audit', '5')))!.text;
+    expect(text).toContain('2024-05-01 12:00 UTC tg `99` in `-1001234`: /mute bgi 2h — **refused** (not an admin)');
+    expect((await plane.handle(cmd('audit', '', { userId: '99' })))?.text).toMatch(/is for admins/);
+  });
+});
