@@ -81,7 +81,11 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
   const level: Level =
     status === 'resolved' ? 'success' : firing.reduce<Level>((acc, a) => (rank(severityLevel(a.labels.severity)) > rank(acc) ? severityLevel(a.labels.severity) : acc), firing.length ? 'info' : 'warning');
   const groupName =
-    Object.values(g.groupLabels).join(' ') || g.commonLabels.alertname || g.alerts[0]?.labels.alertname || sender;
+    Object.values(g.groupLabels).join(' ') ||
+    g.commonLabels.alertname ||
+    (g.alerts.length === 1 ? g.alerts[0]!.labels.alertname : undefined) ||
+    Object.values(g.commonLabels).join(' ') ||
+    sender;
   const count = status === 'firing' ? `:${firing.length}` : '';
   const shown = g.alerts.slice(0, MAX_ALERT_FIELDS).map((a) => alertField(a, status));
   const hidden = g.alerts.length - shown.length + (g.truncatedAlerts ?? 0);

@@ -78,12 +78,12 @@ export const bettergi: InboundFormat = {
   templates: {
     en: {
       'notify.test': { title: 'BetterGI: test notification', text: 'The BetterGI webhook reaches this chat.{% if message %}\n{{ message }}{% endif %}' },
-      'task.error': { title: 'BetterGI: {{ label.en }}', text: '**{{ label.en }}**{% if message %}\n`{{ message }}`{% endif %}' },
+      'task.error': { title: 'BetterGI: {{ label.en }}', text: '{% if message %}`{{ message }}`{% else %}{{ label.en }}{% endif %}' },
       '*': { title: 'BetterGI: {{ label.en }}', text: '{% if message %}{{ message }}{% endif %}' },
     },
     'zh-CN': {
       'notify.test': { title: 'BetterGI：测试通知', text: 'BetterGI 的 Webhook 已能送达本聊天。{% if message %}\n{{ message }}{% endif %}' },
-      'task.error': { title: 'BetterGI：{{ label.zh }}', text: '**{{ label.zh }}**{% if message %}\n`{{ message }}`{% endif %}' },
+      'task.error': { title: 'BetterGI：{{ label.zh }}', text: '{% if message %}`{{ message }}`{% else %}{{ label.zh }}{% endif %}' },
       '*': { title: 'BetterGI：{{ label.zh }}', text: '{% if message %}{{ message }}{% endif %}' },
     },
   },

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
 
 const eventData = z.looseObject({
   RoomId: num,
@@ -69,6 +69,7 @@ export const bililiveRecorder: InboundFormat = {
     const d = b.EventData;
     const name = NAMES[b.EventType] ?? { en: b.EventType, zh: b.EventType, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
+    const w = wording(ctx.config);
     const room = d.RoomId !== undefined ? String(d.RoomId) : undefined;
     const area = [d.AreaNameParent, d.AreaNameChild].filter(Boolean).join(' · ');
     const link = room ? `https://live.bilibili.com/${room}` : undefined;
@@ -78,10 +79,10 @@ export const bililiveRecorder: InboundFormat = {
       title: clip(`${zh ? name.zh : name.en}: ${d.Name ?? room ?? ''}`, MAX_TITLE),
       text: clip(d.RelativePath ?? d.Title ?? ''),
       fields: fields([
-        ['Room', room],
-        ['Area', area],
-        ['Size', humanBytes(d.FileSize)],
-        ['Duration', humanDuration(d.Duration)],
+        [w('Room', '房间'), room],
+        [w('Area', '分区'), area],
+        [w('Size', '大小'), humanBytes(d.FileSize)],
+        [w('Duration', '时长'), humanDuration(d.Duration)],
       ]),
       link,
       time: eventTime(b.EventTimestamp, ctx.clock),
@@ -101,21 +102,21 @@ export const bililiveRecorder: InboundFormat = {
   },
   templates: {
     en: {
-      StreamStarted: { title: '{{ Name }} is live', text: '**{{ Title }}**{% if area != "" %}\n{{ area }}{% endif %}{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
+      StreamStarted: { title: '{{ Name }} is live', text: '**{{ Title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       StreamEnded: { title: '{{ Name }} ended the stream', text: '{{ Title }}' },
       SessionStarted: { title: 'Recording {{ Name }}', text: '{{ Title }}' },
       SessionEnded: { title: 'Stopped recording {{ Name }}', text: '{{ Title }}' },
       FileOpening: { title: 'New file: {{ Name }}', text: '`{{ RelativePath }}`' },
-      FileClosed: { title: 'File finished: {{ Name }}', text: '`{{ RelativePath }}`{% if size %}\n{{ size }}{% if length %}, {{ length }}{% endif %}{% endif %}' },
+      FileClosed: { title: 'File finished: {{ Name }}', text: '`{{ RelativePath }}`' },
       '*': { title: '{{ EventType }}: {{ Name }}', text: '{{ Title }}' },
     },
     'zh-CN': {
-      StreamStarted: { title: '{{ Name }} 开播了', text: '**{{ Title }}**{% if area != "" %}\n{{ area }}{% endif %}{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
+      StreamStarted: { title: '{{ Name }} 开播了', text: '**{{ Title }}**{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
       StreamEnded: { title: '{{ Name }} 下播了', text: '{{ Title }}' },
       SessionStarted: { title: '开始录制 {{ Name }}', text: '{{ Title }}' },
       SessionEnded: { title: '结束录制 {{ Name }}', text: '{{ Title }}' },
       FileOpening: { title: '新建录制文件：{{ Name }}', text: '`{{ RelativePath }}`' },
-      FileClosed: { title: '录制文件完成：{{ Name }}', text: '`{{ RelativePath }}`{% if size %}\n{{ size }}{% if length %}，{{ length }}{% endif %}{% endif %}' },
+      FileClosed: { title: '录制文件完成：{{ Name }}', text: '`{{ RelativePath }}`' },
       '*': { title: '{{ EventType }}：{{ Name }}', text: '{{ Title }}' },
     },
   },

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
 
 const roomInfo = z.looseObject({ room_id: num, short_room_id: num, uid: num, title: str, cover: str, area_name: str, parent_area_name: str, live_status: num });
 const userInfo = z.looseObject({ name: str, face: str, uid: num });
@@ -55,6 +55,7 @@ export const blrec: InboundFormat = {
     const d = b.data;
     const name = NAMES[b.type] ?? { en: b.type, zh: b.type, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
+    const w = wording(ctx.config);
     const room = d.room_info?.room_id ?? d.room_id;
     const who = d.user_info?.name ?? (room !== undefined ? String(room) : undefined);
     const area = [d.room_info?.parent_area_name, d.room_info?.area_name].filter(Boolean).join(' · ');
@@ -66,8 +67,8 @@ export const blrec: InboundFormat = {
       title: clip(`${zh ? name.zh : name.en}${who ? ': ' + who : ''}`, MAX_TITLE),
       text: clip(d.detail ?? d.name ?? d.path ?? d.files?.join('\n') ?? d.room_info?.title ?? ''),
       fields: fields([
-        ['Room', room],
-        ['Area', area],
+        [w('Room', '房间'), room],
+        [w('Area', '分区'), area],
       ]),
       image: b.type === 'LiveBeganEvent' && cover ? { url: cover } : undefined,
       link,
@@ -88,13 +89,13 @@ export const blrec: InboundFormat = {
   },
   templates: {
     en: {
-      LiveBeganEvent: { title: '{{ streamer }} is live', text: '**{{ room_info.title }}**{% if area != "" %}\n{{ area }}{% endif %}{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
+      LiveBeganEvent: { title: '{{ streamer }} is live', text: '**{{ room_info.title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       LiveEndedEvent: { title: '{{ streamer }} ended the stream', text: '{{ room_info.title }}' },
       Error: { title: 'blrec error: {{ name }}', text: '`{{ detail }}`' },
       '*': { title: '{{ label.en }}{% if streamer %}: {{ streamer }}{% endif %}', text: '{% if path %}`{{ path }}`{% elsif files %}{% for f in files %}`{{ f }}`\n{% endfor %}{% else %}{{ text }}{% endif %}' },
     },
     'zh-CN': {
-      LiveBeganEvent: { title: '{{ streamer }} 开播了', text: '**{{ room_info.title }}**{% if area != "" %}\n{{ area }}{% endif %}{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
+      LiveBeganEvent: { title: '{{ streamer }} 开播了', text: '**{{ room_info.title }}**{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
       LiveEndedEvent: { title: '{{ streamer }} 下播了', text: '{{ room_info.title }}' },
       Error: { title: 'blrec 出错：{{ name }}', text: '`{{ detail }}`' },
       '*': { title: '{{ label.zh }}{% if streamer %}：{{ streamer }}{% endif %}', text: '{% if path %}`{{ path }}`{% elsif files %}{% for f in files %}`{{ f }}`\n{% endfor %}{% else %}{{ text }}{% endif %}' },

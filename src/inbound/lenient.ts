@@ -162,3 +162,11 @@ export function spreadable(v: unknown): Record<string, unknown> {
   if (!safe || typeof safe !== 'object' || Array.isArray(safe)) return {};
   return Object.fromEntries(Object.entries(safe).filter(([k]) => !RESERVED.has(k)));
 }
+
+/**
+ * Picks the English or Chinese wording for what a format writes itself (field names, fallback
+ * titles) by the source's `locale`; templates carry both languages for the rest.
+ */
+export function wording(config: { locale?: string }): (en: string, zh: string) => string {
+  return (en, zh) => (config.locale === 'zh-CN' ? zh : en);
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
 
 const liveInfo = loose({
   uid: str,
@@ -67,6 +67,7 @@ export const onelive: InboundFormat = {
     const info = d.live_info ?? d.new_live_info;
     const name = NAMES[b.type] ?? { en: `OneLiveRec: ${b.type}`, zh: `OneLiveRec：${b.type}`, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
+    const w = wording(ctx.config);
     const who = info?.uname || d.channel;
     const change =
       b.type === 'title_change'
@@ -88,11 +89,11 @@ export const onelive: InboundFormat = {
       title: clip(who ? `${zh ? name.zh : name.en}: ${who}` : zh ? name.zh : name.en, MAX_TITLE),
       text: clip(text),
       fields: fields([
-        ['Platform', d.platform],
-        ['Channel', d.channel],
-        ['Category', b.type === 'category_change' ? undefined : cats(info)],
-        ['Size', humanBytes(d.filesize)],
-        ['Duration', humanDuration(d.duration)],
+        [w('Platform', '平台'), d.platform],
+        [w('Channel', '频道'), d.channel],
+        [w('Category', '分类'), b.type === 'category_change' ? undefined : cats(info)],
+        [w('Size', '大小'), humanBytes(d.filesize)],
+        [w('Duration', '时长'), humanDuration(d.duration)],
       ]),
       image: b.type === 'live_start' && cover ? { url: cover } : undefined,
       link: httpUrl(d.url),
@@ -115,23 +116,23 @@ export const onelive: InboundFormat = {
   },
   templates: {
     en: {
-      live_start: { title: '{{ streamer }} is live', text: '**{{ live_info.title }}**{% if categories != "" %}\n{{ categories }}{% endif %}{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
+      live_start: { title: '{{ streamer }} is live', text: '**{{ live_info.title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       live_end: { title: '{{ streamer }} ended the stream', text: '{{ live_info.title }}' },
       title_change: { title: '{{ streamer }} changed the title', text: '_{{ change.old }}_ → **{{ change.new }}**' },
       category_change: { title: '{{ streamer }} changed the category', text: '_{{ change.old }}_ → **{{ change.new }}**' },
       video_file_create: { title: 'Recording started: {{ channel }}', text: '`{{ path }}`' },
-      video_file_finish: { title: 'Recording finished: {{ channel }}', text: '`{{ path }}`{% if size != "" %}\n{{ size }}, {{ length }}{% endif %}' },
+      video_file_finish: { title: 'Recording finished: {{ channel }}', text: '`{{ path }}`' },
       video_transmux_finish: { title: 'Remux finished: {{ channel }}', text: '`{{ input }}` → `{{ output }}`' },
       error: { title: 'OneLiveRec error{% if channel %}: {{ platform }}/{{ channel }}{% endif %}', text: '`{{ error }}`' },
       '*': { title: '{{ label.en }}', text: '{{ text }}' },
     },
     'zh-CN': {
-      live_start: { title: '{{ streamer }} 开播了', text: '**{{ live_info.title }}**{% if categories != "" %}\n{{ categories }}{% endif %}{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
+      live_start: { title: '{{ streamer }} 开播了', text: '**{{ live_info.title }}**{% if url %}\n[观看直播]({{ url | raw }}){% endif %}' },
       live_end: { title: '{{ streamer }} 下播了', text: '{{ live_info.title }}' },
       title_change: { title: '{{ streamer }} 修改了标题', text: '_{{ change.old }}_ → **{{ change.new }}**' },
       category_change: { title: '{{ streamer }} 修改了分类', text: '_{{ change.old }}_ → **{{ change.new }}**' },
       video_file_create: { title: '开始录制：{{ channel }}', text: '`{{ path }}`' },
-      video_file_finish: { title: '录制完成：{{ channel }}', text: '`{{ path }}`{% if size != "" %}\n{{ size }}，{{ length }}{% endif %}' },
+      video_file_finish: { title: '录制完成：{{ channel }}', text: '`{{ path }}`' },
       video_transmux_finish: { title: '转封装完成：{{ channel }}', text: '`{{ input }}` → `{{ output }}`' },
       error: { title: 'OneLiveRec 出错{% if channel %}：{{ platform }}/{{ channel }}{% endif %}', text: '`{{ error }}`' },
       '*': { title: '{{ label.zh }}', text: '{{ text }}' },

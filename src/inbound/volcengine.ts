@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat, ParseContext } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording } from './lenient.js';
 import { verifyVolcSign, type VolcSignPolicy } from './volcengine-sign.js';
 
 const options = z.strictObject({
@@ -82,6 +82,7 @@ export const volcengine: InboundFormat<Options> = {
     const failed = /fail|error|失败/i.test(`${f.status ?? ''} ${f.reason ?? ''}`);
     const level: Level = failed ? 'error' : name.level;
     const zh = ctx.config.locale === 'zh-CN';
+    const w = wording(ctx.config);
     const stream = [f.app, f.stream].filter(Boolean).join('/');
     const time = f.time_ms !== undefined ? f.time_ms : f.time !== undefined && f.time > 0 ? f.time * 1000 : undefined;
     const image = httpUrl(f.snapshot_url ?? f.pic_url ?? (type.includes('snapshot') ? f.url : undefined));
@@ -94,13 +95,13 @@ export const volcengine: InboundFormat<Options> = {
       title: clip(`${zh ? name.zh : name.en}${stream ? ': ' + stream : ''}`, MAX_TITLE),
       text: clip([f.domain, f.reason, f.result].filter(Boolean).join('\n')),
       fields: fields([
-        ['Domain', f.domain],
-        ['Client IP', f.fp_client_ip],
-        ['Transcoded', f.transcoded ? 'yes' : undefined],
-        ['File', f.file_name],
-        ['Duration', f.duration !== undefined ? `${f.duration} s` : undefined],
-        ['Status', f.status],
-        ['Session', f.session_id],
+        [w('Domain', '域名'), f.domain],
+        [w('Client IP', '推流端 IP'), f.fp_client_ip],
+        [w('Transcoded', '转码流'), f.transcoded ? w('yes', '是') : undefined],
+        [w('File', '文件'), f.file_name],
+        [w('Duration', '时长'), f.duration !== undefined ? `${f.duration} s` : undefined],
+        [w('Status', '状态'), f.status],
+        [w('Session', '会话'), f.session_id],
       ]),
       image: image ? { url: image } : undefined,
       link: type.includes('snapshot') ? undefined : httpUrl(f.url),
