@@ -1,0 +1,204 @@
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HttpMount } from '../../../src/bot.js';
+import { FakeTelegram } from '../../fakes/telegram/fake-telegram.js';
+import { TOKEN, makeBot, makeHost, message, sendCtx } from './helpers.js';
+
+const COMMANDS = [
+  { name: 'whoami', description: 'your ids', admin: false },
+  { name: 'mute', description: 'mute a source', admin: true, usage: '<source> <duration>' },
+  { name: 'Bad-Name', description: 'not valid on Telegram', admin: false },
+];
+
+describe('Telegram commands by long polling', () => {
+  let fake: FakeTelegram;
+  let stopBot: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    fake = new FakeTelegram({ tokens: [TOKEN], limits: false, botUsername: 'hook_bot' });
+    await fake.start();
+  });
+  afterEach(async () => {
+    await stopBot?.();
+    stopBot = undefined;
+    await fake.stop();
+  });
+
+  async function started(answer = (cmd: { name: string; args: string }) => ({ text: `**${cmd.name}** got \`${cmd.args}\` <ok>` })) {
+    const { bot, logs } = makeBot(fake.url);
+    const h = makeHost(answer, COMMANDS);
+    await bot.start(h.host);
+    stopBot = () => bot.stop();
+    await fake.waitFor(() => fake.heldPolls === 1, 5000, 'the bot to poll');
+    return { bot, logs, ...h };
+  }
+
+  it('publishes the command menu and becomes healthy', async () => {
+    const { bot } = await started();
+    expect(fake.commands).toEqual([
+      { command: 'whoami', description: 'your ids' },
+      { command: 'mute', description: 'mute a source' },
+    ]);
+    expect(bot.health().state).toBe('ok');
+  });
+
+  it('turns /cmd@bot args in a forum topic into a ChatCommand and replies there in HTML', async () => {
+    const { received } = await started();
+    await fake.pushCommand({ chatId: -100200, userId: 77, username: 'alice', text: '/WhoAmI@hook_bot  a & b ', threadId: 9 });
+    await fake.waitFor(() => fake.sentTo(-100200).length === 1, 5000, 'the reply');
+    expect(received).toEqual([
+      { bot: 'telegram', platform: 'telegram', name: 'whoami', args: 'a & b', user: { id: '77', name: '@alice' }, chat: { id: '-100200', thread: '9', kind: 'group' } },
+    ]);
+    const [reply] = fake.sentTo(-100200);
+    expect(reply).toMatchObject({ threadId: 9, parseMode: 'HTML', text: 'whoami got a & b <ok>' });
+    expect(reply!.entities.map((e) => e.type)).toEqual(['bold', 'code']);
+    expect(reply!.replyTo).toBeGreaterThan(0);
+  });
+
+  it('sees a private chat as kind user', async () => {
+    const { received } = await started();
+    await fake.pushCommand({ chatId: 5, userId: 5, text: '/status' });
+    await fake.waitFor(() => fake.sentTo(5).length === 1, 5000, 'the reply');
+    expect(received[0]).toMatchObject({ name: 'status', args: '', chat: { id: '5', kind: 'user' } });
+    expect(received[0]!.chat.thread).toBeUndefined();
+  });
+
+  it('ignores commands for another bot and plain messages', async () => {
+    const { received } = await started();
+    await fake.pushCommand({ chatId: -1, userId: 5, text: '/status@other_bot' });
+    await fake.pushCommand({ chatId: -1, userId: 5, text: 'hello /status' });
+    await fake.pushCommand({ chatId: -1, userId: 5, text: '/help' });
+    await fake.waitFor(() => received.length === 1 && fake.sentTo(-1).length === 1, 5000, 'the /help reply');
+    expect(received.map((c) => c.name)).toEqual(['help']);
+  });
+
+  it('sends nothing when the command plane has no answer', async () => {
+    const { received } = await started(() => undefined as never);
+    await fake.pushCommand({ chatId: 5, userId: 5, text: '/nothing' });
+    await fake.pushCommand({ chatId: 5, userId: 5, text: '/again' });
+    await fake.waitFor(() => received.length === 2, 5000, 'both commands');
+    expect(fake.sentTo(5)).toEqual([]);
+  });
+
+  it('confirms the last update when it stops', async () => {
+    const { bot, received } = await started();
+    const pushed = await fake.pushCommand({ chatId: 5, userId: 5, text: '/help' });
+    await fake.waitFor(() => received.length === 1, 5000, 'the command');
+    await bot.stop();
+    stopBot = undefined;
+    const last = fake.calls('getUpdates').at(-1)!;
+    expect(last.params).toMatchObject({ offset: (pushed.update_id as number) + 1, limit: 1 });
+    expect(last.params.timeout).toBeUndefined();
+    expect(bot.health().state).toBe('stopped');
+  });
+
+  it('is unhealthy, loudly and without the token, when the token is refused', async () => {
+    const other = new FakeTelegram({ tokens: ['1:someone-elses-token-xxxxxxxxxx'] });
+    await other.start();
+    try {
+      const { bot, logs } = makeBot(other.url);
+      await bot.start(makeHost(() => undefined).host);
+      expect(bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringContaining('401') });
+      expect(logs()).toMatch(/"level":50/);
+      expect(logs()).not.toContain(TOKEN);
+      expect(other.calls('getUpdates')).toEqual([]);
+      await bot.stop();
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('Telegram commands by webhook', () => {
+  let fake: FakeTelegram;
+  let server: Server;
+  let route: HttpMount | undefined;
+  let url: string;
+  const SECRET = 'webhook-secret-0123456789';
+
+  beforeEach(async () => {
+    fake = new FakeTelegram({ tokens: [TOKEN], limits: false });
+    await fake.start();
+    // hookbot's server gives mounted routes the raw body in ctx.state.rawBody.
+    const app = new Koa();
+    app.use(async (ctx, next) => {
+      ctx.state.rawBody = await getRawBody(ctx.req, { limit: '1mb' });
+      if (route && ctx.method === route.method && ctx.path === route.path) return route.handler(ctx, next);
+      ctx.status = 404;
+    });
+    server = createServer(app.callback());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/hook`;
+  });
+  afterEach(async () => {
+    route = undefined;
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await fake.stop();
+  });
+
+  it('sets the webhook with its secret, takes commands on it, and refuses a wrong secret', async () => {
+    const { bot } = makeBot(fake.url, { webhook: { url, secret: SECRET } });
+    const h = makeHost((cmd) => ({ text: `pong ${cmd.args}` }));
+    h.host.mount = (r) => void (route = r);
+    await bot.start(h.host);
+    try {
+      expect(route).toMatchObject({ method: 'POST', path: '/telegram/hook' });
+      expect(fake.webhook).toEqual({ url, secret: SECRET });
+      expect(fake.calls('getUpdates')).toEqual([]);
+
+      await fake.pushCommand({ chatId: 5, userId: 5, text: '/ping 1' });
+      await fake.waitFor(() => fake.sentTo(5).length === 1, 5000, 'the reply');
+      expect(fake.webhookStatuses).toEqual([200]);
+      expect(fake.sentTo(5)[0]!.text).toBe('pong 1');
+
+      const body = JSON.stringify({ update_id: 99, message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'x' }, text: '/ping 2', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+      for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }]) {
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+        expect(res.status).toBe(401);
+      }
+      const bad = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: '{nope' });
+      expect(bad.status).toBe(400);
+      expect(h.received.map((c) => c.args)).toEqual(['1']);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe('Telegram through a proxy', () => {
+  it('tunnels Bot API calls through an http CONNECT proxy', async () => {
+    const fake = new FakeTelegram({ tokens: [TOKEN], limits: false });
+    fake.addChat({ id: 42, type: 'private' });
+    await fake.start();
+    const tunnels: string[] = [];
+    const sockets = new Set<{ destroy(): void }>();
+    const proxy = createServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url!);
+      sockets.add(client);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const { bot } = makeBot(fake.url, { proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` });
+      await bot.send({ chat: '42', kind: 'user' }, message({ text: 'via proxy' }), sendCtx());
+      expect(fake.sentTo(42).map((m) => m.text)).toEqual(['via proxy']);
+      expect(tunnels).toEqual([new URL(fake.url).host]);
+    } finally {
+      // Tunnelled sockets are no longer HTTP connections: closeAllConnections does not see them.
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => proxy.close(r));
+      await fake.stop();
+    }
+  });
+});
