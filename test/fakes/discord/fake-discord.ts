@@ -167,8 +167,8 @@ export class FakeDiscord {
     const { body, files } = await readBody(req);
     const auth = req.headers.authorization;
     this.requests.push({ method, path: u.pathname + u.search, auth: auth ? auth.replace(this.token, '<token>') : undefined, body });
-    const p = u.pathname.replace(/^\/api\/v10/, '');
-    if (p === u.pathname) return json(res, 404, { message: '404: Not Found', code: 0 });
+    const p = decodeURIComponent(u.pathname).replace(/^\/api\/v10/, '');
+    if (!u.pathname.startsWith('/api/v10/')) return json(res, 404, { message: '404: Not Found', code: 0 });
 
     const scripted = this.faults.findIndex((f) => f.path.test(p) && (!f.method || f.method === method));
     if (scripted >= 0) {
