@@ -31,6 +31,8 @@ export class SocketModeServer {
   private n = 0;
   readonly clients = new Set<WebSocket>();
   readonly acks = new Map<string, Ack>();
+  /** Remote ports of accepted connections (to tell a proxied connection from a direct one). */
+  readonly peerPorts: number[] = [];
   connections = 0;
 
   constructor(private readonly fake: FakeSlack) {}
@@ -51,6 +53,7 @@ export class SocketModeServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.clients.add(ws);
       this.connections += 1;
+      this.peerPorts.push(req.socket.remotePort ?? 0);
       ws.on('close', () => {
         this.clients.delete(ws);
         this.fake.changed();
