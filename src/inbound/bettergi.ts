@@ -77,7 +77,7 @@ export const bettergi: InboundFormat = {
   },
   templates: {
     en: {
-      'notify.test': { title: 'BetterGI: test notification', text: 'The BetterGI webhook reaches this chat.{% if message %}\n{{ message }}{% endif %}' },
+      'notify.test': { title: 'BetterGI: Test notification', text: 'The BetterGI webhook reaches this chat.{% if message %}\n{{ message }}{% endif %}' },
       'task.error': { title: 'BetterGI: {{ label.en }}', text: '{% if message %}`{{ message }}`{% else %}{{ label.en }}{% endif %}' },
       '*': { title: 'BetterGI: {{ label.en }}', text: '{% if message %}{{ message }}{% endif %}' },
     },

@@ -1,6 +1,7 @@
 // Images that senders post inline as base64 (BetterGI screenshots): checked by magic bytes and size.
 import type { ImageRef } from '../notice.js';
 
+/** BetterGI sends 1080p JPEG screenshots of up to a few MiB; the platforms take 10 MiB (Telegram photos) or less. */
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 const MAGIC: [string, (b: Buffer) => boolean][] = [
@@ -12,16 +13,17 @@ const MAGIC: [string, (b: Buffer) => boolean][] = [
 
 /**
  * Decodes a base64 (or data: URL) image. Bad input never fails the notice: it gives a note
- * saying why the image was left out instead.
+ * saying why the image was left out instead. `what` names the image in that note.
  */
-export function imageFromBase64(input: string, maxBytes = MAX_IMAGE_BYTES): { image?: ImageRef; note?: string } {
+export function imageFromBase64(input: string, maxBytes = MAX_IMAGE_BYTES, what = 'the screenshot'): { image?: ImageRef; note?: string } {
   const m = /^data:[^;,]*;base64,/.exec(input);
   const b64 = (m ? input.slice(m[0].length) : input).replace(/\s+/g, '');
   if (b64.length === 0) return {};
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64) || b64.length % 4 === 1) return { note: 'the screenshot was not valid base64 and was left out' };
-  if ((b64.length * 3) / 4 > maxBytes) return { note: `the screenshot was larger than ${Math.round(maxBytes / 1048576)} MiB and was left out` };
+  // Size first: it is cheap, and a huge string is refused without scanning it.
+  if (Math.floor((b64.length * 3) / 4) > maxBytes) return { note: `${what} was larger than ${Math.round(maxBytes / 1048576)} MiB and was left out` };
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64) || b64.length % 4 === 1) return { note: `${what} was not valid base64 and was left out` };
   const buf = Buffer.from(b64, 'base64');
   const mime = MAGIC.find(([, test]) => test(buf))?.[0];
-  if (!mime) return { note: 'the screenshot was not a PNG, JPEG, WebP or GIF image and was left out' };
+  if (!mime) return { note: `${what} was not a PNG, JPEG, WebP or GIF image and was left out` };
   return { image: { base64: buf.toString('base64'), mime } };
 }
