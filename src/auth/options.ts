@@ -2,6 +2,7 @@
 // source's config schema by src/config.ts.
 import ipaddr from 'ipaddr.js';
 import ms from 'ms';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 export const SIGNATURE_SCHEMES = ['standard-webhooks', 'svix', 'github', 'stripe', 'slack', 'grafana', 'hookdeck', 'hmac'] as const;
@@ -95,3 +96,18 @@ export const sourceSecurityShape = {
   /** At most `count` requests per `perMs` milliseconds for this source; more get 429 with Retry-After. */
   rateLimit: z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive() }).optional(),
 } satisfies z.ZodRawShape;
+
+/** For `server.trustProxies`: addresses, CIDR ranges, or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`. */
+export const trustProxiesSchema = z.array(
+  z.string().refine(
+    (v) => {
+      try {
+        proxyaddr.compile(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'is not a proxy address: write e.g. "127.0.0.1", "10.0.0.0/8", or one of loopback, linklocal, uniquelocal' },
+  ),
+);

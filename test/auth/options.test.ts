@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
-import { sourceSecurityShape } from '../../src/auth/options.js';
+import { sourceSecurityShape, trustProxiesSchema } from '../../src/auth/options.js';
 
 const schema = z.strictObject(sourceSecurityShape);
 
@@ -45,5 +45,15 @@ describe('security options in a source config', () => {
     const r = schema.parse({ signature: { scheme: 'slack', secret: 's', tolerance: '10m' } });
     expect(r.signature?.tolerance).toBe(600);
     expect(schema.parse({ signature: { scheme: 'slack', secret: 's' } }).signature?.tolerance).toBe(300);
+  });
+});
+
+describe('server.trustProxies entries', () => {
+  it.each([
+    [['127.0.0.1', '10.0.0.0/8', '::1', 'loopback', 'uniquelocal'], true],
+    [['10.0.0.0/99'], false],
+    [['proxy.example.com'], false],
+  ])('%j valid: %s', (list, ok) => {
+    expect(trustProxiesSchema.safeParse(list).success).toBe(ok);
   });
 });
