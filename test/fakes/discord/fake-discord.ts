@@ -60,7 +60,7 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   readonly interactions: InteractionDriver;
   /** Every REST request: method, path (with query), whether it carried our token. */
-  readonly requests: { method: string; path: string; auth?: string; body?: any }[] = [];
+  readonly requests: { method: string; path: string; auth?: string; body?: any; at: number }[] = [];
   private readonly messages = new Map<string, StoredMessage[]>();
   private readonly nonces = new Map<string, StoredMessage>();
   readonly dmChannels = new Map<string, string>();
@@ -166,7 +166,7 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const { body, files } = await readBody(req);
     const auth = req.headers.authorization;
-    this.requests.push({ method, path: u.pathname + u.search, auth: auth ? auth.replace(this.token, '<token>') : undefined, body });
+    this.requests.push({ method, path: u.pathname + u.search, auth: auth ? auth.replace(this.token, '<token>') : undefined, body, at: Date.now() });
     const p = decodeURIComponent(u.pathname).replace(/^\/api\/v10/, '');
     if (!u.pathname.startsWith('/api/v10/')) return json(res, 404, { message: '404: Not Found', code: 0 });
 
