@@ -47,7 +47,12 @@ export const mutes: Command = {
     const now = deps.clock.now();
     const list = await deps.store.activeMutes(now);
     if (!list.length) return { text: 'No active mutes.' };
-    const lines = list.map((m) => `• ${code(m.pattern)} until ${formatTime(m.until)} (${formatSpan(m.until - now)} left), by ${esc(m.by)}`);
+    const lines = list.map((m) => `• ${code(m.pattern)} until ${formatTime(m.until)} (${formatSpan(roundUpToMinute(m.until - now))} left), by ${esc(m.by)}`);
     return { text: ['**Active mutes**', ...lines].join('\n') };
   },
 };
+
+// A 30m mute read a second later says `30m left`, not `29m 59s`.
+function roundUpToMinute(ms: number): number {
+  return ms >= 60_000 ? Math.ceil(ms / 60_000) * 60_000 : ms;
+}
