@@ -48,7 +48,7 @@ export class TelegramBot implements BotAdapter {
     private readonly opts: TelegramOptions,
     private readonly deps: BotDeps,
   ) {
-    this.log = deps.logger.child({ bot: id, platform: 'telegram' });
+    this.log = deps.logger.child({ platform: 'telegram' });
     this.state = { state: 'starting', since: this.now() };
     this.bot = new Bot(opts.token, {
       client: {

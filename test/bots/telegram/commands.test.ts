@@ -155,7 +155,7 @@ describe('Telegram commands by webhook', () => {
       expect(fake.sentTo(5)[0]!.text).toBe('pong 1');
 
       const body = JSON.stringify({ update_id: 99, message: { message_id: 1, date: 1, chat: { id: 5, type: 'private' }, from: { id: 5, is_bot: false, first_name: 'x' }, text: '/ping 2', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
-      for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }]) {
+      for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }] as Record<string, string>[]) {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
         expect(res.status).toBe(401);
       }

@@ -13,7 +13,7 @@ async function call(fake: FakeTelegram, method: string, params: Record<string, u
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
 const CHATS: FakeChat[] = [

@@ -48,6 +48,8 @@ export interface RequestLog {
   params: Record<string, unknown>;
   files: string[];
   status: number;
+  /** The fake's clock when the request came in. */
+  at: number;
 }
 
 export class FakeTelegram extends FakeBotMethods {
@@ -128,7 +130,7 @@ export class FakeTelegram extends FakeBotMethods {
     } catch {
       return this.answer(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse request body" });
     }
-    const log: RequestLog = { method, token, params: params.values, files: Object.keys(params.files), status: 0 };
+    const log: RequestLog = { method, token, params: params.values, files: Object.keys(params.files), status: 0, at: this.clock.now() };
     this.requests.push(log);
     const fault = this.opts.tokens.includes(token) ? this.takeFault(method) : undefined;
     if (fault && 'drop' in fault) {
