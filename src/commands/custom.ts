@@ -4,6 +4,7 @@
 import { Liquid, type Template } from 'liquidjs';
 import type { Reply } from '../bot.js';
 import type { CustomCommand } from '../config.js';
+import { mask } from '../log.js';
 import type { Command, CommandContext } from './command.js';
 import { code, esc, formatSpan, shorten } from './format.js';
 
@@ -70,6 +71,7 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
   } catch {
     return { text: `${title}: the configured URL template did not give a valid URL.` };
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { text: `${title}: the configured URL must be http or https.` };
   const where = url.host; // never the path or query: they may carry the app's API key
   const headers = new Headers();
   for (const [k, t] of tpl.headers) headers.set(k, (await requestEngine.render(t, vars)).trim());
@@ -92,9 +94,9 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
       return { text: `${title}: no answer from ${code(where)} within ${waitText(def.request.timeoutMs)}.` };
     }
-    const why = err.cause?.code ?? (err.cause as Error | undefined)?.message ?? err.message;
+    const why = mask(String(err.cause?.code ?? (err.cause as Error | undefined)?.message ?? err.message));
     deps.logger.warn({ command: def.name, host: where, err: why }, 'custom command request failed');
-    return { text: `${title}: could not reach ${code(where)} (${esc(String(why))}).` };
+    return { text: `${title}: could not reach ${code(where)} (${esc(why)}).` };
   }
   deps.logger.info({ command: def.name, host: where, status, ms: deps.clock.now() - started }, 'custom command answered');
 

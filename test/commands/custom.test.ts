@@ -137,3 +137,10 @@ describe('custom commands', () => {
     expect(() => makePlane(yaml(`  - name: x\n    request: { url: "http://127.0.0.1:1/x", body: "{{ args " }`))).toThrow(/commands\[0\]\.request\.body: the template does not parse/);
   });
 });
+
+describe('custom command URLs', () => {
+  it('refuses a URL that is not http(s)', async () => {
+    const { plane } = makePlane(yaml(`  - name: peek\n    request: { method: GET, url: "file:///etc/hostname" }`));
+    expect((await plane.handle(cmd('peek')))?.text).toBe('**/peek**: the configured URL must be http or https.');
+  });
+});
