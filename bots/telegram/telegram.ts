@@ -40,6 +40,7 @@ export class TelegramBot implements BotAdapter {
   private readonly inflight = new Set<Promise<void>>();
   private host?: BotHost;
   private polling = false;
+  private connected = false;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
 
@@ -102,7 +103,11 @@ export class TelegramBot implements BotAdapter {
       }
     }
     this.progress.delete(ctx.key);
-    if (this.state.state === 'unhealthy') this.state = { state: 'ok', since: this.now() };
+    if (this.state.state === 'unhealthy') {
+      // The Bot API takes our token again (a proxy or self-hosted server was fixed): resume commands too.
+      this.state = { state: 'ok', since: this.now() };
+      if (!this.connected && this.host && !this.stopped) void this.connect(0);
+    }
     return { messageIds: prog.ids, ...(movedTo ? { movedTo } : {}) };
   }
 
@@ -184,6 +189,7 @@ export class TelegramBot implements BotAdapter {
       if (this.opts.webhook) {
         await this.bot.api.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret, allowed_updates: ['message'] });
       } else this.startPolling();
+      this.connected = true;
       this.state = { state: 'ok', since: this.now() };
       this.log.info({ username: this.bot.botInfo.username, mode: this.opts.webhook ? 'webhook' : 'polling' }, 'telegram: bot started');
     } catch (e) {
@@ -221,6 +227,7 @@ export class TelegramBot implements BotAdapter {
       () => (this.polling = false),
       (e) => {
         this.polling = false;
+        this.connected = false;
         if (this.stopped) return;
         const f = apiFailure(e);
         if (f?.code === 401) return this.markUnhealthy(describe(e));
