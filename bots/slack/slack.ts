@@ -57,8 +57,13 @@ export class SlackBot implements BotAdapter {
   private readonly dms = new Map<string, Promise<string>>();
   private readonly progress = new Map<string, Progress>();
   private state: BotHealth;
+  private phase: 'starting' | 'running' | 'stopped' = 'starting';
+  /** The token was refused (by a send or auth.test): deliveries are held until it works again. */
+  private tokenProblem?: string;
+  /** Commands cannot be taken (Socket Mode refused, Slack unreachable at start). */
+  private commandProblem?: string;
+  private retryTimer?: NodeJS.Timeout;
   private app?: App;
-  private stopped = false;
   private botUserId?: string;
 
   constructor(
@@ -78,11 +83,7 @@ export class SlackBot implements BotAdapter {
       ...(this.dispatcher ? { fetch: fetchVia(this.dispatcher) } : {}),
     };
     this.client = new WebClient(opts.token, this.clientOptions);
-    this.state = this.health_('starting');
-  }
-
-  private health_(state: BotHealth['state'], reason?: string): BotHealth {
-    return { state, reason, since: new Date(this.deps.clock.now()).toISOString() };
+    this.state = { state: 'starting', since: new Date(deps.clock.now()).toISOString() };
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
@@ -121,11 +122,11 @@ export class SlackBot implements BotAdapter {
         done.fileId = files[0]?.files?.[0]?.id ?? 'uploaded';
       }
       this.progress.delete(ctx.key);
-      if (this.state.state === 'unhealthy') this.state = this.health_('ok');
+      this.tokenProblem = undefined;
       return { messageIds: [...done.ts, ...(done.fileId ? [done.fileId] : [])] };
     } catch (e) {
       const err = toDeliveryError(e, this.secrets);
-      if (err.unhealthy) this.state = this.health_('unhealthy', err.message);
+      if (err.unhealthy) this.tokenProblem = err.message;
       throw err;
     }
   }
@@ -147,18 +148,33 @@ export class SlackBot implements BotAdapter {
   }
 
   async start(host: BotHost): Promise<void> {
-    this.stopped = false;
+    this.phase = 'running';
+    await this.connectCommands(host, 0);
+  }
+
+  // auth.test first (it tells us our own user id, to find our mentions), then the receiver.
+  private async connectCommands(host: BotHost, attempt: number): Promise<void> {
+    if (this.phase !== 'running') return;
     let auth;
     try {
       auth = await this.client.auth.test();
     } catch (e) {
       const err = toDeliveryError(e, this.secrets);
-      // A bad token needs a person; anything else (network) is retried by the worker's sends.
-      this.state = this.health_(err.unhealthy ? 'unhealthy' : 'starting', `auth.test: ${err.message}`);
-      this.deps.logger.error({ bot: this.id }, `slack: auth.test failed: ${err.message}; commands are off until restart`);
+      if (err.unhealthy) {
+        // A bad token needs a person: say so, and do not hammer Slack with it.
+        this.tokenProblem = `auth.test: ${err.message}`;
+        this.deps.logger.error({ bot: this.id }, `slack: the bot token was refused (${err.message}); fix it and restart`);
+        return;
+      }
+      const waitMs = Math.min(5000 * 2 ** attempt, 300_000);
+      this.commandProblem = `auth.test: ${err.message}; trying again in ${Math.round(waitMs / 1000)} s`;
+      this.deps.logger.warn({ bot: this.id }, `slack: ${this.commandProblem}`);
+      this.retryTimer = setTimeout(() => void this.connectCommands(host, attempt + 1), waitMs);
+      this.retryTimer.unref();
       return;
     }
     this.botUserId = auth.user_id;
+    this.commandProblem = undefined;
     const setup: ReceiverSetup = {
       botId: this.id,
       token: this.opts.token,
@@ -174,28 +190,30 @@ export class SlackBot implements BotAdapter {
       if (this.opts.appToken) {
         this.app = await startSocketMode(setup, this.opts.appToken, this.dispatcher);
       } else if (this.opts.signingSecret) {
-        const { app, mount } = httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, () => this.stopped);
+        const { app, mount } = httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, () => this.phase !== 'running');
         this.app = app;
         host.mount(mount);
       }
     } catch (e) {
       const reason = maskSecrets((e as Error).message, this.secrets);
-      this.state = this.health_('unhealthy', `commands: ${reason}`);
+      this.commandProblem = `commands: ${reason}`;
       this.deps.logger.error({ bot: this.id }, `slack: cannot take commands: ${reason}`);
-      return;
     }
-    this.state = this.health_('ok');
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.phase = 'stopped';
+    clearTimeout(this.retryTimer);
     // HTTP mode has no server of its own to stop; Socket Mode closes its WebSocket.
     if (this.app && this.opts.appToken) await this.app.stop().catch(() => undefined);
     this.app = undefined;
-    this.state = this.health_('stopped');
   }
 
   health(): BotHealth {
+    const problem = this.tokenProblem ?? this.commandProblem;
+    const state = this.phase === 'stopped' ? 'stopped' : problem ? 'unhealthy' : this.phase === 'running' ? 'ok' : 'starting';
+    const reason = state === 'unhealthy' ? problem : undefined;
+    if (state !== this.state.state || reason !== this.state.reason) this.state = { state, reason, since: new Date(this.deps.clock.now()).toISOString() };
     return this.state;
   }
 

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BotHost, ChatCommand, HttpMount, Reply } from '../../../src/bot.js';
 import { postSignedForm } from '../../fakes/slack/sign.js';
 import { slashCommandPayload } from '../../fakes/slack/socket-mode.js';
-import { slackHarness } from './harness.js';
+import { parseMarkup } from '../../../src/render/markup.js';
+import { ctx, message, slackHarness } from './harness.js';
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
 let server: Server | undefined;
@@ -139,5 +140,22 @@ describe('Slack commands over HTTP mode', () => {
     const stale = await postSignedForm(url, secret, fields, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(stale.status).toBe(401);
     expect(plane.seen).toHaveLength(1);
+  });
+});
+
+describe('Slack commands when Socket Mode cannot connect', () => {
+  it('reports a refused app-level token as unhealthy without leaking it, and keeps delivering', async () => {
+    h = await slackHarness({ appToken: 'xapp-not-the-right-app-token-000' });
+    await h.bot.start(host().host);
+    expect(h.bot.health().state).toBe('unhealthy');
+    expect(h.bot.health().reason).toMatch(/invalid_auth/);
+    expect(h.logs()).not.toContain('xapp-not-the-right-app-token-000');
+    expect(h.fake.socket.connections).toBe(0);
+    // Deliveries do not depend on the app-level token, and a sent message does not hide the command problem.
+    await h.bot.send({ chat: 'C0OPS', kind: 'group' }, message({ body: parseMarkup('still here') }), ctx());
+    expect(h.fake.messages).toHaveLength(1);
+    expect(h.bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringMatching(/^commands: /) });
+    await h.bot.stop();
+    expect(h.bot.health().state).toBe('stopped');
   });
 });
