@@ -4,11 +4,12 @@
 import type { InboundFormat } from './format.js';
 import { asObject } from './lenient.js';
 import { alertGroupNotice, alertTemplates, groupSchema } from './alerts.js';
+import { plainTitles } from './plain-titles.js';
 
 export const alertmanager: InboundFormat = {
   name: 'alertmanager',
   parse(body, ctx) {
     return alertGroupNotice(groupSchema.parse(asObject(body)), ctx, 'Alertmanager');
   },
-  templates: alertTemplates('Alertmanager'),
+  templates: plainTitles(alertTemplates('Alertmanager')),
 };

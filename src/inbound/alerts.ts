@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ParsedNotice, Level, Field } from '../notice.js';
 import type { ParseContext } from './format.js';
-import { clip, eventTime, httpUrl, MAX_FIELD, MAX_TITLE, safeVars, str } from './lenient.js';
+import { clip, eventTime, httpUrl, MAX_FIELD, MAX_TITLE, safeVars, str, bounded } from './lenient.js';
 
 const labels = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -95,7 +95,7 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
   const times = g.alerts.map((a) => (status === 'resolved' ? a.endsAt : a.startsAt)).filter((t): t is string => !!t && !t.startsWith('0001')).sort();
   const image = g.alerts.map((a) => httpUrl(a.imageURL)).find(Boolean);
   const url = httpUrl(g.externalURL) ?? httpUrl(single?.generatorURL);
-  return {
+  return bounded({
     event: `alert.${status}`,
     level,
     title: clip(`[${status.toUpperCase()}${count}] ${groupName}`, MAX_TITLE),
@@ -122,7 +122,7 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
       truncatedAlerts: g.truncatedAlerts ?? 0,
       ...extra,
     },
-  };
+  });
 }
 
 /** Default templates shared by Alertmanager and Grafana; fields list the alerts. */

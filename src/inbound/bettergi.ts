@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { imageFromBase64 } from './image.js';
-import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str } from './lenient.js';
+import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str, bounded } from './lenient.js';
 import { BETTERGI_EVENTS, BETTERGI_RESULTS } from './bettergi-events.js';
+import { plainTitles } from './plain-titles.js';
 
 const schema = z.object({
   send_to: z
@@ -52,7 +53,7 @@ export const bettergi: InboundFormat = {
     const shot = b.screenshot ? imageFromBase64(b.screenshot) : undefined;
     const resultText = result ? (zh ? result.zh : result.en) : b.result != null ? String(b.result) : undefined;
     const dataFields = Object.entries(b.data ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 10);
-    return {
+    return bounded({
       event,
       level: levelOf(event, result, b.result),
       title: clip(zh ? label.zh : label.en, MAX_TITLE),
@@ -73,9 +74,9 @@ export const bettergi: InboundFormat = {
         data: safeVars(b.data ?? {}),
         has_screenshot: Boolean(shot?.image),
       },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       'notify.test': { title: 'BetterGI: Test notification', text: 'The BetterGI webhook reaches this chat.{% if message %}\n{{ message }}{% endif %}' },
       'task.error': { title: 'BetterGI: {{ label.en }}', text: '{% if message %}`{{ message }}`{% else %}{{ label.en }}{% endif %}' },
@@ -86,5 +87,5 @@ export const bettergi: InboundFormat = {
       'task.error': { title: 'BetterGI：{{ label.zh }}', text: '{% if message %}`{{ message }}`{% else %}{{ label.zh }}{% endif %}' },
       '*': { title: 'BetterGI：{{ label.zh }}', text: '{% if message %}{{ message }}{% endif %}' },
     },
-  },
+  }),
 };

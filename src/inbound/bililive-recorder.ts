@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { plainTitles } from './plain-titles.js';
 
 const eventData = z.looseObject({
   RoomId: num,
@@ -73,7 +74,7 @@ export const bililiveRecorder: InboundFormat = {
     const room = d.RoomId !== undefined ? String(d.RoomId) : undefined;
     const area = [d.AreaNameParent, d.AreaNameChild].filter(Boolean).join(' · ');
     const link = room ? `https://live.bilibili.com/${room}` : undefined;
-    return {
+    return bounded({
       event: b.EventType,
       level: name.level,
       title: clip(`${zh ? name.zh : name.en}: ${d.Name ?? room ?? ''}`, MAX_TITLE),
@@ -98,9 +99,9 @@ export const bililiveRecorder: InboundFormat = {
         size: humanBytes(d.FileSize),
         length: humanDuration(d.Duration),
       },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       StreamStarted: { title: '{{ Name }} is live', text: '**{{ Title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       StreamEnded: { title: '{{ Name }} ended the stream', text: '{{ Title }}' },
@@ -119,5 +120,5 @@ export const bililiveRecorder: InboundFormat = {
       FileClosed: { title: '录制文件完成：{{ Name }}', text: '`{{ RelativePath }}`' },
       '*': { title: '{{ EventType }}：{{ Name }}', text: '{{ Title }}' },
     },
-  },
+  }),
 };

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { plainTitles } from './plain-titles.js';
 
 const roomInfo = z.looseObject({ room_id: num, short_room_id: num, uid: num, title: str, cover: str, area_name: str, parent_area_name: str, live_status: num });
 const userInfo = z.looseObject({ name: str, face: str, uid: num });
@@ -61,7 +62,7 @@ export const blrec: InboundFormat = {
     const area = [d.room_info?.parent_area_name, d.room_info?.area_name].filter(Boolean).join(' · ');
     const link = room !== undefined ? `https://live.bilibili.com/${room}` : undefined;
     const cover = httpUrl(d.room_info?.cover);
-    return {
+    return bounded({
       event: b.type,
       level: name.level,
       title: clip(`${zh ? name.zh : name.en}${who ? ': ' + who : ''}`, MAX_TITLE),
@@ -85,9 +86,9 @@ export const blrec: InboundFormat = {
         url: link,
         files: d.files ?? undefined,
       },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       LiveBeganEvent: { title: '{{ streamer }} is live', text: '**{{ room_info.title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       LiveEndedEvent: { title: '{{ streamer }} ended the stream', text: '{{ room_info.title }}' },
@@ -100,5 +101,5 @@ export const blrec: InboundFormat = {
       Error: { title: 'blrec 出错：{{ name }}', text: '`{{ detail }}`' },
       '*': { title: '{{ label.zh }}{% if streamer %}：{{ streamer }}{% endif %}', text: '{% if path %}`{{ path }}`{% elsif files %}{% for f in files %}`{{ f }}`\n{% endfor %}{% else %}{{ text }}{% endif %}' },
     },
-  },
+  }),
 };

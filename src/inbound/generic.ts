@@ -12,7 +12,8 @@ import { PayloadError } from './format.js';
 import { LEVELS, type Level } from '../notice.js';
 import { imageFromBase64 } from './image.js';
 import { getPath, parsePath, type PathStep } from './jsonpath.js';
-import { clip, eventTime, httpUrl, MAX_TITLE, readOptions, safeVars, spreadable } from './lenient.js';
+import { clip, eventTime, httpUrl, MAX_TITLE, readOptions, safeVars, spreadable, bounded } from './lenient.js';
+import { plainTitles } from './plain-titles.js';
 
 // Mapping templates come from the config (trusted) but run over payloads (not), so bound them.
 const liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true, renderLimit: 200, memoryLimit: 1e7, parseLimit: 1e5 });
@@ -117,7 +118,7 @@ export const generic: InboundFormat<Options> = {
     const imageRaw = scalar(pick(o, 'image', body), 'image');
     const img = imageRaw === undefined ? undefined : httpUrl(imageRaw) ? { image: { url: httpUrl(imageRaw)! } } : imageFromBase64(imageRaw, undefined, 'the image');
     const timeRaw = pick(o, 'time', body);
-    return {
+    return bounded({
       event: (scalar(pick(o, 'event', body), 'event') ?? 'generic').slice(0, 100),
       level: levelOf(scalar(pick(o, 'level', body), 'level'), o.levels),
       title: clip(title, MAX_TITLE),
@@ -130,10 +131,10 @@ export const generic: InboundFormat<Options> = {
       toGroup: list(pick(o, 'to_group', body), 'to_group'),
       dedupKey: clip(scalar(pick(o, 'id', body), 'id'), 200),
       vars: { ...spreadable(body), body: safeVars(body) },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: { '*': { title: '{{ title }}', text: '{{ text }}' } },
     'zh-CN': { '*': { title: '{{ title }}', text: '{{ text }}' } },
-  },
+  }),
 };

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, safeVars, spreadable, str } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, safeVars, spreadable, str, bounded } from './lenient.js';
 import { alertGroupNotice, alertTemplates, groupSchema } from './alerts.js';
+import { plainTitles } from './plain-titles.js';
 
 const legacySchema = z.object({
   title: str,
@@ -38,7 +39,7 @@ export const grafana: InboundFormat = {
       const l = legacySchema.parse(obj);
       const state = (l.state ?? 'alerting').toLowerCase();
       const image = httpUrl(l.imageUrl);
-      return {
+      return bounded({
         event: `legacy.${state}`,
         level: LEGACY_LEVEL[state] ?? 'info',
         title: clip(l.title ?? `[${state}] ${l.ruleName ?? 'Grafana alert'}`, MAX_TITLE),
@@ -48,19 +49,19 @@ export const grafana: InboundFormat = {
         link: httpUrl(l.ruleUrl),
         time: eventTime(undefined, ctx.clock),
         vars: { ...spreadable(obj), state, ruleName: l.ruleName, url: httpUrl(l.ruleUrl) },
-      };
+      });
     }
     const c = z.object({ title: str, message: str, state: str, status: str }).parse(obj);
-    return {
+    return bounded({
       event: 'custom',
       level: /alert|firing/i.test(c.state ?? c.status ?? '') ? 'error' : /ok|resolved/i.test(c.state ?? c.status ?? '') ? 'success' : 'info',
       title: clip(c.title ?? 'Grafana notification', MAX_TITLE),
       text: clip(c.message ?? JSON.stringify(safeVars(obj), null, 2)),
       time: eventTime(undefined, ctx.clock),
       vars: spreadable(obj),
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       ...alertTemplates('Grafana').en,
       'legacy.alerting': { title: '🔥 {{ title }}', text: '{{ text }}{% if url %}\n[Open rule]({{ url | raw }}){% endif %}' },
@@ -71,5 +72,5 @@ export const grafana: InboundFormat = {
       'legacy.alerting': { title: '🔥 {{ title }}', text: '{{ text }}{% if url %}\n[打开规则]({{ url | raw }}){% endif %}' },
       'legacy.ok': { title: '✅ {{ title }}', text: '{{ text }}{% if url %}\n[打开规则]({{ url | raw }}){% endif %}' },
     },
-  },
+  }),
 };

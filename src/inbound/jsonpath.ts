@@ -45,7 +45,8 @@ export function getPath(value: unknown, steps: PathStep[]): unknown {
       if (!Array.isArray(cur)) return undefined;
       cur = cur[step];
     } else {
-      if (!Object.prototype.hasOwnProperty.call(cur, step)) return undefined;
+      // Names are JSON members: not `length` of a list, nor anything inherited.
+      if (Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, step)) return undefined;
       cur = (cur as Record<string, unknown>)[step];
     }
   }

@@ -2,7 +2,7 @@
 // nulls for "absent"), clipping of oversized text, and event times.
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
-import type { Field } from '../notice.js';
+import type { Field, ParsedNotice } from '../notice.js';
 
 /** A text value that may come as a string or a number; null/absent → undefined. */
 export const str = z
@@ -169,4 +169,25 @@ export function spreadable(v: unknown): Record<string, unknown> {
  */
 export function wording(config: { locale?: string }): (en: string, zh: string) => string {
   return (en, zh) => (config.locale === 'zh-CN' ? zh : en);
+}
+
+/**
+ * Every part of a notice bounded: whatever a format computed from the payload (names, ids, vars)
+ * is clipped, so a 10 MB string anywhere in a payload never becomes a 10 MB notice.
+ */
+export function bounded(n: ParsedNotice): ParsedNotice {
+  const ids = (l: string[] | undefined) => l?.slice(0, 50).map((x) => x.slice(0, 200));
+  return {
+    ...n,
+    title: clip(n.title, MAX_TITLE),
+    text: clip(n.text),
+    fields: n.fields?.slice(0, 25).map((f) => ({ name: clip(f.name, MAX_TITLE)!, value: clip(f.value, MAX_FIELD)! })),
+    imageNote: clip(n.imageNote, MAX_TITLE),
+    link: n.link && n.link.length <= 2048 ? n.link : undefined,
+    to: ids(n.to),
+    toGroup: ids(n.toGroup),
+    from: n.from?.slice(0, 200),
+    dedupKey: n.dedupKey?.slice(0, 200),
+    vars: safeVars(n.vars) as Record<string, unknown>,
+  };
 }

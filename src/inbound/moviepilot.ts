@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded } from './lenient.js';
+import { plainTitles } from './plain-titles.js';
 
 const schema = z.object({
   type: z.union([z.string(), z.looseObject({ value: z.string() }).transform((o) => o.value)], { error: 'must be the event type, e.g. "transfer.complete"' }),
@@ -65,7 +66,7 @@ export const moviepilot: InboundFormat = {
     const title = d.title ?? mediaTitle;
     const image = httpUrl(d.image) ?? httpUrl(typeof media?.poster_path === 'string' ? media.poster_path : undefined);
     const scalars = Object.entries(d).filter(([k, v]) => !SHOWN.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')).slice(0, 10);
-    return {
+    return bounded({
       event: b.type,
       level: name.level ?? (/error|fail|失败|错误/i.test(`${d.type ?? ''} ${title ?? ''}`) ? 'error' : 'info'),
       title: clip(title ?? (zh ? name.zh : name.en), MAX_TITLE),
@@ -74,9 +75,9 @@ export const moviepilot: InboundFormat = {
       image: image ? { url: image } : undefined,
       time: eventTime(undefined, ctx.clock),
       vars: { ...spreadable(d), type: b.type, kind: d.type, label: { en: name.en, zh: name.zh }, media_title: mediaTitle },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       'notice.message': { title: '{{ title }}', text: '{% if kind %}_{{ kind }}_\n{% endif %}{{ text }}' },
       '*': { title: '{{ title }}', text: '{% unless title == label.en or title == label.zh %}_{{ label.en }}_\n{% endunless %}{{ text }}' },
@@ -85,5 +86,5 @@ export const moviepilot: InboundFormat = {
       'notice.message': { title: '{{ title }}', text: '{% if kind %}_{{ kind }}_\n{% endif %}{{ text }}' },
       '*': { title: '{{ title }}', text: '{% unless title == label.en or title == label.zh %}_{{ label.zh }}_\n{% endunless %}{{ text }}' },
     },
-  },
+  }),
 };

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { plainTitles } from './plain-titles.js';
 
 const liveInfo = loose({
   uid: str,
@@ -83,7 +84,7 @@ export const onelive: InboundFormat = {
       info?.title ??
       '';
     const cover = httpUrl(info?.cover);
-    return {
+    return bounded({
       event: b.type,
       level: name.level,
       title: clip(who ? `${zh ? name.zh : name.en}: ${who}` : zh ? name.zh : name.en, MAX_TITLE),
@@ -112,9 +113,9 @@ export const onelive: InboundFormat = {
         size: humanBytes(d.filesize) ?? '',
         length: humanDuration(d.duration) ?? '',
       },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       live_start: { title: '{{ streamer }} is live', text: '**{{ live_info.title }}**{% if url %}\n[Watch]({{ url | raw }}){% endif %}' },
       live_end: { title: '{{ streamer }} ended the stream', text: '{{ live_info.title }}' },
@@ -137,5 +138,5 @@ export const onelive: InboundFormat = {
       error: { title: 'OneLiveRec 出错{% if channel %}：{{ platform }}/{{ channel }}{% endif %}', text: '`{{ error }}`' },
       '*': { title: '{{ label.zh }}', text: '{{ text }}' },
     },
-  },
+  }),
 };

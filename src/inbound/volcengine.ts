@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { InboundFormat, ParseContext } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded } from './lenient.js';
 import { verifyVolcSign, type VolcSignPolicy } from './volcengine-sign.js';
+import { plainTitles } from './plain-titles.js';
 
 const options = z.strictObject({
   /** AuthKeyPrimary and AuthKeySecond (and any more, for rotation). */
@@ -89,7 +90,7 @@ export const volcengine: InboundFormat<Options> = {
     const id = f.sequence_id || f.session_id || (stream && time !== undefined ? `${stream}@${time}` : undefined);
     // The signature is checked in authenticate(); it is not for templates or the store's vars.
     const { sign: _s, t: _t, ...rest } = flat;
-    return {
+    return bounded({
       event: type,
       level,
       title: clip(`${zh ? name.zh : name.en}${stream ? ': ' + stream : ''}`, MAX_TITLE),
@@ -114,9 +115,9 @@ export const volcengine: InboundFormat<Options> = {
         label: { en: name.en, zh: name.zh },
         stream_path: stream,
       },
-    };
+    });
   },
-  templates: {
+  templates: plainTitles({
     en: {
       push_start: { title: 'Stream started: {{ stream_path }}', text: '**{{ stream }}** is being pushed to `{{ domain }}`{% if fp_client_ip %} from {{ fp_client_ip }}{% endif %}' },
       push_end: { title: 'Stream ended: {{ stream_path }}', text: '**{{ stream }}** stopped pushing to `{{ domain }}`' },
@@ -127,5 +128,5 @@ export const volcengine: InboundFormat<Options> = {
       push_end: { title: '推流结束：{{ stream_path }}', text: '**{{ stream }}** 已停止推流到 `{{ domain }}`' },
       '*': { title: '{{ label.zh }}{% if stream_path != "" %}：{{ stream_path }}{% endif %}', text: '`{{ event_type }}`{% if domain %}（`{{ domain }}`）{% endif %}{% if text != "" %}\n{{ text }}{% endif %}' },
     },
-  },
+  }),
 };

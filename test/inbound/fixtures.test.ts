@@ -104,6 +104,8 @@ for (const [format, rows] of Object.entries(table)) {
         if (want.en) expect(shown(en)).toMatch(want.en);
         if (want.zh) expect(shown(zh)).toMatch(want.zh);
         // A template that printed an object or an unset value shows its seams.
+        // Titles are plain text: no markup escapes in them.
+        for (const out of [en, zh]) expect(out.title).not.toMatch(/\\/);
         for (const out of [en, zh]) expect(`${out.title}\n${out.body}`).not.toMatch(/\[object Object\]|undefined|\{\{|\{%/);
       });
     }
