@@ -1,6 +1,6 @@
 // The Telegram bot (grammY): delivers Messages as HTML, takes commands by long polling or webhook.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Bot, InputFile, webhookCallback } from 'grammy';
+import { Bot, webhookCallback } from 'grammy';
 import type { Message as TgMessage } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, HttpMount, SendContext, SendResult } from '../../src/bot.js';
@@ -8,35 +8,21 @@ import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import { commandFromMessage } from './command.js';
-import { apiFailure, describe, isImageProblem, toDeliveryError } from './errors.js';
-import { CAPTION_MAX, TEXT_MAX, htmlChunks, messageSpans } from './html.js';
+import { TelegramDelivery, sig } from './delivery.js';
+import { apiFailure, describe, toDeliveryError } from './errors.js';
+import { TEXT_MAX, htmlChunks } from './html.js';
 import { parseTelegramChat, telegramOptions, type TelegramOptions } from './options.js';
 import { proxyAgent } from './proxy.js';
 
-type Part = { kind: 'photo'; caption?: string } | { kind: 'text'; html: string };
-/** How far a multi-part delivery got, so a retry does not send the parts already there again. */
-interface Progress {
-  done: number;
-  ids: string[];
-  photoFailed?: string;
-}
-
-// Telegram photos: 10 MB by upload (core.telegram.org/bots/api#sending-files); bigger goes as a document.
-const PHOTO_UPLOAD_MAX = 10 * 1024 * 1024;
-const MAX_PROGRESS = 10_000;
 // Two getUpdates loops on one token make Telegram answer 409 to one of them: one loop per token.
 const pollingTokens = new Map<string, string>();
-// grammY types its signals with the abort-controller polyfill; Node's own AbortSignal is what it gets at run time.
-type GrammySignal = Parameters<Bot['api']['getMe']>[0];
-const sig = (s: AbortSignal) => s as unknown as GrammySignal;
 
 export class TelegramBot implements BotAdapter {
   readonly platform = 'telegram';
   private readonly bot: Bot;
   private readonly log: Logger;
   private state: BotHealth;
-  private readonly progress = new Map<string, Progress>();
-  private readonly moved = new Map<string, string>();
+  private readonly delivery: TelegramDelivery;
   private readonly inflight = new Set<Promise<void>>();
   private host?: BotHost;
   private polling = false;
@@ -59,6 +45,7 @@ export class TelegramBot implements BotAdapter {
         ...(opts.proxy ? { baseFetchConfig: { agent: proxyAgent(opts.proxy), compress: true } } : {}),
       },
     });
+    this.delivery = new TelegramDelivery(this.bot.api, opts, this.log);
     this.bot.on('message', (ctx) => {
       this.track(this.onMessage(ctx.message));
     });
@@ -70,97 +57,19 @@ export class TelegramBot implements BotAdapter {
   }
 
   async send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult> {
-    let chat = this.moved.get(to.chat) ?? to.chat;
-    let movedTo = chat !== to.chat ? chat : undefined;
-    const prog = this.progress.get(ctx.key) ?? { done: 0, ids: [] };
-    let parts = this.plan(msg, prog.photoFailed);
-    let migrations = 0;
-    while (prog.done < parts.length) {
-      const part = parts[prog.done]!;
-      try {
-        // One notification per message: the parts after the first are always silent.
-        prog.ids.push(await this.sendPart(chat, to.thread, part, msg, msg.silent || prog.done > 0, ctx.signal));
-        prog.done++;
-      } catch (e) {
-        const f = apiFailure(e);
-        if (f?.migrateTo !== undefined && migrations++ < 2) {
-          // A group upgraded to a supergroup has a new id; Telegram says which (ResponseParameters).
-          const next = String(f.migrateTo);
-          this.log.warn({ from: chat, to: next }, 'telegram: group moved to a supergroup, sending there');
-          this.moved.set(to.chat, next);
-          chat = movedTo = next;
-          continue;
-        }
-        if (part.kind === 'photo' && isImageProblem(e)) {
-          // The picture is bad, not the chat: the text goes anyway, saying why there is no picture.
-          prog.photoFailed = describe(e, this.opts.token);
-          this.log.warn({ chat, reason: prog.photoFailed }, 'telegram: image not sent, sending the text alone');
-          parts = this.plan(msg, prog.photoFailed);
-          continue;
-        }
-        this.remember(ctx.key, prog);
-        throw this.fail(e);
-      }
+    let res: SendResult;
+    try {
+      res = await this.delivery.send(to, msg, ctx);
+    } catch (e) {
+      if (e instanceof DeliveryError && e.unhealthy) this.markUnhealthy(e.message);
+      throw e;
     }
-    this.progress.delete(ctx.key);
     if (this.state.state === 'unhealthy') {
       // The Bot API takes our token again (a proxy or self-hosted server was fixed): resume commands too.
       this.state = { state: 'ok', since: this.now() };
       if (!this.connected && this.host && !this.stopped) void this.connect(0);
     }
-    return { messageIds: prog.ids, ...(movedTo ? { movedTo } : {}) };
-  }
-
-  private plan(msg: Message, photoFailed?: string): Part[] {
-    const spans = messageSpans(msg, photoFailed ? `(image not sent: ${photoFailed})` : undefined);
-    const texts = (): Part[] => htmlChunks(spans, TEXT_MAX).map((html) => ({ kind: 'text', html }));
-    let parts: Part[];
-    if (msg.image && !photoFailed) {
-      const caption = htmlChunks(spans, CAPTION_MAX);
-      parts = caption.length <= 1 ? [{ kind: 'photo', caption: caption[0] }] : [{ kind: 'photo' }, ...texts()];
-    } else parts = texts();
-    if (parts.length === 0) throw new DeliveryError('the message is empty: no title, text, fields, link or image', { retryable: false });
-    return parts;
-  }
-
-  private async sendPart(chat: string, thread: string | undefined, part: Part, msg: Message, silent: boolean, signal: AbortSignal): Promise<string> {
-    const chatId = /^-?\d+$/.test(chat) ? Number(chat) : chat;
-    const common = {
-      ...(thread ? { message_thread_id: Number(thread) } : {}),
-      ...(silent ? { disable_notification: true } : {}),
-    };
-    if (part.kind === 'text') {
-      const sent = await this.bot.api.sendMessage(
-        chatId,
-        part.html,
-        { parse_mode: 'HTML', ...(this.opts.linkPreviews ? {} : { link_preview_options: { is_disabled: true } }), ...common },
-        sig(signal),
-      );
-      return String(sent.message_id);
-    }
-    const image = msg.image!;
-    const caption = part.caption ? { caption: part.caption, parse_mode: 'HTML' as const } : {};
-    if ('url' in image) return String((await this.bot.api.sendPhoto(chatId, image.url, { ...caption, ...common }, sig(signal))).message_id);
-    const file = new InputFile(image.data, image.filename);
-    const sent =
-      image.data.length > PHOTO_UPLOAD_MAX
-        ? await this.bot.api.sendDocument(chatId, file, { ...caption, ...common }, sig(signal))
-        : await this.bot.api.sendPhoto(chatId, file, { ...caption, ...common }, sig(signal));
-    return String(sent.message_id);
-  }
-
-  private remember(key: string, prog: Progress) {
-    if (prog.done === 0 && !prog.photoFailed) return;
-    this.progress.delete(key);
-    this.progress.set(key, prog);
-    if (this.progress.size > MAX_PROGRESS) this.progress.delete(this.progress.keys().next().value!);
-  }
-
-  private fail(e: unknown): DeliveryError {
-    if (e instanceof DeliveryError) return e;
-    const err = toDeliveryError(e, this.opts.token);
-    if (err.unhealthy) this.markUnhealthy(err.message);
-    return err;
+    return res;
   }
 
   private markUnhealthy(reason: string) {
