@@ -41,11 +41,23 @@ export function splitRendered(spans: Span[], limit: number, render: (s: Span[]) 
 
 /** Escaped text cut to `max` characters with an ellipsis when it is longer. */
 export function clip(text: string, max: number): string {
-  const full = escapeDiscord(text);
-  if (full.length <= max) return full;
-  let n = Math.min(text.length, max);
-  while (n > 0 && escapeDiscord(text.slice(0, n)).length + 1 > max) n--;
-  return escapeDiscord(text.slice(0, n)) + '…';
+  // Escaping never shortens text, so a text longer than `max` cannot fit and is not escaped whole
+  // (escapeMarkdown is slow on very long words).
+  if (text.length <= max) {
+    const full = escapeDiscord(text);
+    if (full.length <= max) return full;
+  }
+  // The longest prefix whose escaped form leaves room for the ellipsis.
+  let lo = 0;
+  let hi = Math.min(text.length, max);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (escapeDiscord(text.slice(0, mid)).length + 1 <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  // Do not leave half of a surrogate pair at the end.
+  if (lo > 0 && /[\uD800-\uDBFF]/.test(text[lo - 1]!)) lo--;
+  return escapeDiscord(text.slice(0, lo)) + '…';
 }
 
 const chars = (e: APIEmbed) =>

@@ -48,7 +48,7 @@ bots:
     const body = JSON.stringify(rec.payload);
     const res = await post(body, fake.interactions.sign(body));
     expect(res.status).toBe(200);
-    const json = await res.json();
+    const json = (await res.json()) as any;
     expect(json).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(json.data.content).toContain('300000000000000042');
     expect(json.data.content).toContain('discord:400000000000000010');

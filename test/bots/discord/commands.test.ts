@@ -188,7 +188,7 @@ describe('Discord HTTP interactions', () => {
     const body = JSON.stringify(rec.payload);
     const res = await post(body, fake.interactions.sign(body));
     expect(res.status).toBe(200);
-    const json = await res.json();
+    const json = (await res.json()) as any;
     expect(json.type).toBe(4);
     expect(json.data.flags).toBe(64);
     expect(json.data.content).toContain('300000000000000042');

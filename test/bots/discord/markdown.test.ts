@@ -33,3 +33,18 @@ describe('Discord markdown', () => {
     expect(toDiscordMarkdown([{ kind: 'code', text: 'a``b' }])).not.toContain('``b');
   });
 });
+
+describe('Discord embed text limits', () => {
+  it.each([
+    ['a plain long title', 'x'.repeat(10_000)],
+    ['a title of characters that all need escaping', '*_'.repeat(5_000)],
+    ['a title of emoji', '😀'.repeat(3_000)],
+  ])('clips %s to the limit with an ellipsis', async (_n, title) => {
+    const { clip } = await import('../../../bots/discord/embeds.js');
+    const out = clip(title, 256);
+    expect(out.length).toBeLessThanOrEqual(256);
+    expect(out.length).toBeGreaterThan(120);
+    expect(out.endsWith('…')).toBe(true);
+    expect(out).not.toMatch(/[\uD800-\uDBFF]…$/);
+  });
+});

@@ -49,7 +49,7 @@ describe('fake Discord REST', () => {
     ['26 fields', { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: 'a', value: 'b' })) }] }, ['embeds', '0', 'fields']],
     ['nonce over 25', { content: 'a', nonce: 'n'.repeat(26) }, ['nonce']],
   ])('refuses %s with 400 Invalid Form Body (50035)', async (_name, body, path) => {
-    const err = await rest.post(Routes.channelMessages(CH), { body }).catch((e) => e);
+    const err = (await rest.post(Routes.channelMessages(CH), { body }).catch((e: any) => e)) as any;
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect(err.status).toBe(400);
     expect(err.code).toBe(50035);
@@ -64,7 +64,7 @@ describe('fake Discord REST', () => {
   });
 
   it('refuses an empty message with 50006', async () => {
-    const err = await rest.post(Routes.channelMessages(CH), { body: { content: '  ' } }).catch((e) => e);
+    const err: any = await rest.post(Routes.channelMessages(CH), { body: { content: '  ' } }).catch((e: any) => e);
     expect(err.code).toBe(50006);
   });
 
@@ -78,15 +78,15 @@ describe('fake Discord REST', () => {
   it('maps unknown and forbidden channels to 404 10003 and 403 50001', async () => {
     fake.missing.add('400000000000000404');
     fake.forbidden.add('400000000000000403');
-    const e404 = await rest.post(Routes.channelMessages('400000000000000404'), { body: { content: 'a' } }).catch((e) => e);
-    const e403 = await rest.post(Routes.channelMessages('400000000000000403'), { body: { content: 'a' } }).catch((e) => e);
+    const e404: any = await rest.post(Routes.channelMessages('400000000000000404'), { body: { content: 'a' } }).catch((e: any) => e);
+    const e403: any = await rest.post(Routes.channelMessages('400000000000000403'), { body: { content: 'a' } }).catch((e: any) => e);
     expect([e404.status, e404.code]).toEqual([404, 10003]);
     expect([e403.status, e403.code]).toEqual([403, 50001]);
   });
 
   it('refuses a wrong token with 401', async () => {
     const bad = new REST({ api: fake.apiRoot, retries: 0 }).setToken('wrong-token-wrong-token');
-    const err = await bad.post(Routes.channelMessages(CH), { body: { content: 'a' } }).catch((e) => e);
+    const err: any = await bad.post(Routes.channelMessages(CH), { body: { content: 'a' } }).catch((e: any) => e);
     bad.clearHashSweeper();
     bad.clearHandlerSweeper();
     expect(err.status).toBe(401);
@@ -106,9 +106,9 @@ describe('fake Discord REST', () => {
     expect(raw.status).toBe(429);
     expect(raw.headers.get('retry-after')).toBe('3');
     expect(raw.headers.get('x-ratelimit-reset-after')).toBe('2.5');
-    expect((await raw.json()).retry_after).toBe(2.5);
+    expect(((await raw.json()) as any).retry_after).toBe(2.5);
     fake.failNext(/^\/channels\/\d+\/messages$/, { status: 429, retryAfter: 2 });
-    const err = await rest.post(Routes.channelMessages(CH), { body: { content: 'a' } }).catch((e) => e);
+    const err: any = await rest.post(Routes.channelMessages(CH), { body: { content: 'a' } }).catch((e: any) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(err.retryAfter).toBeGreaterThanOrEqual(2000);
   });
@@ -129,7 +129,7 @@ describe('fake Discord REST', () => {
     await rest.put(Routes.applicationGuildCommands(fake.applicationId, '500000000000000001'), { body });
     expect(global[0].id).toMatch(/^\d+$/);
     expect(fake.commands.guild.get('500000000000000001')![0].name).toBe('whoami');
-    const err = await rest.put(Routes.applicationCommands(fake.applicationId), { body: [{ name: 'Bad Name', description: '' }] }).catch((e) => e);
+    const err: any = await rest.put(Routes.applicationCommands(fake.applicationId), { body: [{ name: 'Bad Name', description: '' }] }).catch((e: any) => e);
     expect(err.code).toBe(50035);
   });
 
@@ -141,6 +141,6 @@ describe('fake Discord REST', () => {
     expect(res.headers.get('content-type')).toBeNull();
     expect((await rec.responded).data.content).toBe('hi');
     const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":4,"data":{"content":"hi"}}' });
-    expect((await again.json()).code).toBe(40060);
+    expect(((await again.json()) as any).code).toBe(40060);
   });
 });
