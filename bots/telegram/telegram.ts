@@ -105,7 +105,7 @@ export class TelegramBot implements BotAdapter {
       const err = toDeliveryError(e, this.opts.token);
       if (err.unhealthy) return this.markUnhealthy(err.message);
       const delay = Math.min(60_000, 1000 * 2 ** attempt);
-      this.log.warn({ err: err.message, retryInMs: delay }, 'telegram: cannot reach the Bot API, will retry');
+      this.log.warn({ err: err.message, retryInMs: delay }, 'telegram: starting the bot failed (getMe, setMyCommands or setWebhook), will retry');
       this.retryTimer = setTimeout(() => void this.connect(attempt + 1), delay);
     }
   }

@@ -189,3 +189,22 @@ describe('Telegram delivery against the fake Bot API', () => {
     expect(fake.calls('sendMessage')).toEqual([]);
   });
 });
+
+describe('Telegram uploads over the photo limit', () => {
+  it('sends an image over 10 MB as a document, with its caption', async () => {
+    const fake = new FakeTelegram({ tokens: [TOKEN], limits: false });
+    fake.addChat({ id: 42, type: 'private' });
+    await fake.start();
+    try {
+      const { bot } = makeBot(fake.url);
+      const big = Buffer.alloc(10 * 1024 * 1024 + 1, 7);
+      await bot.send({ chat: '42', kind: 'user' }, message({ text: 'big', image: { data: big, mime: 'image/png', filename: 'big.png' } }), sendCtx());
+      const [m] = fake.sentTo(42);
+      expect(m!.method).toBe('sendDocument');
+      expect((m!.document as { data: Buffer }).data.length).toBe(big.length);
+      expect(m!.text).toBe('big');
+    } finally {
+      await fake.stop();
+    }
+  });
+});
