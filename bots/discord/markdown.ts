@@ -6,7 +6,10 @@ import type { Span } from '../../src/message.js';
 
 /** Escapes plain text for Discord markdown (content, embed descriptions, field values). */
 export function escapeDiscord(text: string): string {
-  const escaped = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true });
+  // `*` and `_` are escaped here rather than by escapeMarkdown, whose italic rule scans back for a URL
+  // at every character (quadratic: seconds on a long word). A URL keeps its characters so it still links.
+  const starsAndUnderscores = text.replace(/\\/g, '\\\\').replace(/(https?:\/\/[^\s<>]+)|[*_]/g, (m, url) => url ?? '\\' + m);
+  const escaped = escapeMarkdown(starsAndUnderscores, { escape: false, italic: false, bold: false, underline: false, heading: true, bulletedList: true, numberedList: true });
   // escapeMarkdown's maskedLink option only escapes a whole `[x](y)`; a lone bracket next to our own
   // link syntax could still close a label, so every bracket is escaped here instead.
   return escaped.replace(/[[\]]/g, '\\$&').replace(/^(\s*)(>|-#)/gm, '$1\\$2');

@@ -22,6 +22,8 @@ describe('Discord markdown', () => {
     ['[click](https://evil.example)', '\\[click\\](https://evil.example)'],
     ['back\\slash', 'back\\\\slash'],
     ['`tick`', '\\`tick\\`'],
+    ['see https://x.example/a_b*c and a_b', 'see https://x.example/a_b*c and a\\_b'],
+    ['* item\n- item\n1. item', '\\* item\n\\- item\n1\\. item'],
   ])('escapes payload text %j so it shows verbatim', (text, out) => {
     expect(escapeDiscord(text)).toBe(out);
     // Through the neutral markup too: a template value is escapeMarkup'd, then rendered.
