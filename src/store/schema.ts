@@ -1,5 +1,5 @@
-// SQLite schema. `lanes` gives the head (oldest undelivered delivery) of each chat: only a head
-// is ever claimed, which keeps each chat's messages in order.
+// SQLite schema. deliveries_open orders each chat's undelivered deliveries: only the oldest (the
+// head of the chat's lane) is ever claimed, which keeps each chat's messages in order.
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,
@@ -17,7 +17,7 @@ CREATE INDEX IF NOT EXISTS events_created ON events (created_at);
 
 CREATE TABLE IF NOT EXISTS deliveries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id TEXT NOT NULL REFERENCES events (id),
+  event_id TEXT NOT NULL,
   bot TEXT NOT NULL,
   chat TEXT NOT NULL,
   thread TEXT,
@@ -35,8 +35,6 @@ CREATE INDEX IF NOT EXISTS deliveries_open ON deliveries (bot, chat, id) WHERE s
 CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id);
 CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (state, updated_at);
 
-CREATE VIEW IF NOT EXISTS lanes AS
-  SELECT MIN(id) AS head FROM deliveries WHERE state IN ('pending', 'sending') GROUP BY bot, chat;
 
 CREATE TABLE IF NOT EXISTS mutes (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
