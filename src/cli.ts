@@ -5,7 +5,11 @@ import { ConfigError } from './config.js';
 import { createLogger, mask } from './log.js';
 import { prepare, startHookbot, VERSION } from './main.js';
 import { systemClock } from './clock.js';
-import { parseMarkup } from './render/markup.js';
+import { parseMarkup, plainText } from './render/markup.js';
+import { registerReplay } from './replay.js';
+import { openStore } from './store/open.js';
+import { Ingest } from './ingest.js';
+import { formats } from './inbound/index.js';
 
 /** -c, else $HOOKBOT_CONFIG, else config/hookbot.yaml, else the example (console bot only). */
 export function resolveConfigPath(given: string | undefined, env = process.env): string {
@@ -80,5 +84,23 @@ program
       fail(e);
     }
   });
+
+registerReplay(program, async (file) => {
+  const logger = createLogger('warn');
+  const { config, router, renderer } = prepare(resolveConfigPath(file), process.env, systemClock, logger);
+  const store = await openStore(config.store, systemClock);
+  // No guards: captured payloads were checked when they came in, and their secrets are gone.
+  const ingest = new Ingest({ config, formats, router, store, guards: new Map(), clock: systemClock, logger });
+  const show = (n: Parameters<typeof renderer.render>[0]) => {
+    const m = renderer.render(n);
+    return [m.title, plainText(m.body), ...m.fields.map((f) => `${f.name}: ${f.value}`), m.image ? '[image]' : undefined].filter(Boolean).join('\n');
+  };
+  return {
+    store,
+    sources: Object.keys(config.sources),
+    ingestCaptured: (source, capture, dryRun) => ingest.replayCapture(source, capture, dryRun, show),
+    close: () => store.close(),
+  };
+});
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { BotModule } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
-import { sourceSecurityShape } from './auth/options.js';
+import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
 import { LEVELS } from './notice.js';
 
@@ -126,7 +126,7 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         apiToken: secret('API token').optional(),
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
-        trustProxies: z.array(z.string()).default([]),
+        trustProxies: trustProxiesSchema.default([]),
       })
       .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
     store: z

@@ -76,6 +76,7 @@ export class Ingest {
     const format = this.deps.formats[source.format]!;
     let outcome = '';
     let body: unknown;
+    let authenticated = false;
     try {
       body = parseJson(req.raw);
       let bodyToken: string | undefined;
@@ -91,6 +92,7 @@ export class Ingest {
       const ctx: ParseContext = { source: sourceName, config: source, headers: req.headers, query: req.query, raw: req.raw, clock: this.deps.clock };
       const formatAuthenticated = format.authenticate?.(body, ctx) ?? false;
       this.deps.guards.get(sourceName)!.authenticate({ ...req, bodyToken, formatAuthenticated });
+      authenticated = true;
       const parsed = await format.parse(body, ctx);
       const { dedupKey, ...rest } = parsed;
       const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
@@ -100,9 +102,36 @@ export class Ingest {
     } catch (e) {
       const err = toHttpError(e);
       outcome = `${err.status} ${err.message}`;
-      // Rejected payloads are kept too: they are what a user needs to see when a new sender fails.
-      if (err.status !== 401 && err.status !== 403 && err.status !== 503) void this.captureRejected(sourceName, source, req, outcome);
+      // Rejected payloads are kept too (what a user needs to see when a new sender fails), but only
+      // from a sender that proved itself: strangers must not push real payloads out of the captures.
+      if (authenticated && err.status !== 503) void this.captureRejected(sourceName, source, req, outcome);
       throw err;
+    }
+  }
+
+  /**
+   * Runs a captured payload again from the format parser on (`hookbot replay`). Its secrets were
+   * redacted, so the guard is skipped; its dedup key is dropped, since a replay is meant to be sent
+   * again. With `dryRun`, returns what would be sent, to whom, and stores nothing.
+   */
+  async replayCapture(sourceName: string, c: Capture, dryRun: boolean, render: (n: Notice) => string): Promise<string> {
+    const source = this.source(sourceName);
+    if (!source) throw new Error(`no source '${sourceName}' is configured`);
+    const format = this.deps.formats[source.format]!;
+    try {
+      const body = parseJson(Buffer.from(c.body, 'utf8'));
+      if (body && typeof body === 'object' && !Array.isArray(body)) for (const f of format.tokenFields ?? []) delete (body as Record<string, unknown>)[f];
+      const ctx: ParseContext = { source: sourceName, config: source, headers: c.headers, query: c.query, raw: Buffer.from(c.body, 'utf8'), clock: this.deps.clock };
+      const { dedupKey: _dropped, ...rest } = await format.parse(body, ctx);
+      const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
+      if (dryRun) {
+        const targets = this.deps.router.route(notice, source, await this.activeMutes()).map((d) => d.target + (d.muted ? ' (muted)' : ''));
+        return `to ${targets.join(', ')}\n${render({ ...notice, id: 'dry-run' })}`;
+      }
+      const answer = await this.commit(notice, undefined);
+      return `accepted ${answer.id} → ${answer.deliveries.map((d) => d.target).join(', ')}`;
+    } catch (e) {
+      throw new Error(toHttpError(e).message);
     }
   }
 

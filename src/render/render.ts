@@ -14,6 +14,8 @@ type Compiled = { title?: LiquidTemplate[]; text?: LiquidTemplate[] };
 
 export class Renderer {
   private readonly liquid = new Liquid({ outputEscape: (v: unknown) => escapeMarkup(stringify(v)), cache: true });
+  // Titles are plain text (adapters escape them for their platform), so nothing is escaped there.
+  private readonly plain = new Liquid({ outputEscape: (v: unknown) => stringify(v), cache: true });
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(
@@ -40,7 +42,7 @@ export class Renderer {
     if (!c) {
       const obj = typeof t === 'string' ? { text: t } : t;
       c = {
-        title: obj.title !== undefined ? this.liquid.parse(obj.title) : undefined,
+        title: obj.title !== undefined ? this.plain.parse(obj.title) : undefined,
         text: obj.text !== undefined ? this.liquid.parse(obj.text) : undefined,
       };
       this.compiled.set(cacheKey, c);
@@ -80,7 +82,7 @@ export class Renderer {
         text: n.text,
         ...n.vars,
       };
-      if (c.title) title = this.liquid.renderSync(c.title, scope).trim() || undefined;
+      if (c.title) title = this.plain.renderSync(c.title, scope).trim() || undefined;
       if (c.text) text = this.liquid.renderSync(c.text, scope).replace(/\n{3,}/g, '\n\n').trim();
     }
     if (n.imageNote) text += (text ? '\n' : '') + '_' + escapeMarkup(n.imageNote) + '_';

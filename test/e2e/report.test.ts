@@ -90,7 +90,7 @@ describe('report end to end', () => {
   it('serves /healthz and /metrics', async () => {
     const h = await fetch(hb.url + '/healthz');
     expect(h.status).toBe(200);
-    expect((await h.json()).bots.console.state).toBe('ok');
+    expect(((await h.json()) as any).bots.console.state).toBe('ok');
     const m = await (await fetch(hb.url + '/metrics')).text();
     expect(m).toMatch(/hookbot_deliveries\{state="sent"\} \d+/);
   });
