@@ -201,9 +201,16 @@ export function splitSpans(spans: Span[], max: number): Span[][] {
       continue;
     }
     const room = max - used;
-    // Prefer ending the chunk at an earlier line break in what we already have over a mid-line cut.
-    const lineBreakLater = seg.text.lastIndexOf('\n', room - 1) > 0;
-    if (room > 0 && (lineBreakLater || used === 0 || room > max / 4)) {
+    const lineBreakHere = seg.text.lastIndexOf('\n', room - 1) > 0;
+    // No line break in this segment: end the chunk at the last line break already in it, if that
+    // keeps at least half the chunk, rather than cutting the line mid-way.
+    if (!lineBreakHere && used > 0 && backToLineBreak(cur, queue, seg, max)) {
+      chunks.push(cur);
+      cur = [];
+      used = 0;
+      continue;
+    }
+    if (room > 0 && (lineBreakHere || used === 0 || room > max / 4)) {
       const cut = cutPoint(seg.text, room, true);
       cur.push({ text: seg.text.slice(0, cut), marks: seg.marks });
       queue.unshift({ text: seg.text.slice(cut), marks: seg.marks });
@@ -219,6 +226,26 @@ export function splitSpans(spans: Span[], max: number): Span[][] {
     .map((c) => trimChunk(c))
     .filter((c) => c.some((s) => s.text.trim() !== ''))
     .map((c) => build(c, 0));
+}
+
+// Cuts `cur` after its last line break (if past half of `max`), putting the rest and `seg` back
+// at the front of the queue. Returns false, changing nothing, when there is no such break.
+function backToLineBreak(cur: Segment[], queue: Segment[], seg: Segment, max: number): boolean {
+  let before = cur.reduce((n, x) => n + x.text.length, 0);
+  for (let k = cur.length - 1; k >= 0; k--) {
+    const t = cur[k]!.text;
+    before -= t.length;
+    const nl = t.lastIndexOf('\n');
+    if (nl < 0) continue;
+    if (before + nl + 1 < max / 2) return false;
+    const rest: Segment[] = [];
+    if (nl + 1 < t.length) rest.push({ text: t.slice(nl + 1), marks: cur[k]!.marks });
+    rest.push(...cur.slice(k + 1));
+    cur.splice(k, cur.length - k, { text: t.slice(0, nl + 1), marks: cur[k]!.marks });
+    queue.unshift(...rest, seg);
+    return true;
+  }
+  return false;
 }
 
 // A chunk should not begin or end with the line break it was cut at.

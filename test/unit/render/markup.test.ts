@@ -50,3 +50,12 @@ describe('splitSpans', () => {
     expect(chunks.map(plainText).join('')).toBe('😀'.repeat(10));
   });
 });
+
+describe('splitSpans line breaks across spans', () => {
+  it('ends a chunk at the last line break even when formatting follows it', () => {
+    const src = 'first line here\nsecond **bold part that is long**';
+    const chunks = splitSpans(parseMarkup(src), 30);
+    expect(plainText(chunks[0]!)).toBe('first line here');
+    expect(plainText(chunks[1]!)).toBe('second bold part that is long');
+  });
+});
