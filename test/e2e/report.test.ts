@@ -95,3 +95,25 @@ describe('report end to end', () => {
     expect(m).toMatch(/hookbot_deliveries\{state="sent"\} \d+/);
   });
 });
+
+describe('hookbot replay', () => {
+  it('shows what a captured report becomes, with --dry-run, secrets removed', async () => {
+    const { execFile } = await import('node:child_process');
+    const hb = await spawnHookbot({ config: CONFIG });
+    try {
+      const res = await hb.post('/report', { token: TOKEN, title: 'Captured', content: 'replay me', send_to: 'r1' });
+      expect(res.status).toBe(202);
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile('node_modules/.bin/tsx', ['src/cli.ts', 'replay', 'report', '1', '--dry-run', '-c', `${hb.dir}/hookbot.yaml`], (err, stdout, stderr) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(stdout),
+        ),
+      );
+      expect(out).toContain('to console:r1');
+      expect(out).toContain('  Captured\n  replay me');
+      expect(out).toMatch(/replayed 1 of 1 payload .*dry run/);
+      expect(out).not.toContain(TOKEN);
+    } finally {
+      await hb.stop();
+    }
+  });
+});
