@@ -20,7 +20,7 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const BODY = JSON.stringify({ token: TOKEN, title: 'Backup finished', content: 'nightly backup took 5 min, 1.2 GB', send_to: [10001, '10002'], send_to_group: 20001 });
 
 async function startChild(argv: string[], env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(join('node_modules', '.bin', 'tsx'), argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (d) => {

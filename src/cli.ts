@@ -19,6 +19,8 @@ export function resolveConfigPath(given: string | undefined, env = process.env):
   return 'config/hookbot.example.yaml';
 }
 
+const STOP_TIMEOUT_MS = 45_000;
+
 function fail(e: unknown): never {
   if (e instanceof ConfigError) process.stderr.write(mask(e.message) + '\n');
   else process.stderr.write(`hookbot: ${mask((e as Error)?.message ?? String(e))}\n`);
@@ -44,9 +46,16 @@ program
     }
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {
-        void bot.stop().then(() => process.exit(0));
+        // A send that never returns must not keep the process alive for ever.
+        setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
+        void bot
+          .stop()
+          .then(() => process.exit(0))
+          .catch(() => process.exit(1));
       });
     }
+    // Whoever reads our output may be gone (a closed pipe): that is no reason to stop delivering.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   });
 
 program

@@ -196,34 +196,41 @@ export class SqliteStore implements Store {
     return answer;
   }
 
+  /**
+   * Claims lane heads that are due. The `sending` mark joins the next group commit instead of costing
+   * a commit of its own: it need not be durable, since a restart turns `sending` back into `pending`
+   * anyway, and within this process the `claimed` set keeps a delivery from being claimed twice.
+   */
   async claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]> {
-    return this.db.transaction(() => {
-      const due: any[] = [];
-      type Lane = { bot: string; chat: string; id: number };
-      const next = (l: Lane) => (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) as Lane | undefined;
-      for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
-        if (skipBots.includes(lane.bot)) continue;
-        const r = this.stmts.byId.get(lane.id) as any;
-        if (r.state === 'pending' && r.next_at <= now) due.push(r);
-      }
-      due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
-      const out: Delivery[] = [];
-      for (const r of due.slice(0, limit)) {
-        if (this.stmts.claim.run(now, r.id).changes === 1) out.push({ ...rowToDelivery(r), state: 'sending' });
-      }
-      return out;
-    })();
+    const due: any[] = [];
+    type Lane = { bot: string; chat: string; id: number };
+    const next = (l: Lane) => (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) as Lane | undefined;
+    for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
+      if (skipBots.includes(lane.bot) || this.claimed.has(lane.id)) continue;
+      const r = this.stmts.byId.get(lane.id) as any;
+      if (r.state === 'pending' && r.next_at <= now) due.push(r);
+    }
+    due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+    const out: Delivery[] = [];
+    for (const r of due.slice(0, limit)) {
+      this.claimed.add(r.id);
+      void this.grouped(() => this.stmts.claim.run(now, r.id)).catch(() => {});
+      out.push({ ...rowToDelivery(r), state: 'sending' });
+    }
+    return out;
   }
+
+  private readonly claimed = new Set<number>();
 
   // Acks join the group commit too: a worker finishing many sends pays one fsync, not one each.
   async markSent(id: number, now: number): Promise<void> {
-    await this.grouped(() => this.stmts.sent.run(now, id));
+    await this.grouped(() => this.stmts.sent.run(now, id)).finally(() => this.claimed.delete(id));
   }
   async markRetry(id: number, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<void> {
-    await this.grouped(() => this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, id));
+    await this.grouped(() => this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, id)).finally(() => this.claimed.delete(id));
   }
   async markDead(id: number, reason: string, now: number): Promise<void> {
-    await this.grouped(() => this.stmts.dead.run(reason, now, id));
+    await this.grouped(() => this.stmts.dead.run(reason, now, id)).finally(() => this.claimed.delete(id));
   }
   async recoverInflight(now: number): Promise<number> {
     return this.stmts.recover.run(now).changes;

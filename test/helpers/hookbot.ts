@@ -1,4 +1,4 @@
-// Starts the REAL hookbot process (`tsx src/cli.ts start -c <file>`) for end-to-end tests.
+// Starts the REAL hookbot process (`node --import tsx src/cli.ts start -c <file>`) for end-to-end tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface SpawnOptions {
   /** YAML. `{{port}}` and `{{dir}}` are replaced by the chosen port and the temp dir. */
@@ -87,7 +86,9 @@ export async function spawnHookbot(opts: SpawnOptions): Promise<RunningHookbot> 
   const port = opts.port ?? (await freePort());
   const file = join(dir, 'hookbot.yaml');
   writeFileSync(file, opts.config.replaceAll('{{port}}', String(port)).replaceAll('{{dir}}', dir));
-  const child = spawn(TSX, ['src/cli.ts', 'start', '-c', file], {
+  // node itself with tsx's loader, not the tsx wrapper: the wrapper runs hookbot in a second
+  // process, and a SIGKILL to the wrapper would leave hookbot running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '-c', file], {
     cwd: ROOT,
     env: { ...process.env, HOOKBOT_LOG_LEVEL: 'info', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
