@@ -4,10 +4,26 @@ import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import { imageFromBase64 } from './image.js';
 
-const id = z.union([z.string(), z.number()]).transform(String);
+// Ids and texts may be strings or numbers. Checked by hand rather than with z.union, which builds
+// an issue for every branch that does not match — on every request, for the common number case.
+const scalar = (what: string) =>
+  z.any().transform((v, ctx) => {
+    if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+    ctx.addIssue({ code: 'custom', message: `expected ${what} (a string or a number), got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}` });
+    return z.NEVER;
+  });
+const id = scalar('an id');
 // The plugin wraps a scalar into a one-element list.
-const ids = z.union([id, z.array(id)]).transform((v) => (Array.isArray(v) ? v : [v]));
-const text = z.union([z.string(), z.number()]).transform(String);
+const ids = z.any().transform((v, ctx) => {
+  const list: unknown[] = Array.isArray(v) ? v : [v];
+  const out: string[] = [];
+  list.forEach((x, i) => {
+    if (typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x))) out.push(String(x));
+    else ctx.addIssue({ code: 'custom', path: Array.isArray(v) ? [i] : [], message: `expected an id (a string or a number), got ${x === null ? 'null' : Array.isArray(x) ? 'a list' : typeof x}` });
+  });
+  return out;
+});
+const text = scalar('text');
 
 const reportSchema = z.object({
   title: text.nullish(),
@@ -23,13 +39,14 @@ const reportSchema = z.object({
   id: id.nullish(),
 });
 
+const ALIASES = { send_from: 'from', send_to: 'to', send_to_group: 'to_group' } as const;
+
 /** An alias is read only when the canonical name is absent (null), as in the plugin. */
 function applyAliases(body: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...body };
-  for (const [canon, alias] of [['send_from', 'from'], ['send_to', 'to'], ['send_to_group', 'to_group']] as const) {
-    if (out[canon] == null && out[alias] != null) out[canon] = out[alias];
-    delete out[alias];
-  }
+  // A new object rather than `delete`, which would turn the body into a slow dictionary object.
+  const out: Record<string, unknown> = {};
+  for (const k in body) if (k !== 'from' && k !== 'to' && k !== 'to_group') out[k] = body[k];
+  for (const [canon, alias] of Object.entries(ALIASES)) if (out[canon] == null && body[alias] != null) out[canon] = body[alias];
   return out;
 }
 

@@ -23,11 +23,15 @@ import {
   type Store,
 } from './store.js';
 
-type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void };
+type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void; atomic: boolean };
 
-/** Event ids sort by time: base36 milliseconds then randomness. */
+// Event ids sort by time: base36 milliseconds, then a per-process random prefix and a counter
+// (unique without asking the system for randomness on every request).
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let counter = 0;
 function newEventId(now: number): string {
-  return 'evt_' + now.toString(36).padStart(9, '0') + randomBytes(6).toString('hex');
+  counter = (counter + 1) % 0x100000;
+  return 'evt_' + now.toString(36).padStart(9, '0') + PROCESS_TAG + counter.toString(16).padStart(5, '0');
 }
 
 function rowToDelivery(r: any): Delivery {
@@ -116,9 +120,9 @@ export class SqliteStore implements Store {
    * acks) shares one transaction and so one fsync. Each op is its own savepoint, so one failing op
    * does not undo the others.
    */
-  private grouped<T>(run: () => T): Promise<T> {
+  private grouped<T>(run: () => T, atomic = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject });
+      this.queue.push({ run, resolve, reject, atomic });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -137,13 +141,16 @@ export class SqliteStore implements Store {
     try {
       this.db.transaction(() => {
         for (const op of batch) {
-          this.stmts.savepoint.run();
+          // One statement is atomic by itself; several (an ingest) get a savepoint.
+          if (op.atomic) this.stmts.savepoint.run();
           try {
             results.push({ ok: true, value: op.run() });
-            this.stmts.release.run();
+            if (op.atomic) this.stmts.release.run();
           } catch (e) {
-            this.stmts.rollbackTo.run();
-            this.stmts.release.run();
+            if (op.atomic) {
+              this.stmts.rollbackTo.run();
+              this.stmts.release.run();
+            }
             results.push({ ok: false, value: e });
           }
         }
@@ -170,7 +177,7 @@ export class SqliteStore implements Store {
         this.keep.set(c.source, c.keep);
       }
       return answer;
-    });
+    }, true);
   }
 
   private ingestOne(req: IngestRequest, now: number, seen: Map<string, IngestAnswer>): IngestAnswer {
