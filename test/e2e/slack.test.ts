@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
+import { PNG } from '../helpers/images.js';
 
 const TOKEN = 'e2e-slack-report-token-0123456789';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 
 describe('Slack end to end (Socket Mode)', () => {
   let fake: FakeSlack;

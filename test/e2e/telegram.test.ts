@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../fakes/telegram/fake-telegram.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
+import { PNG } from '../helpers/images.js';
 
 const BOT_TOKEN = '123456789:AAHe2eTelegramTokenForTheFakeApi0123';
 const REPORT_TOKEN = 'e2e-telegram-report-token-0123456789';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 const ADMIN = 1001;
 const STRANGER = 2002;
 // A faster group rate than Telegram's 20/min so 300 notices take seconds; the fake enforces the same
