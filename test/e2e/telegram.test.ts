@@ -1,5 +1,7 @@
 // End to end with the real process against the fake Telegram: HTML delivery, a screenshot as a
 // photo, 300 notices to one group under the flood limits, a 429 obeyed, and commands by long polling.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../fakes/telegram/fake-telegram.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
@@ -17,7 +19,19 @@ const BOT_RATE = { count: 100, perMs: 1000 };
 describe('Telegram end to end (long polling)', () => {
   let fake: FakeTelegram;
   let hb: RunningHookbot;
+  // The app behind a custom command (a BetterGI-style task runner).
+  const appCalls: { method?: string; body: string }[] = [];
+  const app = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d)).on('end', () => {
+      appCalls.push({ method: req.method, body });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ started: JSON.parse(body).group, queue: 2 }));
+    });
+  });
   beforeAll(async () => {
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/task/start`;
     fake = new FakeTelegram({
       tokens: [BOT_TOKEN],
       botUsername: 'hookbot_e2e_bot',
@@ -40,6 +54,11 @@ bots:
     limits: { group: ${JSON.stringify(GROUP_RATE)}, bot: ${JSON.stringify(BOT_RATE)} }
 sources:
   report: { format: report, token: ${REPORT_TOKEN} }
+commands:
+  - name: run
+    description: Start a task group
+    request: { method: POST, url: "${appUrl}", headers: { Content-Type: application/json }, body: '{"group": "{{ args }}"}' }
+    reply: "Started {{ json.started }} ({{ json.queue }} in the queue)"
 `,
       env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN },
     });
@@ -48,6 +67,7 @@ sources:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
+    app.close();
   });
 
   const report = (body: Record<string, unknown>) => hb.post('/report', { token: REPORT_TOKEN, ...body });
@@ -125,6 +145,13 @@ sources:
     expect(log).toContain(String(STRANGER));
     expect(log).toMatch(/mute/);
     expect(log).toMatch(/refused/);
+  });
+
+  it('runs a custom command: calls the local app and replies with its answer', async () => {
+    await fake.pushCommand({ chatId: -1004, userId: ADMIN, text: '/run daily' });
+    await fake.waitFor(() => fake.sentTo(-1004).some((m) => m.text.includes('Started daily')), 15_000, 'the custom command reply');
+    expect(appCalls).toEqual([{ method: 'POST', body: '{"group": "daily"}' }]);
+    expect(fake.sentTo(-1004).find((m) => m.text.includes('Started daily'))!.text).toContain('(2 in the queue)');
   });
 
   it('sends a test notification to the chat of an admin who asks', async () => {
