@@ -38,24 +38,31 @@ program
     const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
     if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
     process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
-    let bot;
+    // Whoever reads our output may be gone (a closed pipe): that is no reason to stop delivering.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    // Signals are handled from the first moment: one that comes while starting stops us once started.
+    let bot: Awaited<ReturnType<typeof startHookbot>> | undefined;
+    let stopRequested = false;
+    const stop = () => {
+      // A send that never returns must not keep the process alive for ever.
+      setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
+      void bot!
+        .stop()
+        .then(() => process.exit(0))
+        .catch(() => process.exit(1));
+    };
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(sig, () => {
+        stopRequested = true;
+        if (bot) stop();
+      });
+    }
     try {
       bot = await startHookbot({ configFile: file, logger });
     } catch (e) {
       fail(e);
     }
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(sig, () => {
-        // A send that never returns must not keep the process alive for ever.
-        setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
-        void bot
-          .stop()
-          .then(() => process.exit(0))
-          .catch(() => process.exit(1));
-      });
-    }
-    // Whoever reads our output may be gone (a closed pipe): that is no reason to stop delivering.
-    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    if (stopRequested) stop();
   });
 
 program

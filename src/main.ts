@@ -19,6 +19,7 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { createCommandPlane } from './commands/plane.js';
+import { createApi } from './api.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -99,6 +100,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     onOutcome: (o, bot) => metrics.outcome(o, bot),
   });
 
+  const startedAt = clock.now();
   const plane = createCommandPlane({
     config,
     store,
@@ -107,7 +109,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     clock,
     logger: logger.child({ part: 'commands' }),
     version: VERSION,
-    startedAt: clock.now(),
+    startedAt,
   });
 
   const { app, mount } = createServer({
@@ -119,6 +121,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
     },
     metrics: () => metrics.render(),
+    api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
   });
 
   const http = createHttpServer(app.callback());
