@@ -18,7 +18,7 @@ import { createServer } from './server.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
-import { createCommandPlane } from './commands/plane.js';
+import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -54,6 +54,11 @@ export function prepare(configFile: string, env: Record<string, string | undefin
   const router = new Router(config, bots);
   const renderer = new Renderer(config.templates, formats, config.locale);
   const problems = [...router.checkConfig(), ...renderer.check()];
+  try {
+    commandRegistry(config);
+  } catch (e) {
+    problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
+  }
   if (problems.length) throw new ConfigError(problems, configFile);
   return { config, bots, router, renderer };
 }

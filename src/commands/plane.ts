@@ -43,11 +43,14 @@ export interface CommandPlane {
 // Telegram sends /start when someone opens a chat with the bot: answer it with help.
 const ALIASES: Record<string, string> = { start: 'help' };
 
-/** Throws a ConfigError naming the config key when a custom command clashes with another or does not parse. */
-export function createCommandPlane(deps: CommandDeps): CommandPlane {
+/**
+ * The built-in and custom commands by name. Throws a ConfigError naming the config key when a
+ * custom command clashes with another or does not parse (`hookbot check` runs it too).
+ */
+export function commandRegistry(config: Pick<Config, 'commands'>): Map<string, Command> {
   const registry = new Map<string, Command>();
   for (const c of builtinCommands) registry.set(c.name, c);
-  deps.config.commands.forEach((def, i) => {
+  config.commands.forEach((def, i) => {
     const where = `commands[${i}]`;
     if (registry.has(def.name) || ALIASES[def.name]) {
       const what = builtinCommands.some((b) => b.name === def.name) || ALIASES[def.name] ? 'a built-in command' : 'already defined';
@@ -59,6 +62,12 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
       throw new ConfigError([(e as Error).message]);
     }
   });
+  return registry;
+}
+
+/** Throws a ConfigError naming the config key when a custom command clashes with another or does not parse. */
+export function createCommandPlane(deps: CommandDeps): CommandPlane {
+  const registry = commandRegistry(deps.config);
   const all = [...registry.values()];
 
   async function audit(cmd: ChatCommand, outcome: 'ok' | 'refused' | 'error', detail?: string) {

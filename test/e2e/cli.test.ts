@@ -60,3 +60,11 @@ describe('hookbot CLI', () => {
     expect(r.stderr).toMatch(/server\.port/);
   });
 });
+
+describe('hookbot check and custom commands', () => {
+  it('names a custom command that clashes with a built-in', async () => {
+    const r = await hookbot(['check', '-c', configFile('commands:\n  - { name: status, request: { url: "http://127.0.0.1:1/x" } }\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/commands\[0\]\.name: 'status' is a built-in command/);
+  });
+});
