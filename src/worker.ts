@@ -91,7 +91,11 @@ export class Worker {
           .map((b) => b.id);
         const due = await this.deps.store.claimDue(now, room, skip);
         for (const d of due) {
-          const p = this.process(d).finally(() => {
+          const p = this.process(d)
+            // The store failed to record the outcome: the delivery stays claimed until the next
+            // start resumes it (at least once), and the worker goes on with the others.
+            .catch((e) => this.deps.logger.error({ delivery: d.id, err: mask(String(e)) }, 'could not record a delivery outcome'))
+            .finally(() => {
             this.inflight.delete(p);
             this.kick();
           });

@@ -130,6 +130,14 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Commits what is queued now. Reads and the writes that do not queue call it first, so they see
+   * (and come after) every earlier write: the batching never reorders anything.
+   */
+  private sync(): void {
+    if (this.queue.length) this.flush();
+  }
+
   private flush() {
     this.scheduled = false;
     const batch = this.queue;
@@ -209,6 +217,7 @@ export class SqliteStore implements Store {
    * anyway, and within this process the `claimed` set keeps a delivery from being claimed twice.
    */
   async claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]> {
+    this.sync();
     const due: any[] = [];
     type Lane = { bot: string; chat: string; id: number };
     const next = (l: Lane) => (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) as Lane | undefined;
@@ -240,50 +249,61 @@ export class SqliteStore implements Store {
     await this.grouped(() => this.stmts.dead.run(reason, now, id)).finally(() => this.claimed.delete(id));
   }
   async recoverInflight(now: number): Promise<number> {
-    return this.stmts.recover.run(now).changes;
+    this.claimed.clear();
+    return this.grouped(() => this.stmts.recover.run(now).changes);
   }
 
   async getNotice(eventId: string): Promise<Notice | undefined> {
+    this.sync();
     const r = this.db.prepare('SELECT notice FROM events WHERE id = ?').get(eventId) as { notice: string } | undefined;
     return r ? (JSON.parse(r.notice) as Notice) : undefined;
   }
   async getDelivery(id: number): Promise<Delivery | undefined> {
+    this.sync();
     const r = this.db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id);
     return r ? rowToDelivery(r) : undefined;
   }
   async countByState(): Promise<Record<DeliveryState, number>> {
+    this.sync();
     const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
     for (const r of this.db.prepare('SELECT state, COUNT(*) n FROM deliveries GROUP BY state').all() as any[]) out[r.state as DeliveryState] = r.n;
     return out;
   }
   async lastEventPerSource(): Promise<EventSummary[]> {
+    this.sync();
     const rows = this.db
       .prepare('SELECT e.* FROM events e JOIN (SELECT source, MAX(created_at) m FROM events GROUP BY source) x ON x.source = e.source AND x.m = e.created_at GROUP BY e.source ORDER BY e.source')
       .all();
     return rows.map(rowToSummary);
   }
   async recentEvents(n: number): Promise<EventSummary[]> {
+    this.sync();
     return this.db.prepare('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT ?').all(n).map(rowToSummary);
   }
   async deliveriesOf(eventId: string): Promise<Delivery[]> {
+    this.sync();
     return this.db.prepare('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id').all(eventId).map(rowToDelivery);
   }
   async failed(n: number): Promise<Delivery[]> {
+    this.sync();
     return this.db.prepare("SELECT * FROM deliveries WHERE state = 'dead' ORDER BY updated_at DESC, id DESC LIMIT ?").all(n).map(rowToDelivery);
   }
   async retry(idOrAll: number | 'all', now: number): Promise<number> {
     const sql = "UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead'";
-    return idOrAll === 'all' ? this.db.prepare(sql).run(now, now).changes : this.db.prepare(sql + ' AND id = ?').run(now, now, idOrAll).changes;
+    return this.grouped(() => (idOrAll === 'all' ? this.db.prepare(sql).run(now, now).changes : this.db.prepare(sql + ' AND id = ?').run(now, now, idOrAll).changes));
   }
 
   async addMute(m: Omit<Mute, 'id'>): Promise<Mute> {
+    this.sync();
     const r = this.db.prepare('INSERT INTO mutes (pattern, until, by, created_at) VALUES (?, ?, ?, ?)').run(m.pattern, m.until, m.by, m.createdAt);
     return { ...m, id: Number(r.lastInsertRowid) };
   }
   async removeMutes(pattern: string): Promise<number> {
+    this.sync();
     return pattern === 'all' ? this.db.prepare('DELETE FROM mutes').run().changes : this.db.prepare('DELETE FROM mutes WHERE pattern = ?').run(pattern).changes;
   }
   async activeMutes(now: number): Promise<Mute[]> {
+    this.sync();
     return (this.db.prepare('SELECT * FROM mutes WHERE until > ? ORDER BY until').all(now) as any[]).map((r) => ({
       id: r.id,
       pattern: r.pattern,
@@ -294,11 +314,13 @@ export class SqliteStore implements Store {
   }
 
   async audit(e: AuditEntry): Promise<void> {
+    this.sync();
     this.db
       .prepare('INSERT INTO audit (at, bot, user, chat, command, args, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(e.at, e.bot, e.user, e.chat, e.command, e.args, e.outcome, e.detail ?? null);
   }
   async auditLog(n: number): Promise<AuditEntry[]> {
+    this.sync();
     return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(n) as any[]).map((r) => ({
       at: r.at,
       bot: r.bot,
@@ -312,6 +334,7 @@ export class SqliteStore implements Store {
   }
 
   async capture(c: Omit<Capture, 'id'>, keep: number): Promise<void> {
+    this.sync();
     if (keep <= 0) return;
     this.db.transaction(() => {
       this.stmts.insCapture.run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
@@ -319,6 +342,7 @@ export class SqliteStore implements Store {
     })();
   }
   async captures(source: string, n: number): Promise<Capture[]> {
+    this.sync();
     return (this.db.prepare('SELECT * FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, n) as any[]).map((r) => ({
       id: r.id,
       source: r.source,
@@ -331,11 +355,13 @@ export class SqliteStore implements Store {
   }
 
   async setChatMove(bot: string, from: string, to: string): Promise<void> {
+    this.sync();
     this.db.prepare('INSERT OR REPLACE INTO chat_moves (bot, from_chat, to_chat) VALUES (?, ?, ?)').run(bot, from, to);
     // Deliveries already queued for the old chat follow it too.
     this.db.prepare("UPDATE deliveries SET chat = ? WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending')").run(to, bot, from);
   }
   async chatMoves(bot: string): Promise<Record<string, string>> {
+    this.sync();
     const rows = this.db.prepare('SELECT from_chat, to_chat FROM chat_moves WHERE bot = ?').all(bot) as any[];
     return Object.fromEntries(rows.map((r) => [r.from_chat, r.to_chat]));
   }

@@ -1,0 +1,61 @@
+// The SQLite store on its own thread. better-sqlite3 is synchronous: on the main thread every
+// commit's fsync would stop the HTTP server, the bots and the worker for its duration. Here the
+// main thread only posts calls and gets answers; batching and fsync happen on the store thread.
+import { Worker } from 'node:worker_threads';
+import type { Store } from './store.js';
+import { StoreUnavailable } from './store.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Answer = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };
+
+export class ThreadedStore {
+  private next = 1;
+  private readonly pending = new Map<number, Pending>();
+  private dead?: Error;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (a: Answer) => {
+      const p = this.pending.get(a.id);
+      if (!p) return;
+      this.pending.delete(a.id);
+      if (a.ok) p.resolve(a.value);
+      else p.reject(a.name === 'StoreUnavailable' ? new StoreUnavailable(a.message) : Object.assign(new Error(a.message), { name: a.name }));
+    });
+    const fail = (e: Error) => {
+      this.dead = new StoreUnavailable(`the store thread stopped: ${e.message}`);
+      for (const p of this.pending.values()) p.reject(this.dead);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Opens the store on a new thread; rejects with the thread's own error if it cannot open. */
+  static async open(file: string): Promise<Store> {
+    const worker = new Worker(new URL('./thread-main.mjs', import.meta.url), { workerData: { file } });
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new StoreUnavailable(m.error ?? 'the store thread failed'))));
+      worker.once('error', reject);
+    });
+    const t = new ThreadedStore(worker);
+    // Every Store method becomes a message to the thread.
+    return new Proxy(t, {
+      get: (target, prop) => (prop === 'then' ? undefined : (...args: unknown[]) => target.call(String(prop), args)),
+    }) as unknown as Store;
+  }
+
+  private call(method: string, args: unknown[]): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args });
+      if (method === 'close') void this.closeAfter(id);
+    });
+  }
+
+  private async closeAfter(id: number) {
+    while (this.pending.has(id)) await new Promise((r) => setImmediate(r));
+    await this.worker.terminate();
+  }
+}

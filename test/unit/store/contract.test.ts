@@ -1,0 +1,91 @@
+// One contract, every store: the in-process SQLite store and the same store on its own thread.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../src/store/sqlite.js';
+import { ThreadedStore } from '../../../src/store/threaded.js';
+import type { IngestRequest, Store } from '../../../src/store/store.js';
+
+const stores: [string, (file: string) => Promise<Store>][] = [
+  ['sqlite', async (file) => SqliteStore.open(file)],
+  ['sqlite on its own thread', (file) => ThreadedStore.open(file)],
+];
+
+const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
+  source: 'src',
+  dedupKey,
+  notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
+  deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
+});
+
+describe.each(stores)('Store contract: %s', (_name, open) => {
+  let store: Store;
+  const fresh = async () => (store = await open(join(mkdtempSync(join(tmpdir(), 'hookbot-store-')), 'h.db')));
+  afterEach(async () => {
+    await store?.close();
+  });
+
+  it('commits an event with its deliveries and gives a repeat the first answer', async () => {
+    await fresh();
+    const [a, b] = await Promise.all([store.ingest(req('x', ['c1', 'c2'], 'k1')), store.ingest(req('x', ['c1', 'c2'], 'k1'))]);
+    expect(a.duplicate).toBe(false);
+    expect(b).toEqual({ ...a, duplicate: true });
+    const again = await store.ingest(req('y', ['c9'], 'k1'));
+    expect(again.id).toBe(a.id);
+    expect((await store.getNotice(a.id))?.text).toBe('x');
+    expect((await store.deliveriesOf(a.id)).map((d) => d.target)).toEqual(['b:c1', 'b:c2']);
+  });
+
+  it('claims one delivery per chat, oldest first, and keeps order through retries', async () => {
+    await fresh();
+    const first = await store.ingest(req('1', ['a', 'b']));
+    await store.ingest(req('2', ['a']));
+    const now = Date.now() + 1000;
+    const claimed = await store.claimDue(now, 10, []);
+    expect(claimed.map((d) => d.chat).sort()).toEqual(['a', 'b']);
+    expect(await store.claimDue(now, 10, [])).toEqual([]);
+    const a1 = first.deliveries[0]!.id;
+    await store.markRetry(a1, now + 5000, 'busy', now);
+    expect(await store.claimDue(now, 10, [])).toEqual([]); // 'a' waits for its head, '2' stays behind it
+    await store.markSent(claimed.find((d) => d.chat === 'b')!.id, now);
+    const later = await store.claimDue(now + 5000, 10, []);
+    expect(later.map((d) => d.id)).toEqual([a1]);
+    expect(await store.claimDue(now + 5000, 10, ['b'])).toEqual([]);
+  });
+
+  it('dead-letters, lists and retries; counts by state', async () => {
+    await fresh();
+    const { deliveries } = await store.ingest(req('x', ['a']));
+    const id = deliveries[0]!.id;
+    await store.claimDue(Date.now() + 1000, 10, []);
+    await store.markDead(id, 'chat not found', Date.now());
+    expect((await store.failed(10)).map((d) => [d.id, d.lastError])).toEqual([[id, 'chat not found']]);
+    expect((await store.countByState()).dead).toBe(1);
+    expect(await store.retry(id, Date.now())).toBe(1);
+    expect((await store.getDelivery(id))?.state).toBe('pending');
+  });
+
+  it('recovers deliveries left in flight', async () => {
+    await fresh();
+    await store.ingest(req('x', ['a']));
+    expect(await store.claimDue(Date.now() + 1000, 10, [])).toHaveLength(1);
+    expect(await store.recoverInflight(Date.now())).toBe(1);
+  });
+
+  it('keeps mutes, the audit log, captures and chat moves', async () => {
+    await fresh();
+    const now = Date.now();
+    await store.addMute({ pattern: 'live_*', until: now + 60_000, by: 'u', createdAt: now });
+    expect((await store.activeMutes(now)).map((m) => m.pattern)).toEqual(['live_*']);
+    expect(await store.removeMutes('live_*')).toBe(1);
+    await store.audit({ at: now, bot: 'b', user: 'u', chat: 'c', command: 'mute', args: 'x 1h', outcome: 'refused' });
+    expect((await store.auditLog(5))[0]).toMatchObject({ command: 'mute', outcome: 'refused' });
+    for (let i = 0; i < 4; i++) await store.capture({ source: 'src', at: now + i, headers: {}, query: {}, body: `{"n":${i}}`, outcome: 'ok' }, 3);
+    expect((await store.captures('src', 10)).map((c) => c.body)).toEqual(['{"n":3}', '{"n":2}', '{"n":1}']);
+    await store.ingest(req('x', ['old']));
+    await store.setChatMove('b', 'old', 'new');
+    expect(await store.chatMoves('b')).toEqual({ old: 'new' });
+    expect((await store.claimDue(Date.now() + 1000, 10, [])).map((d) => d.chat)).toEqual(['new']);
+  });
+});
