@@ -96,7 +96,7 @@ const avg = (k: keyof Row) => results.reduce((sum, r) => sum + r[k], 0) / result
 const cmd = `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`;
 const f = (n: number) => n.toFixed(0);
 const table = [
-  `## Ingest: POST /report (${new Date().toISOString().slice(0, 10)})`,
+  `## Ingest: POST /report, ${CONNECTIONS} connections (${new Date().toISOString().slice(0, 10)})`,
   '',
   `Command: \`${cmd}\` on ${cpus().length} cores, Node ${process.version}; autocannon runs on the same machine.`,
   `${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds of baseline, paced, unpaced; the body names 3 targets.`,
@@ -119,5 +119,7 @@ try {
 } catch {
   /* first run */
 }
-writeFileSync(file, '# Benchmark results\n\n' + table.join('\n') + '\n' + prev.replace(/## Ingest: POST \/report[\s\S]*?(?=\n## |$)/, '').trim() + '\n');
+// Keeps the sections of other connection counts; replaces this one's.
+const others = prev.split(/\n(?=## )/).filter((sec) => sec.trim() && !sec.startsWith(`## Ingest: POST /report, ${CONNECTIONS} connections`));
+writeFileSync(file, '# Benchmark results\n\n' + [table.join('\n').trim(), ...others.map((x) => x.trim())].join('\n\n') + '\n');
 process.stdout.write(table.join('\n') + '\n');

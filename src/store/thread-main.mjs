@@ -7,13 +7,19 @@ register();
 try {
   const { SqliteStore } = await import('./sqlite.ts');
   const store = SqliteStore.open(workerData.file);
-  parentPort.on('message', async ({ id, method, args }) => {
-    try {
-      const value = await store[method](...args);
-      parentPort.postMessage({ id, ok: true, value });
-    } catch (e) {
-      parentPort.postMessage({ id, ok: false, name: e?.name ?? 'Error', message: e?.message ?? String(e) });
-    }
+  // Calls come in batches; all of them join the store's next group commit, and their answers
+  // go back in one message too.
+  parentPort.on('message', async (calls) => {
+    const answers = await Promise.all(
+      calls.map(async ({ id, method, args }) => {
+        try {
+          return { id, ok: true, value: await store[method](...args) };
+        } catch (e) {
+          return { id, ok: false, name: e?.name ?? 'Error', message: e?.message ?? String(e) };
+        }
+      }),
+    );
+    parentPort.postMessage(answers);
   });
   parentPort.postMessage({ ready: true });
 } catch (e) {

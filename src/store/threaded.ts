@@ -14,12 +14,14 @@ export class ThreadedStore {
   private dead?: Error;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (a: Answer) => {
-      const p = this.pending.get(a.id);
-      if (!p) return;
-      this.pending.delete(a.id);
-      if (a.ok) p.resolve(a.value);
-      else p.reject(a.name === 'StoreUnavailable' ? new StoreUnavailable(a.message) : Object.assign(new Error(a.message), { name: a.name }));
+    worker.on('message', (answers: Answer[]) => {
+      for (const a of answers) {
+        const p = this.pending.get(a.id);
+        if (!p) continue;
+        this.pending.delete(a.id);
+        if (a.ok) p.resolve(a.value);
+        else p.reject(a.name === 'StoreUnavailable' ? new StoreUnavailable(a.message) : Object.assign(new Error(a.message), { name: a.name }));
+      }
     });
     const fail = (e: Error) => {
       this.dead = new StoreUnavailable(`the store thread stopped: ${e.message}`);
@@ -44,14 +46,25 @@ export class ThreadedStore {
     }) as unknown as Store;
   }
 
+  private outbox: { id: number; method: string; args: unknown[] }[] = [];
+
   private call(method: string, args: unknown[]): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args });
+      // Calls made in one turn of the event loop go over as one message, so the store thread
+      // sees them together and commits them with one fsync.
+      if (this.outbox.length === 0) setImmediate(() => this.post());
+      this.outbox.push({ id, method, args });
       if (method === 'close') void this.closeAfter(id);
     });
+  }
+
+  private post() {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length) this.worker.postMessage(batch);
   }
 
   private async closeAfter(id: number) {
