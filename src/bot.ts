@@ -57,6 +57,12 @@ export interface ChatCommand {
   args: string;
   user: { id: string; name?: string };
   chat: { id: string; thread?: string; kind: ChatKind };
+  /**
+   * The platform says the command was meant for this bot (a Slack or Discord slash command, a
+   * mention), so even an unknown one is answered in a group. A plain `/cmd` in a Telegram group may
+   * be another bot's and is left alone.
+   */
+  addressed?: boolean;
 }
 
 /** A reply to a command: text in the neutral markup (see render/markup.ts). */

@@ -24,12 +24,12 @@ export function commandFromInteraction(bot: string, i: APIInteraction): ChatComm
   const name = { id: user.id, name: user.global_name ?? user.username };
   if (!it.guild_id) {
     // In a DM the address people put under `to` is their user id: we open the DM channel from it.
-    return { bot, platform: 'discord', name: it.data.name.toLowerCase(), args, user: name, chat: { id: user.id, kind: 'user' } };
+    return { bot, platform: 'discord', name: it.data.name.toLowerCase(), args, user: name, chat: { id: user.id, kind: 'user' }, addressed: true };
   }
   const ch = it.channel as { id: string; type: number; parent_id?: string | null } | undefined;
   const inThread = ch && THREAD_TYPES.has(ch.type) && ch.parent_id;
   const chat = inThread ? { id: ch.parent_id!, thread: it.channel_id!, kind: 'group' as const } : { id: it.channel_id ?? ch?.id ?? '', kind: 'group' as const };
-  return { bot, platform: 'discord', name: it.data.name.toLowerCase(), args, user: name, chat };
+  return { bot, platform: 'discord', name: it.data.name.toLowerCase(), args, user: name, chat, addressed: true };
 }
 
 /** The interaction response bodies for a reply: the first one, then follow-ups past 2000 characters. */

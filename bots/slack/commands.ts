@@ -46,6 +46,7 @@ export function slashToCommand(bot: string, main: string, c: SlashCommandFields)
   return {
     bot,
     platform: 'slack',
+    addressed: true,
     ...parsed,
     user: { id: c.user_id, name: c.user_name },
     chat: { id: c.channel_id, kind: kindOf(c.channel_id) },
@@ -73,6 +74,7 @@ export function mentionToCommand(bot: string, botUserId: string | undefined, e: 
   return {
     bot,
     platform: 'slack',
+    addressed: true,
     ...parsed,
     user: { id: e.user },
     chat: { id: e.channel, thread: e.thread_ts, kind: kindOf(e.channel) },

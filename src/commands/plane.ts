@@ -112,8 +112,9 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
     const c = registry.get(name);
     if (!c) {
       await audit(cmd, 'refused', 'unknown command');
-      // In a group, an unknown /command is most likely another bot's: stay quiet there.
-      if (cmd.chat.kind === 'group') return undefined;
+      // In a group, an unknown /command is most likely another bot's: stay quiet there, unless the
+      // platform says it was meant for us.
+      if (cmd.chat.kind === 'group' && !cmd.addressed) return undefined;
       return { text: `Unknown command /${esc(cmd.name)}. /help lists the commands you may use.`, ephemeral: true };
     }
     let who: Principal;

@@ -75,6 +75,12 @@ describe('command ACL', () => {
     expect(log.filter((e) => e.command === 'nope' && e.outcome === 'refused')).toHaveLength(2);
   });
 
+  it('answers an unknown command in a group when the platform says it was meant for this bot', async () => {
+    const { plane } = makePlane(BASE_YAML);
+    const r = await plane.handle({ ...cmd('nope', '', { kind: 'group' }), addressed: true });
+    expect(r).toMatchObject({ ephemeral: true, text: expect.stringMatching(/Unknown command \/nope/) });
+  });
+
   it('turns a failing handler into a polite reply, audited as an error, with secrets masked', async () => {
     const { plane, store } = makePlane(BASE_YAML);
     store.countByState = async () => {
