@@ -57,11 +57,18 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 
 export class Ingest {
   private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
+  private readonly sources: Record<string, SourceConfig>;
 
-  constructor(private readonly deps: IngestDeps) {}
+  constructor(private readonly deps: IngestDeps) {
+    // Formats read the locale from their source (field names, fallback titles): the top-level
+    // `locale` is the default for sources that do not set their own.
+    this.sources = Object.fromEntries(
+      Object.entries(deps.config.sources).map(([n, s]) => [n, { ...(s as SourceConfig), locale: (s as SourceConfig).locale ?? deps.config.locale }]),
+    );
+  }
 
   source(name: string): SourceConfig | undefined {
-    return this.deps.config.sources[name] as SourceConfig | undefined;
+    return Object.hasOwn(this.sources, name) ? this.sources[name] : undefined;
   }
 
   /** The checks that run before the body is read (IP allow-list, request rate). */

@@ -60,8 +60,8 @@ export class Router {
     if (raw === '') throw new Error(`'' is empty: give a chat id, <bot>:<chat>, or a name from people/groups`);
     const colon = raw.indexOf(':');
     if (colon < 0) {
-      if (this.config.people[raw]) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
-      if (this.config.groups[raw]) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
+      if (Object.hasOwn(this.config.people, raw)) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
+      if (Object.hasOwn(this.config.groups, raw)) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
       const bot = this.botFor(from);
       if (!bot) throw new Error(`send_from '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
       return [this.make(bot, raw, kind, entry)];
@@ -69,7 +69,7 @@ export class Router {
     const prefix = raw.slice(0, colon);
     const rest = raw.slice(colon + 1);
     if (prefix === 'people' || prefix === 'groups') {
-      const list = this.config[prefix][rest];
+      const list = Object.hasOwn(this.config[prefix], rest) ? this.config[prefix][rest] : undefined;
       if (!list) throw new Error(`'${entry}': no '${rest}' in ${prefix} (have: ${Object.keys(this.config[prefix]).join(', ') || 'none'})`);
       return this.expandList(list, prefix === 'people' ? 'user' : 'group', `${prefix}.${rest}`);
     }

@@ -52,14 +52,13 @@ export class Renderer {
 
   /** Config keys looked at, most specific first: `<source>.<event>`, `<event>`, `<source>`. */
   private pick(n: Notice, locale: Locale): { key: string; template: Template } | undefined {
+    // Object.hasOwn: event names come from payloads, and `constructor` is not a template.
     for (const k of [`${n.source}.${n.event}`, n.event, n.source]) {
-      const t = this.configTemplates[k];
-      if (t !== undefined) return { key: 'config:' + k, template: t };
+      if (Object.hasOwn(this.configTemplates, k)) return { key: 'config:' + k, template: this.configTemplates[k]! };
     }
     const defaults = this.formats[n.format]?.templates[locale] ?? {};
     for (const k of [n.event, '*']) {
-      const t = defaults[k];
-      if (t !== undefined) return { key: `${n.format}:${locale}:${k}`, template: t };
+      if (Object.hasOwn(defaults, k)) return { key: `${n.format}:${locale}:${k}`, template: defaults[k]! };
     }
     return undefined;
   }

@@ -72,3 +72,11 @@ describe('router', () => {
     expect(e.every((x) => x.muted === undefined)).toBe(true);
   });
 });
+
+describe('router lookups', () => {
+  it.each(['constructor', '__proto__', 'people:toString'])('treats %s as a bare id or an unknown name, never as an alias', (entry) => {
+    const n = notice({ to: [entry] });
+    if (entry.startsWith('people:')) expect(() => router.route(n, config.sources['src'] as any, [])).toThrow(/no 'toString' in people/);
+    else expect(router.route(n, config.sources['src'] as any, []).map((d) => d.target)).toEqual([`main:${entry}`]);
+  });
+});
