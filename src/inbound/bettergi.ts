@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { imageFromBase64 } from './image.js';
-import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str, bounded } from './lenient.js';
+import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str, bounded, own } from './lenient.js';
 import { BETTERGI_EVENTS, BETTERGI_RESULTS } from './bettergi-events.js';
 import { plainTitles } from './plain-titles.js';
 
@@ -47,7 +47,7 @@ export const bettergi: InboundFormat = {
   parse(body, ctx) {
     const b = schema.parse(asObject(body));
     const event = b.event || 'notify';
-    const label = BETTERGI_EVENTS[event] ?? { en: titleCase(event), zh: event };
+    const label = own(BETTERGI_EVENTS, event) ?? { en: titleCase(event), zh: event };
     const result = resultOf(b.result);
     const zh = ctx.config.locale === 'zh-CN';
     const shot = b.screenshot ? imageFromBase64(b.screenshot) : undefined;

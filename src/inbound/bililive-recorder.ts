@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';
 import { plainTitles } from './plain-titles.js';
 
 const eventData = z.looseObject({
@@ -68,7 +68,7 @@ export const bililiveRecorder: InboundFormat = {
         })()
       : v2.parse(obj);
     const d = b.EventData;
-    const name = NAMES[b.EventType] ?? { en: b.EventType, zh: b.EventType, level: 'info' as Level };
+    const name = own(NAMES, b.EventType) ?? { en: b.EventType, zh: b.EventType, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
     const w = wording(ctx.config);
     const room = d.RoomId !== undefined ? String(d.RoomId) : undefined;

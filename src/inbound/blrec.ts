@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';
 import { plainTitles } from './plain-titles.js';
 
 const roomInfo = z.looseObject({ room_id: num, short_room_id: num, uid: num, title: str, cover: str, area_name: str, parent_area_name: str, live_status: num });
@@ -54,7 +54,7 @@ export const blrec: InboundFormat = {
   parse(body, ctx) {
     const b = schema.parse(asObject(body));
     const d = b.data;
-    const name = NAMES[b.type] ?? { en: b.type, zh: b.type, level: 'info' as Level };
+    const name = own(NAMES, b.type) ?? { en: b.type, zh: b.type, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
     const w = wording(ctx.config);
     const room = d.room_info?.room_id ?? d.room_id;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, safeVars, spreadable, str, bounded } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, safeVars, spreadable, str, bounded, own } from './lenient.js';
 import { alertGroupNotice, alertTemplates, groupSchema } from './alerts.js';
 import { plainTitles } from './plain-titles.js';
 
@@ -41,7 +41,7 @@ export const grafana: InboundFormat = {
       const image = httpUrl(l.imageUrl);
       return bounded({
         event: `legacy.${state}`,
-        level: LEGACY_LEVEL[state] ?? 'info',
+        level: own(LEGACY_LEVEL, state) ?? 'info',
         title: clip(l.title ?? `[${state}] ${l.ruleName ?? 'Grafana alert'}`, MAX_TITLE),
         text: clip(l.message ?? ''),
         fields: fields(l.evalMatches.slice(0, 20).map((m) => [m.metric ?? 'value', m.value])),

@@ -191,3 +191,8 @@ export function bounded(n: ParsedNotice): ParsedNotice {
     vars: safeVars(n.vars) as Record<string, unknown>,
   };
 }
+
+/** A table lookup by a payload-given key that never finds Object.prototype's members (`constructor`). */
+export function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

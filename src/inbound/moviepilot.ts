@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded, own } from './lenient.js';
 import { plainTitles } from './plain-titles.js';
 
 const schema = z.object({
@@ -59,7 +59,7 @@ export const moviepilot: InboundFormat = {
   parse(body, ctx) {
     const b = schema.parse(asObject(body));
     const d = b.data;
-    const name = NAMES[b.type] ?? { en: b.type, zh: b.type };
+    const name = own(NAMES, b.type) ?? { en: b.type, zh: b.type };
     const zh = ctx.config.locale === 'zh-CN';
     const media = obj(d.mediainfo);
     const mediaTitle = typeof media?.title_year === 'string' ? media.title_year : typeof media?.title === 'string' ? media.title : undefined;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording, bounded } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';
 import { plainTitles } from './plain-titles.js';
 
 const liveInfo = loose({
@@ -66,7 +66,7 @@ export const onelive: InboundFormat = {
     const b = schema.parse(asObject(body));
     const d = b.data;
     const info = d.live_info ?? d.new_live_info;
-    const name = NAMES[b.type] ?? { en: `OneLiveRec: ${b.type}`, zh: `OneLiveRec：${b.type}`, level: 'info' as Level };
+    const name = own(NAMES, b.type) ?? { en: `OneLiveRec: ${b.type}`, zh: `OneLiveRec：${b.type}`, level: 'info' as Level };
     const zh = ctx.config.locale === 'zh-CN';
     const w = wording(ctx.config);
     const who = info?.uname || d.channel;

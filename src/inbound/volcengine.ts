@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat, ParseContext } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded, own } from './lenient.js';
 import { verifyVolcSign, type VolcSignPolicy } from './volcengine-sign.js';
 import { plainTitles } from './plain-titles.js';
 
@@ -79,7 +79,7 @@ export const volcengine: InboundFormat<Options> = {
     const flat = flatten(asObject(body));
     const f = fieldsSchema.parse(flat);
     const type = f.event_type || 'callback';
-    const name = NAMES[type] ?? { en: `Live callback: ${type}`, zh: `直播回调：${type}`, level: 'info' as Level };
+    const name = own(NAMES, type) ?? { en: `Live callback: ${type}`, zh: `直播回调：${type}`, level: 'info' as Level };
     const failed = /fail|error|失败/i.test(`${f.status ?? ''} ${f.reason ?? ''}`);
     const level: Level = failed ? 'error' : name.level;
     const zh = ctx.config.locale === 'zh-CN';
