@@ -186,7 +186,7 @@ export function parseConfig(text: string, opts: LoadOptions, file?: string): Con
   const problems: string[] = [];
   const substituted = substituteEnv(raw, opts.env, [], problems);
   const result = buildConfigSchema(opts.bots, opts.formats).safeParse(substituted);
-  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, substituted)));
+  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, substituted, opts)));
   if (problems.length) throw new ConfigError(problems, file);
   const config = result.data!;
   const cross = crossCheck(config, opts);
@@ -223,10 +223,10 @@ export function fmtPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : '.' + String(p))).join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
+function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions): string {
   const where = fmtPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(issue.path, root);
+    const known = knownKeysAt(issue.path, root, opts);
     return issue.keys
       .map((k) => {
         const hint = closest(k, known);
@@ -240,14 +240,22 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
-// The schema is strict, so the valid keys at a path are those zod did not complain about plus
-// the documented ones; we approximate with the keys we know from the common shapes.
-function knownKeysAt(path: readonly PropertyKey[], _root: unknown): string[] {
+// The keys valid where an unknown key was found, for the "did you mean" hint: the common ones,
+// plus those of the bot's platform or the source's format.
+function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOptions): string[] {
+  const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
+  const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies'];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
-  if (path[0] === 'sources' && path.length === 2) return ['format', ...Object.keys(sourceCommonShape)];
-  if (path[0] === 'bots' && path.length === 2) return ['platform', ...Object.keys(botCommonShape)];
+  if (path[0] === 'sources' && path.length === 2) {
+    const format = opts.formats[String(entry('sources')['format'])];
+    return ['format', ...Object.keys(sourceCommonShape), ...shapeKeys(format?.options)];
+  }
+  if (path[0] === 'bots' && path.length === 2) {
+    const mod = opts.bots[String(entry('bots')['platform'])];
+    return ['platform', ...Object.keys(botCommonShape), ...shapeKeys(mod?.options)];
+  }
   return [];
 }
 

@@ -44,3 +44,13 @@ describe('config', () => {
     expect(() => load('sources:\n  r: { format: report, public: true }')).not.toThrow();
   });
 });
+
+describe('config hints', () => {
+  it.each([
+    ['a platform option', 'bots:\n  c: { platform: console, outptu: x }', /bots\.c\.outptu: unknown key: did you mean 'output'\?/],
+    ['a format option', 'sources:\n  v: { format: volcengine, kyes: [a] }', /sources\.v\.kyes: unknown key: did you mean 'keys'\?/],
+    ['a security option', 'sources:\n  r: { format: report, token: a-long-enough-token-123, allowIp: [127.0.0.1] }', /sources\.r\.allowIp: unknown key: did you mean 'allowIps'\?/],
+  ])('suggests %s', (_what, yaml, re) => {
+    expect(problems(yaml).join('\n')).toMatch(re);
+  });
+});
