@@ -114,8 +114,9 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
       ...((f.options as z.ZodObject | undefined)?.shape ?? {}),
     }),
   );
-  const one = <T extends z.ZodType>(list: T[]) =>
-    list.length === 1 ? list[0]! : z.discriminatedUnion(list[0] && 'platform' in (list[0] as any).shape ? 'platform' : 'format', list as any);
+  // One schema per platform / format, told apart by `platform` / `format`, so an error names
+  // the options of the one the entry is.
+  const union = (key: 'platform' | 'format', list: z.ZodObject[]) => (list.length === 1 ? list[0]! : z.discriminatedUnion(key, list as [z.ZodObject, ...z.ZodObject[]]));
 
   return z.strictObject({
     server: z
@@ -134,12 +135,12 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
       .default({ sqlite: './data/hookbot.db' }),
     log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
-    bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), one(botSchemas as any)).default({}),
+    bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), union('platform', botSchemas)).default({}),
     defaultBot: z.string().optional(),
     superusers: stringList.default([]),
     people: z.record(z.string(), stringList).default({}),
     groups: z.record(z.string(), stringList).default({}),
-    sources: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, { error: 'source names are letters, digits, - and _' }), one(sourceSchemas as any)).default({}),
+    sources: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, { error: 'source names are letters, digits, - and _' }), union('format', sourceSchemas)).default({}),
     routes: z.array(routeSchema).default([]),
     templates: z.record(z.string(), templateSchema).default({}),
     worker: z
@@ -301,7 +302,8 @@ function crossCheck(c: Config, _opts: LoadOptions): string[] {
   return out;
 }
 
-// A source verified by signature or IP alone does not need a token.
+// A source that proves itself another way needs no token: a signature (src/auth) or Volcengine's
+// signing keys.
 function hasOtherAuth(src: SourceConfig): boolean {
-  return Boolean((src as any).hmac || (src as any).signature || (src as any).keys);
+  return Boolean(src['signature'] || src['keys']);
 }
