@@ -127,6 +127,8 @@ export interface BotModule<O = any> {
 export interface Rate {
   count: number;
   perMs: number;
+  /** At least this long between two messages, on top of the count (Telegram groups: 20/min, yet 1/s at most). */
+  minGapMs?: number;
 }
 export interface RateLimits {
   user?: Rate;

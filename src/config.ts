@@ -36,7 +36,7 @@ const stringList = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
   .transform((v) => (Array.isArray(v) ? v : [v]).map(String));
 
-const rate = z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive() });
+const rate = z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive(), minGapMs: z.number().int().nonnegative().optional() });
 const limitsSchema = z.strictObject({ user: rate.optional(), group: rate.optional(), bot: rate.optional() });
 
 /** Options every bot has, whatever its platform. */
