@@ -1,5 +1,6 @@
 // The receiving pipeline after the HTTP layer: token/signature → format parser → Notice → router
 // → durable commit. Nothing is stored unless every step passed; nothing is answered 202 before the commit.
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
@@ -61,14 +62,27 @@ export class Ingest {
 
   constructor(private readonly deps: IngestDeps) {
     // Formats read the locale from their source (field names, fallback titles): the top-level
-    // `locale` is the default for sources that do not set their own.
+    // `locale` is the default for sources that do not set their own. A format may need a larger
+    // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
+    const serverLimit = deps.config.server.bodyLimit;
     this.sources = Object.fromEntries(
-      Object.entries(deps.config.sources).map(([n, s]) => [n, { ...(s as SourceConfig), locale: (s as SourceConfig).locale ?? deps.config.locale }]),
+      Object.entries(deps.config.sources).map(([n, s]) => {
+        const src = s as SourceConfig;
+        const formatLimit = deps.formats[src.format]?.bodyLimit;
+        const bodyLimit = src.bodyLimit ?? (formatLimit !== undefined && formatLimit > serverLimit ? formatLimit : undefined);
+        return [n, { ...src, locale: src.locale ?? deps.config.locale, bodyLimit }];
+      }),
     );
   }
 
   source(name: string): SourceConfig | undefined {
     return Object.hasOwn(this.sources, name) ? this.sources[name] : undefined;
+  }
+
+  /** The status of a successful answer for this source: 202, or what its sender insists on. */
+  acceptedStatus(name: string): number {
+    const s = this.source(name);
+    return (s && this.deps.formats[s.format]?.acceptedStatus) ?? 202;
   }
 
   /** The checks that run before the body is read (IP allow-list, request rate). */
@@ -184,7 +198,8 @@ export class Ingest {
 function parseJson(raw: Buffer): unknown {
   const text = raw.toString('utf8');
   if (text.trim() === '') throw new PayloadError('the body is empty: send a JSON object');
-  if (text.includes('\uFFFD') && !raw.toString('latin1').includes('\uFFFD')) throw new PayloadError('the body is not valid UTF-8');
+  // Only a decoder that refuses tells bad bytes apart from a U+FFFD the sender really sent.
+  if (text.includes('\uFFFD') && !isUtf8(raw)) throw new PayloadError('the body is not valid UTF-8');
   try {
     return JSON.parse(text);
   } catch (e) {

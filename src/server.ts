@@ -70,7 +70,7 @@ export function createServer(deps: ServerDeps) {
     const source = ingest.source(name)!;
     const raw = await readBody(ctx, source.bodyLimit ?? config.server.bodyLimit);
     const answer = await ingest.receive(name, { ...facts, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
-    ctx.status = 202;
+    ctx.status = ingest.acceptedStatus(name);
     if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = { id: answer.id, deliveries: answer.deliveries };
   };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { imageFromBase64 } from './image.js';
+import { imageFromBase64, MAX_IMAGE_BYTES } from './image.js';
 import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str, bounded, own } from './lenient.js';
 import { BETTERGI_EVENTS, BETTERGI_RESULTS } from './bettergi-events.js';
 import { plainTitles } from './plain-titles.js';
@@ -44,6 +44,9 @@ function titleCase(code: string): string {
 
 export const bettergi: InboundFormat = {
   name: 'bettergi',
+  // A screenshot as big as the image cap, in base64 (4/3 of its bytes), plus the rest of the body:
+  // the image cap decides what is left out (with a note), not a bare 413.
+  bodyLimit: Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,
   parse(body, ctx) {
     const b = schema.parse(asObject(body));
     const event = b.event || 'notify';

@@ -44,6 +44,16 @@ export interface InboundFormat<O = any> {
    * true when the request proved itself, false when the generic token check must still pass.
    */
   authenticate?(body: unknown, ctx: ParseContext): boolean;
+  /**
+   * The status of a successful answer when the sender insists on one: Volcengine counts anything
+   * but 200 as a failure and retries for 10 minutes. Default 202.
+   */
+  acceptedStatus?: 200 | 202;
+  /**
+   * The body limit for sources of this format that set none, when larger than server.bodyLimit
+   * (BetterGI posts its screenshots inline as base64).
+   */
+  bodyLimit?: number;
   /** Default templates by event name (exact, or '*' for any), per locale. */
   templates: { en: Record<string, Template>; 'zh-CN': Record<string, Template> };
 }

@@ -70,6 +70,8 @@ function signPolicy(ctx: ParseContext): VolcSignPolicy {
 export const volcengine: InboundFormat<Options> = {
   name: 'volcengine',
   options,
+  // "Success means HTTP 200": any other status is a failure that Volcengine retries (§1.1).
+  acceptedStatus: 200,
   authenticate(body, ctx) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
     const f = flatten(body as Record<string, unknown>);
