@@ -8,6 +8,8 @@ import type { Clock } from './clock.js';
 
 class Bucket {
   tokens: number;
+  /** When the last token was taken; -Infinity before the first. */
+  last = -Infinity;
   constructor(
     readonly rate: Rate,
     public at: number,
@@ -19,11 +21,16 @@ class Bucket {
     this.tokens = Math.min(this.rate.count, this.tokens + (now - this.at) / per);
     this.at = now;
   }
-  /** Milliseconds until one token is there (0 = now). */
-  wait(): number {
-    if (this.tokens >= 1) return 0;
+  /** Milliseconds until one token is there and the least gap has passed (0 = now). */
+  wait(now: number): number {
+    const gap = Math.max(0, this.last + (this.rate.minGapMs ?? 0) - now);
+    if (this.tokens >= 1) return gap;
     // The epsilon keeps float residue (0.999000…01 tokens) from adding a millisecond.
-    return Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count) - 1e-6);
+    return Math.max(gap, Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count) - 1e-6));
+  }
+  take(now: number) {
+    this.tokens -= 1;
+    this.last = now;
   }
 }
 
@@ -46,22 +53,24 @@ export class RateLimiter {
     const limits = this.limitsFor(bot);
     const chatRate = kind === 'user' ? limits.user : limits.group;
     const buckets: Bucket[] = [];
-    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${chat}`, chatRate, now));
+    // Keyed by kind too: the same chat named both in send_to and send_to_group must not swap its
+    // bucket for a fresh (full) one at every turn.
+    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${kind}\0${chat}`, chatRate, now));
     if (limits.bot) buckets.push(this.bucket(this.bots, bot, limits.bot, now));
     let wait = 0;
     for (const b of buckets) {
       b.refill(now);
-      wait = Math.max(wait, b.wait());
+      wait = Math.max(wait, b.wait(now));
     }
     if (wait > 0) return wait;
-    for (const b of buckets) b.tokens -= 1;
+    for (const b of buckets) b.take(now);
     this.prune(now);
     return 0;
   }
 
   private bucket(map: Map<string, Bucket>, key: string, rate: Rate, now: number): Bucket {
     let b = map.get(key);
-    if (!b || b.rate.count !== rate.count || b.rate.perMs !== rate.perMs) {
+    if (!b || b.rate.count !== rate.count || b.rate.perMs !== rate.perMs || b.rate.minGapMs !== rate.minGapMs) {
       b = new Bucket(rate, now);
       map.set(key, b);
     }
@@ -74,7 +83,7 @@ export class RateLimiter {
     this.lastPrune = now;
     for (const [k, b] of this.chats) {
       b.refill(now);
-      if (b.tokens >= b.rate.count) this.chats.delete(k);
+      if (b.tokens >= b.rate.count && now - b.last >= (b.rate.minGapMs ?? 0)) this.chats.delete(k);
     }
   }
 

@@ -230,10 +230,11 @@ export class TelegramBot implements BotAdapter {
 export const telegramBot: BotModule<TelegramOptions> = {
   platform: 'telegram',
   options: telegramOptions,
-  // Bot FAQ: about 1 message/s in one chat, 20/min in a group, 30/s in total.
+  // Bot FAQ: about 1 message/s in one chat — groups included —, 20/min in a group, 30/s in total.
+  // grammY's throttler spaces group messages 1 s apart the same way (minTime 1000, reservoir 20/min).
   limits: {
     user: { count: 1, perMs: 1000 },
-    group: { count: 20, perMs: 60_000 },
+    group: { count: 20, perMs: 60_000, minGapMs: 1000 },
     bot: { count: 30, perMs: 1000 },
   },
   create: (id, opts, deps) => new TelegramBot(id, opts, deps),

@@ -28,6 +28,31 @@ describe('RateLimiter', () => {
     expect(sent).toBe(20 + 39);
   });
 
+  it('keeps a least gap between two messages on top of the count', () => {
+    const clock = new ManualClock(0);
+    const spaced = { group: { count: 20, perMs: 60_000, minGapMs: 1000 } };
+    const rl = new RateLimiter(() => spaced, clock);
+    const at: number[] = [];
+    for (let t = 0; t <= 36_000; t += 100) {
+      clock.set(t);
+      if (rl.reserve('tg', 'g', 'group') === 0) at.push(t);
+    }
+    // One a second while the 20 tokens last (a third of one comes back each second), then one every 3 s.
+    expect(at.slice(0, 29)).toEqual(Array.from({ length: 29 }, (_, i) => i * 1000));
+    expect(at.slice(29)).toEqual([30_000, 33_000, 36_000]);
+    clock.set(36_500);
+    expect(rl.reserve('tg', 'g', 'group')).toBe(2500);
+  });
+
+  it('keeps one bucket per chat even when it is named both as a user and as a group', () => {
+    const clock = new ManualClock(0);
+    const rl = new RateLimiter(() => limits, clock);
+    expect(rl.reserve('tg', '-100', 'user')).toBe(0);
+    expect(rl.reserve('tg', '-100', 'group')).toBe(0);
+    // Swapping kinds must not hand out a fresh, full bucket each time.
+    expect(rl.reserve('tg', '-100', 'user')).toBeGreaterThan(0);
+  });
+
   it('does not let one busy chat hold up another', () => {
     const clock = new ManualClock(0);
     const rl = new RateLimiter(() => limits, clock);

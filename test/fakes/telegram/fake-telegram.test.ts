@@ -126,15 +126,21 @@ describe('fake Telegram', () => {
       expect(fake.sentTo(42).map((m) => m.text)).toEqual(['1', '3']);
     });
 
-    it('allows 20 per minute in a group', async () => {
-      for (let i = 0; i < 20; i++) {
+    it('allows 20 per minute in a group, and no more than one a second', async () => {
+      expect((await call(fake, 'sendMessage', { chat_id: -100555, text: 'a' })).status).toBe(200);
+      const tooSoon = await call(fake, 'sendMessage', { chat_id: -100555, text: 'b' });
+      expect(tooSoon).toMatchObject({ status: 429, body: { parameters: { retry_after: 1 } } });
+      // One a second: the 20 tokens run out while a third of one comes back each second, so the
+      // 29th message after the first (29 s later) is one too many.
+      for (let i = 1; i < 29; i++) {
+        clock.advance(1000);
         expect((await call(fake, 'sendMessage', { chat_id: -100555, text: String(i) })).status).toBe(200);
-        clock.advance(10); // under the global 30/s, over the group's rate
       }
+      clock.advance(1000);
       const over = await call(fake, 'sendMessage', { chat_id: -100555, text: 'x' });
       expect(over.status).toBe(429);
-      expect(over.body.parameters!.retry_after).toBe(3); // one token is back after 3 s (60 s / 20)
-      clock.advance(3000);
+      expect(over.body.parameters!.retry_after).toBe(1); // a third of a token missing: 1 s of 3
+      clock.advance(1000);
       expect((await call(fake, 'sendMessage', { chat_id: -100555, text: 'y' })).status).toBe(200);
     });
 

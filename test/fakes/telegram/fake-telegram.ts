@@ -16,7 +16,7 @@ export { ApiError } from './methods.js';
 export interface FakeLimits {
   /** Per private chat. Telegram: about 1/s. */
   user?: BucketRate;
-  /** Per group or channel. Telegram: 20/min. */
+  /** Per group or channel. Telegram: 20/min, and like every chat no more than about 1/s. */
   group?: BucketRate;
   /** Per bot, all chats together. Telegram: about 30/s. */
   bot?: BucketRate;
@@ -24,7 +24,7 @@ export interface FakeLimits {
 
 export const TELEGRAM_LIMITS: Required<FakeLimits> = {
   user: { count: 1, perMs: 1000 },
-  group: { count: 20, perMs: 60_000 },
+  group: { count: 20, perMs: 60_000, minGapMs: 1000 },
   bot: { count: 30, perMs: 1000 },
 };
 
