@@ -1,5 +1,6 @@
 // The Telegram bot (grammY): delivers Messages as HTML, takes commands by long polling or webhook.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Bot, webhookCallback } from 'grammy';
 import type { Message as TgMessage } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -16,6 +17,10 @@ import { proxyAgent } from './proxy.js';
 
 // Two getUpdates loops on one token make Telegram answer 409 to one of them: one loop per token.
 const pollingTokens = new Map<string, string>();
+// A command reply does not go through the store and the worker, so a 429 (a group busy with
+// notices), a 5xx or a network error is retried here, briefly: the asker is waiting for it.
+const REPLY_TRIES = 3;
+const REPLY_MAX_WAIT_MS = 30_000;
 
 export class TelegramBot implements BotAdapter {
   readonly platform = 'telegram';
@@ -29,6 +34,7 @@ export class TelegramBot implements BotAdapter {
   private connected = false;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
+  private halt = new AbortController();
 
   constructor(
     readonly id: string,
@@ -85,6 +91,7 @@ export class TelegramBot implements BotAdapter {
   async start(host: BotHost): Promise<void> {
     this.host = host;
     this.stopped = false;
+    if (this.halt.signal.aborted) this.halt = new AbortController();
     if (this.opts.webhook) host.mount(this.webhookRoute(this.opts.webhook));
     await this.connect(0);
   }
@@ -186,12 +193,29 @@ export class TelegramBot implements BotAdapter {
     if (!reply?.text) return;
     const chunks = htmlChunks(parseMarkup(reply.text), TEXT_MAX);
     for (const [i, html] of chunks.entries()) {
-      await this.bot.api.sendMessage(msg.chat.id, html, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(cmd.chat.thread ? { message_thread_id: Number(cmd.chat.thread) } : {}),
-        ...(i === 0 ? { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } : {}),
-      });
+      await this.withRetries(() =>
+        this.bot.api.sendMessage(msg.chat.id, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(cmd.chat.thread ? { message_thread_id: Number(cmd.chat.thread) } : {}),
+          ...(i === 0 ? { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } : {}),
+        }),
+      );
+    }
+  }
+
+  /** 429 after `retry_after`, 5xx and network errors after 1 s, 2 s; anything else (or a long wait) is thrown. */
+  private async withRetries<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (e) {
+        const f = apiFailure(e);
+        const wait = f?.code === 429 ? Math.max(1, f.retryAfter ?? 1) * 1000 : !f || f.code >= 500 ? 1000 * attempt : undefined;
+        if (wait === undefined || wait > REPLY_MAX_WAIT_MS || attempt >= REPLY_TRIES || this.stopped) throw e;
+        this.log.warn({ err: describe(e, this.opts.token), retryInMs: wait }, 'telegram: sending a command reply failed, retrying');
+        await delay(wait, undefined, { signal: this.halt.signal });
+      }
     }
   }
 
@@ -204,6 +228,7 @@ export class TelegramBot implements BotAdapter {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt.abort();
     clearTimeout(this.retryTimer);
     if (this.polling) {
       try {

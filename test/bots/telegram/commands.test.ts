@@ -57,6 +57,25 @@ describe('Telegram commands by long polling', () => {
     expect(reply!.replyTo).toBeGreaterThan(0);
   });
 
+  it('sends the reply again after retry_after when a busy chat answers 429', async () => {
+    await started();
+    fake.failNext('sendMessage', { status: 429, retryAfter: 1 });
+    await fake.pushCommand({ chatId: -100300, userId: 77, text: '/whoami' });
+    await fake.waitFor(() => fake.sentTo(-100300).length === 1, 5000, 'the retried reply');
+    const tries = fake.calls('sendMessage');
+    expect(tries.map((t) => t.status)).toEqual([429, 200]);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('does not retry a reply Telegram refuses for good', async () => {
+    const { logs } = await started();
+    fake.failNext('sendMessage', { status: 403, description: 'Forbidden: bot was kicked from the group chat' });
+    await fake.pushCommand({ chatId: -100301, userId: 77, text: '/whoami' });
+    await fake.waitFor(() => logs().includes('answering a command failed'), 5000, 'the logged failure');
+    expect(fake.calls('sendMessage').map((t) => t.status)).toEqual([403]);
+    expect(logs()).toContain('bot was kicked');
+  });
+
   it('sees a private chat as kind user', async () => {
     const { received } = await started();
     await fake.pushCommand({ chatId: 5, userId: 5, text: '/status' });
