@@ -1,43 +1,36 @@
 // The Discord bot: notices as embeds through @discordjs/rest, slash commands through the discord.js
 // gateway client (Guilds intent only, no privileged intents) or an HTTP interactions endpoint.
 import { REST, type RESTOptions } from '@discordjs/rest';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
-import { Routes, type APIInteraction, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, CommandInfo, SendContext, SendResult } from '../../src/bot.js';
+import { Routes, type APIInteraction } from 'discord-api-types/v10';
+import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { toDiscordMessages } from './embeds.js';
 import { masker, toDeliveryError } from './errors.js';
+import { GatewayConnection, type Backoff } from './gateway.js';
 import { interactionsEndpoint } from './http.js';
 import { answerInteraction, type Responder } from './interactions.js';
 import { discordOptions, type DiscordOptions } from './options.js';
 import { proxyDispatcher } from './proxy.js';
+import { CommandRegistration } from './register.js';
 import { publicKeyFromHex } from './signature.js';
 
-const SNOWFLAKE = /^\d{17,20}$/;
+export { slashCommands } from './register.js';
 
-/** Slash-command definitions: every command takes its arguments as one optional string, `args`. */
-export function slashCommands(list: CommandInfo[]): RESTPutAPIApplicationCommandsJSONBody {
-  return list.map((c) => ({
-    name: c.name,
-    type: 1,
-    description: (c.description || c.name).slice(0, 100),
-    options: [{ type: 3, name: 'args', description: (c.usage || 'arguments').slice(0, 100), required: false }],
-    // Usable in servers, in the bot's DMs and in group DMs.
-    contexts: [0, 1, 2],
-    integration_types: [0],
-  }));
-}
+const SNOWFLAKE = /^\d{17,20}$/;
 
 export class DiscordBot implements BotAdapter {
   readonly platform = 'discord';
   readonly rest: REST;
-  private client?: Client;
+  private gateway?: GatewayConnection;
+  private registration?: CommandRegistration;
   private state: BotHealth;
   private readonly dms = new Map<string, Promise<string>>();
   private readonly mask: (t: string) => string;
   private readonly restOptions: Partial<RESTOptions>;
   /** Resolves when the gateway is ready (gateway mode), for tests and the start-up log. */
   ready: Promise<void> = Promise.resolve();
+  /** Waits before trying a failed gateway login or command registration again (tests shorten it). */
+  backoff: Backoff = { firstMs: 5_000, maxMs: 300_000 };
 
   constructor(
     readonly id: string,
@@ -54,7 +47,8 @@ export class DiscordBot implements BotAdapter {
       timeout: opts.timeoutMs,
       // The worker owns retries and backoff; a 429 is handed to it with the wait (see errors.ts).
       retries: 0,
-      rejectOnRateLimit: (d) => d.route.startsWith('/channels') || d.route.startsWith('/users'),
+      // Command registration too: a long wait there must not hold up start-up (see register.ts).
+      rejectOnRateLimit: (d) => d.route.startsWith('/channels') || d.route.startsWith('/users') || d.route.startsWith('/applications'),
       ...(opts.proxy ? { agent: proxyDispatcher(opts.proxy, opts.timeoutMs)! } : {}),
     };
     this.rest = new REST(this.restOptions).setToken(opts.token);
@@ -78,7 +72,10 @@ export class DiscordBot implements BotAdapter {
       const channel = to.kind === 'user' ? await this.dmChannel(to.chat, ctx.signal) : (to.thread ?? to.chat);
       const ids: string[] = [];
       for (const m of toDiscordMessages(msg, ctx.key)) {
-        const res = (await this.rest.post(Routes.channelMessages(channel), { body: m.body, files: m.files, signal: ctx.signal })) as { id: string };
+        // A signal of its own per request: @discordjs/rest adds an abort listener to the signal it is given
+        // and never removes it, so a notice split into many messages would pile them up on one signal.
+        const signal = AbortSignal.any([ctx.signal]);
+        const res = (await this.rest.post(Routes.channelMessages(channel), { body: m.body, files: m.files, signal })) as { id: string };
         ids.push(res.id);
       }
       if (this.state.state === 'unhealthy') this.state = this.health0('ok');
@@ -113,38 +110,39 @@ export class DiscordBot implements BotAdapter {
       log.info({ bot: this.id, path }, 'discord: HTTP interactions endpoint mounted; set it as the Interactions Endpoint URL in the Developer Portal');
     }
 
-    await this.registerCommands(host.commands());
+    this.registration = new CommandRegistration(this.rest, { applicationId: this.opts.applicationId, guildId: this.opts.guildId }, {
+      registered: (n) => log.info({ bot: this.id, commands: n, scope: this.opts.guildId ? 'guild' : 'global' }, 'discord: slash commands registered'),
+      retrying: (reason, inMs) => log.warn({ bot: this.id, err: reason, retryInMs: inMs }, 'discord: could not register slash commands yet; will try again'),
+      failed: (err) => {
+        if (err.unhealthy) this.state = this.health0('unhealthy', err.message);
+        log.warn({ bot: this.id, err: err.message }, 'discord: could not register slash commands');
+      },
+    }, this.backoff, this.mask);
+    await this.registration.run(host.commands());
 
     if (this.opts.interactions === 'gateway') {
-      // Only the Guilds intent: slash commands arrive without the privileged Message Content intent.
-      const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { ...this.restOptions, rejectOnRateLimit: null } });
-      this.client = client;
-      client.ws.on('INTERACTION_CREATE' as any, (i: APIInteraction) => void run(i).catch((e) => log.warn({ bot: this.id, err: this.mask(String(e)) }, 'discord: interaction failed')));
-      client.on(Events.Error, (e) => log.warn({ bot: this.id, err: this.mask(e.message) }, 'discord: gateway error'));
-      this.ready = new Promise<void>((resolve) => {
-        client.once(Events.ClientReady, (c) => {
+      let resolveReady!: () => void;
+      this.ready = new Promise<void>((r) => (resolveReady = r));
+      this.gateway = new GatewayConnection(this.opts.token, this.restOptions, {
+        interaction: (i) => void run(i).catch((e) => log.warn({ bot: this.id, err: this.mask(String(e)) }, 'discord: interaction failed')),
+        ready: (tag) => {
           if (this.state.state !== 'unhealthy') this.state = this.health0('ok');
-          log.info({ bot: this.id, user: c.user.tag }, 'discord: gateway ready');
-          resolve();
-        });
-      });
-      client.login(this.opts.token).catch((e: Error) => {
-        this.state = this.health0('unhealthy', `gateway login failed: ${this.mask(e.message)}`);
-        log.error({ bot: this.id, err: this.mask(e.message) }, 'discord: gateway login failed: check the bot token');
-      });
+          log.info({ bot: this.id, user: tag }, 'discord: gateway ready');
+          resolveReady();
+        },
+        retrying: (reason, inMs) => {
+          // Deliveries go over REST and may well work: the bot is not unhealthy, its commands are late.
+          if (this.state.state !== 'unhealthy') this.state = this.health0('starting', `${reason}; retrying in ${Math.round(inMs / 1000)} s`);
+          log.warn({ bot: this.id, err: reason, retryInMs: inMs }, 'discord: gateway not connected; will try again');
+        },
+        fatal: (reason) => {
+          this.state = this.health0('unhealthy', reason);
+          log.error({ bot: this.id, err: reason }, 'discord: gateway stopped; slash commands are off until the config is fixed');
+        },
+        error: (reason) => log.warn({ bot: this.id, err: reason }, 'discord: gateway error'),
+      }, this.backoff, this.mask);
+      this.gateway.start();
     } else if (this.state.state !== 'unhealthy') this.state = this.health0('ok');
-  }
-
-  private async registerCommands(list: CommandInfo[]) {
-    const route = this.opts.guildId ? Routes.applicationGuildCommands(this.opts.applicationId, this.opts.guildId) : Routes.applicationCommands(this.opts.applicationId);
-    try {
-      await this.rest.put(route, { body: slashCommands(list) });
-      this.deps.logger.info({ bot: this.id, commands: list.length, scope: this.opts.guildId ? 'guild' : 'global' }, 'discord: slash commands registered');
-    } catch (e) {
-      const err = toDeliveryError(e, this.mask);
-      if (err.unhealthy) this.state = this.health0('unhealthy', err.message);
-      this.deps.logger.warn({ bot: this.id, err: err.message }, 'discord: could not register slash commands');
-    }
   }
 
   /** Where interaction answers go: the HTTP response (http mode) or the callback route, then webhooks. */
@@ -162,8 +160,9 @@ export class DiscordBot implements BotAdapter {
   }
 
   async stop(): Promise<void> {
-    await this.client?.destroy();
-    this.client = undefined;
+    this.registration?.stop();
+    await this.gateway?.stop();
+    this.gateway = undefined;
     this.rest.clearHashSweeper();
     this.rest.clearHandlerSweeper();
     this.state = this.health0('stopped');

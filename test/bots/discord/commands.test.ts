@@ -126,6 +126,61 @@ describe('Discord slash commands over the gateway', () => {
   });
 });
 
+describe('Discord start-up when Discord is not reachable yet', () => {
+  it('logs in to the gateway once it can be reached, after a failed login', async () => {
+    let waitForLog: (re: RegExp) => Promise<string>;
+    ({ bot, waitForLog } = makeBot(fake));
+    bot.backoff = { firstMs: 20, maxMs: 20 };
+    fake.failNext(/^\/gateway\/bot$/, { status: 502 }, 'GET');
+    await bot.start(makeHost(plane, COMMANDS).host);
+    await waitForLog(/gateway not connected; will try again/);
+    expect(bot.health().state).not.toBe('unhealthy');
+    await bot.ready;
+    expect(fake.requests.filter((r) => r.path === '/api/v10/gateway/bot')).toHaveLength(2);
+    expect(fake.gateway.identifies).toHaveLength(1);
+    expect(bot.health().state).toBe('ok');
+    const res = await fake.interactions.dispatch({ name: 'whoami' }).responded;
+    expect(res.type).toBe(4);
+  });
+
+  it('is unhealthy, with the reason, when the gateway refuses the token (4004)', async () => {
+    let waitForLog: (re: RegExp) => Promise<string>;
+    ({ bot, waitForLog } = makeBot(fake));
+    fake.gateway.closeOnIdentify = 4004;
+    await bot.start(makeHost(plane, COMMANDS).host);
+    await waitForLog(/gateway stopped/);
+    expect(bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringMatching(/token \(4004\)/) });
+  });
+
+  it('does not hold up start-up on a 429 for command registration, and registers when the wait is over', async () => {
+    ({ bot } = makeBot(fake, { interactions: 'http', publicKey: fake.interactions.publicKeyHex }));
+    fake.failNext(/\/commands$/, { status: 429, retryAfter: 0.3 }, 'PUT');
+    await bot.start(makeHost(plane, COMMANDS).host);
+    expect(fake.commands.global).toEqual([]);
+    await fake.waitFor(() => fake.commands.global.length === 2);
+    expect(fake.commands.global.map((c) => c.name)).toEqual(['whoami', 'mute']);
+  });
+
+  it('registers the commands later when Discord answered 5xx at start-up', async () => {
+    ({ bot } = makeBot(fake, { interactions: 'http', publicKey: fake.interactions.publicKeyHex }));
+    bot.backoff = { firstMs: 20, maxMs: 20 };
+    fake.failNext(/\/commands$/, { status: 502 }, 'PUT');
+    await bot.start(makeHost(plane, COMMANDS).host);
+    await fake.waitFor(() => fake.commands.global.length === 2);
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+  });
+
+  it('says how to fix a guildId the bot cannot register commands in', async () => {
+    let waitForLog: (re: RegExp) => Promise<string>;
+    ({ bot, waitForLog } = makeBot(fake, { guildId: '500000000000000009', interactions: 'http', publicKey: fake.interactions.publicKeyHex }));
+    fake.failNext(/\/commands$/, { status: 403, code: 50001, message: 'Missing Access' }, 'PUT');
+    await bot.start(makeHost(plane, COMMANDS).host);
+    const line = await waitForLog(/could not register slash commands/);
+    expect(line).toMatch(/500000000000000009.*applications\.commands/);
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+  });
+});
+
 describe('Discord HTTP interactions', () => {
   let server: Server;
   let url: string;

@@ -1,4 +1,5 @@
 // The adapter's delivery path against the fake Discord, with the real @discordjs/rest client.
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/bot.js';
 import { parseMarkup } from '../../../src/render/markup.js';
@@ -88,6 +89,14 @@ describe('Discord delivery', () => {
     expect(names.filter((n: string) => !n.includes('('))).toEqual(fields.map((f) => f.name));
     // Distinct nonces per part, so enforce_nonce dedups a re-send part by part.
     expect(new Set(sent.map((m) => m.nonce)).size).toBe(sent.length);
+  });
+
+  it('leaves no abort listeners behind on the delivery signal, however many messages a notice takes', async () => {
+    const ac = new AbortController();
+    const fields = Array.from({ length: 60 }, (_, i) => ({ name: `f${i}`, value: 'v'.repeat(1000) }));
+    await bot.send(group(CH), message({ fields }), { signal: ac.signal, key: 'many' });
+    expect(fake.sent(CH).length).toBeGreaterThan(10);
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
   });
 
   it('splits a field value over 1024 characters into continued fields', async () => {

@@ -24,6 +24,8 @@ export class FakeGateway {
   /** Every IDENTIFY payload seen (token masked), for assertions on intents. */
   readonly identifies: { intents: number }[] = [];
   private readyWaiters: (() => void)[] = [];
+  /** When set, IDENTIFY is answered by closing with this code (4004: the token was reset, …). */
+  closeOnIdentify?: number;
 
   constructor(private readonly opts: GatewayOptions) {}
 
@@ -49,8 +51,12 @@ export class FakeGateway {
           ws.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
           break;
         case 2:
-          if (msg.d?.token !== this.opts.token()) {
+          if (msg.d?.token !== this.opts.token() || this.closeOnIdentify === 4004) {
             ws.close(4004, 'Authentication failed.');
+            return;
+          }
+          if (this.closeOnIdentify) {
+            ws.close(this.closeOnIdentify, 'Closed by the test.');
             return;
           }
           s.identified = true;
