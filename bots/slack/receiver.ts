@@ -6,6 +6,7 @@ import type { Logger as SlackLogger } from '@slack/logger';
 import type { Dispatcher } from 'undici';
 import type { BotHost, ChatCommand, HttpMount, Reply } from '../../src/bot.js';
 import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand } from './commands.js';
+import { SocketLink, type SocketLinkOptions } from './socket-link.js';
 
 export interface ReceiverSetup {
   botId: string;
@@ -84,20 +85,21 @@ function register(app: App, s: ReceiverSetup): void {
   });
 }
 
-/** Socket Mode: connects out to Slack; resolves once the connection is open. */
-export async function startSocketMode(s: ReceiverSetup, appToken: string, dispatcher?: Dispatcher): Promise<App> {
+/** Socket Mode: an outbound WebSocket to Slack, kept up by the returned link (call `link.start()`). */
+export function socketMode(s: ReceiverSetup, appToken: string, link: SocketLinkOptions, dispatcher?: Dispatcher): { app: App; link: SocketLink } {
   const receiver = new SocketModeReceiver({
     appToken,
     logger: s.logger,
     logLevel: LogLevel.INFO,
+    // SocketLink reconnects instead: the library's own loop gives up on the first network error.
+    autoReconnectEnabled: false,
     // App copies clientOptions here for apps.connections.open; the dispatcher carries the WebSocket through a proxy.
     installerOptions: { clientOptions: s.clientOptions },
     ...(dispatcher ? { dispatcher: dispatcher as never } : {}),
   });
   const app = newApp(s, receiver);
   register(app, s);
-  await app.start();
-  return app;
+  return { app, link: new SocketLink(receiver.client, link) };
 }
 
 /** HTTP mode: the route to mount on hookbot's server. Slack must be able to reach it. */

@@ -12,7 +12,8 @@ import { slackPosts } from './blocks.js';
 import { maskSecrets, toDeliveryError } from './errors.js';
 import { slackLogger } from './logger.js';
 import { fetchVia, proxyDispatcher, proxyProblem } from './proxy.js';
-import { httpMode, startSocketMode, type ReceiverSetup } from './receiver.js';
+import { httpMode, socketMode, type ReceiverSetup } from './receiver.js';
+import type { SocketLink } from './socket-link.js';
 
 const options = z.strictObject({
   /** Bot token (xoxb-…): OAuth & Permissions in the app's settings. */
@@ -64,6 +65,7 @@ export class SlackBot implements BotAdapter {
   private commandProblem?: string;
   private retryTimer?: NodeJS.Timeout;
   private app?: App;
+  private link?: SocketLink;
   private botUserId?: string;
 
   constructor(
@@ -188,7 +190,10 @@ export class SlackBot implements BotAdapter {
     };
     try {
       if (this.opts.appToken) {
-        this.app = await startSocketMode(setup, this.opts.appToken, this.dispatcher);
+        const { app, link } = socketMode(setup, this.opts.appToken, { secrets: this.secrets, report: (p, fatal) => this.socketState(p, fatal) }, this.dispatcher);
+        this.app = app;
+        this.link = link;
+        await link.start();
       } else if (this.opts.signingSecret) {
         const { app, mount } = httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, () => this.phase !== 'running');
         this.app = app;
@@ -201,11 +206,19 @@ export class SlackBot implements BotAdapter {
     }
   }
 
+  private socketState(problem: string | undefined, fatal = false): void {
+    const before = this.commandProblem;
+    this.commandProblem = problem && `commands: ${problem}`;
+    if (problem && problem !== before) (fatal ? this.deps.logger.error : this.deps.logger.warn).call(this.deps.logger, { bot: this.id }, `slack: ${this.commandProblem}`);
+    else if (!problem && before) this.deps.logger.info({ bot: this.id }, 'slack: Socket Mode connected again; taking commands');
+  }
+
   async stop(): Promise<void> {
     this.phase = 'stopped';
     clearTimeout(this.retryTimer);
     // HTTP mode has no server of its own to stop; Socket Mode closes its WebSocket.
-    if (this.app && this.opts.appToken) await this.app.stop().catch(() => undefined);
+    await this.link?.stop();
+    this.link = undefined;
     this.app = undefined;
   }
 

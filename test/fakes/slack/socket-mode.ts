@@ -109,6 +109,11 @@ export class SocketModeServer {
     );
   }
 
+  /** Cuts every connection without a close frame, as a network failure does. */
+  drop(): void {
+    for (const ws of this.clients) ws.terminate();
+  }
+
   /** Asks the app to reconnect, as Slack does every few hours. */
   refresh(): void {
     for (const ws of this.clients) ws.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
+import type { BotHost } from '../../../src/bot.js';
+import { SocketLink } from '../../../bots/slack/socket-link.js';
+import { slackHarness } from './harness.js';
+
+let h: Awaited<ReturnType<typeof slackHarness>>;
+afterEach(async () => h?.close());
+
+const APP_TOKEN = 'xapp-fake-app-token-0123456789';
+const host: BotHost = { onCommand: async (c) => ({ text: `pong ${c.name}` }), commands: () => [], mount: () => {} };
+
+describe('Slack Socket Mode connection', () => {
+  it('reconnects when Slack asks for a refresh', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    await h.bot.start(host);
+    await h.fake.socket.connected();
+    h.fake.socket.refresh();
+    await h.fake.waitFor(() => h.fake.socket.connections === 2 && h.fake.socket.clients.size === 1, 10_000, 'the second connection');
+    expect((await h.fake.socket.slashCommand({ text: 'ping' })).payload).toMatchObject({ text: 'pong ping' });
+  });
+
+  it('keeps trying after the connection drops and apps.connections.open fails meanwhile', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    await h.bot.start(host);
+    await h.fake.socket.connected();
+    h.fake.failNext('apps.connections.open', { status: 503 });
+    h.fake.failNext('apps.connections.open', { error: 'internal_error' });
+    h.fake.socket.drop();
+    await h.fake.waitFor(() => h.fake.socket.connections === 2 && h.fake.socket.clients.size === 1, 20_000, 'the reconnection');
+    expect(h.fake.requests.filter((r) => r.method === 'apps.connections.open')).toHaveLength(4);
+    expect((await h.fake.socket.slashCommand({ text: 'ping' })).payload).toMatchObject({ text: 'pong ping' });
+    // Health is the bot's own state, read when asked: poll it.
+    await vi.waitFor(() => expect(h.bot.health().state).toBe('ok'), { timeout: 5000 });
+  }, 30_000);
+
+  it('says it is unhealthy while disconnected', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    await h.bot.start(host);
+    await h.fake.socket.connected();
+    h.fake.failNext('apps.connections.open', { status: 503 });
+    h.fake.socket.drop();
+    expect(h.bot.health().state).toBe('ok');
+    await vi.waitFor(() => expect(h.bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringMatching(/^commands: Socket Mode: slack: HTTP 503/) }), { timeout: 10_000 });
+  }, 20_000);
+
+  it('does not hold up start-up when Socket Mode cannot connect at first, and connects later', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    h.fake.failNext('apps.connections.open', { status: 503 });
+    await h.bot.start(host);
+    expect(h.bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringContaining('HTTP 503') });
+    await h.fake.socket.connected(10_000);
+    // Health is the bot's own state, read when asked: poll it.
+    await vi.waitFor(() => expect(h.bot.health().state).toBe('ok'), { timeout: 5000 });
+    expect(h.logs()).not.toContain(APP_TOKEN);
+  }, 20_000);
+
+  it('stops reconnecting once stopped', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    await h.bot.start(host);
+    await h.fake.socket.connected();
+    await h.bot.stop();
+    await h.fake.waitFor(() => h.fake.socket.clients.size === 0, 5000, 'the close');
+    expect(h.fake.socket.connections).toBe(1);
+    expect(h.bot.health().state).toBe('stopped');
+  });
+});
+
+describe('SocketLink', () => {
+  it('lets start-up go on when the first connection hangs, and reports it when it finally fails', async () => {
+    // A client whose connection attempt neither opens nor fails until told to.
+    let fail!: (e?: unknown) => void;
+    const client = Object.assign(new EventEmitter(), {
+      start: () => new Promise((_, reject) => (fail = reject)),
+      disconnect: async () => {},
+    });
+    const states: (string | undefined)[] = [];
+    const link = new SocketLink(client as never, { secrets: [], report: (p) => states.push(p), startWaitMs: 50, backoffMs: () => 60_000 });
+    await link.start();
+    expect(states).toEqual([]);
+    fail();
+    await vi.waitFor(() => expect(states).toEqual(['Socket Mode: the WebSocket closed before Slack said hello; trying again in 60 s']));
+    await link.stop();
+  });
+});
