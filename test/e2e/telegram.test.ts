@@ -37,7 +37,7 @@ describe('Telegram end to end (long polling)', () => {
       botUsername: 'hookbot_e2e_bot',
       limits: { group: { ...GROUP_RATE, burst: GROUP_RATE.count + 2 }, bot: { ...BOT_RATE, burst: BOT_RATE.count + 2 } },
     });
-    for (const id of [-1001, -1002, -1003, -1004, -1005]) fake.addChat({ id, type: 'supergroup' });
+    for (const id of [-1001, -1002, -1003, -1004, -1005, -1006]) fake.addChat({ id, type: 'supergroup' });
     fake.addChat({ id: -1009, type: 'supergroup', forum: true, topics: [7] });
     await fake.start();
     hb = await spawnHookbot({
@@ -114,12 +114,16 @@ commands:
     expect(fake.sentTo(-1003)[0]!.text).toContain('after the flood');
   });
 
-  it('delivers 300 notices to one group, all, in order, without a single 429', async () => {
+  it('delivers 300 notices to one group, all, in order, without a single 429, and other chats are not held up', async () => {
     const before = fake.stats.tooManyRequests;
     for (let i = 0; i < 300; i++) {
       const res = await report({ content: `notice ${i}`, send_to_group: 'telegram:-1004' });
       expect(res.status).toBe(202);
     }
+    // Another group's notice, queued after the whole burst, goes out while the burst is still spread out.
+    expect((await report({ content: 'meanwhile elsewhere', send_to_group: 'telegram:-1006' })).status).toBe(202);
+    await fake.waitFor(() => fake.sentTo(-1006).length === 1, 15_000, 'the other group');
+    expect(fake.sentTo(-1004).length).toBeLessThan(300);
     await fake.waitFor(() => fake.sentTo(-1004).length >= 300, 60_000, '300 notices');
     const texts = fake.sentTo(-1004).map((m) => /notice (\d+)/.exec(m.text)?.[1]);
     expect(texts).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
