@@ -1,14 +1,17 @@
 // End to end with the real process against the fake Discord: notices as embeds, a screenshot as an
 // attachment, DMs, a 429 on one channel, and slash commands through the gateway.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { embedChars } from '../fakes/discord/limits.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
+import { LEVEL_COLORS } from '../../bots/discord/embeds.js';
 
 const TOKEN = 'e2e-discord-report-token-0123456789';
 const ADMIN = '300000000000000001';
 const OPS = '400000000000000010';
+const ALERTS = '400000000000000016';
 
 describe('Discord end to end (gateway)', () => {
   let fake: FakeDiscord;
@@ -24,6 +27,7 @@ bots:
   discord: { platform: discord, token: "\${DISCORD_BOT_TOKEN}", applicationId: "${fake.applicationId}", guildId: "500000000000000001", apiRoot: "${fake.apiRoot}", admins: ["${ADMIN}"] }
 sources:
   report: { format: report, token: ${TOKEN} }
+  am: { format: alertmanager, token: ${TOKEN}, to_group: ["discord:${ALERTS}"] }
 `,
       env: { DISCORD_BOT_TOKEN: fake.token },
     });
@@ -40,14 +44,25 @@ sources:
   });
 
   it('delivers a report as an embed with the colour of its level', async () => {
-    const res = await hb.post('/report', { token: TOKEN, title: 'Backup *done*', content: 'db1 & db2 finished', send_to_group: `discord:${OPS}` });
+    const res = await hb.post('/report', { token: TOKEN, title: 'Backup *done*', content: 'db1 & db2 finished', result: 'failed', send_to_group: `discord:${OPS}` });
     expect(res.status).toBe(202);
     const m = await fake.waitFor(() => fake.sent(OPS)[0], 15_000);
     expect(m.embeds[0].title).toBe('Backup \\*done\\*');
     expect(m.embeds[0].description).toContain('db1 & db2 finished');
-    expect(typeof m.embeds[0].color).toBe('number');
+    expect(m.embeds[0].color).toBe(LEVEL_COLORS.error);
     expect(m.nonce).toBeTruthy();
     expect(hb.logs()).not.toContain(fake.token);
+  });
+
+  it('delivers an Alertmanager alert as an embed with its fields, in the warning colour', async () => {
+    const body = JSON.parse(readFileSync(new URL('../fixtures/alertmanager/firing.json', import.meta.url), 'utf8'));
+    const res = await fetch(hb.url + '/hooks/am', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    expect(res.status).toBe(202);
+    const [e] = (await fake.waitFor(() => fake.sent(ALERTS)[0], 15_000)).embeds;
+    expect(e.color).toBe(LEVEL_COLORS.warning);
+    expect(e.title).toContain('HighMemory');
+    expect(e.fields).toEqual([expect.objectContaining({ name: expect.stringContaining('HighMemory (node1:9100)'), value: expect.stringContaining('Memory > 90% on node1') })]);
+    expect(e.timestamp).toBe('2024-05-01T10:00:00.000Z');
   });
 
   it('sends a screenshot as an attachment shown in the embed', async () => {
