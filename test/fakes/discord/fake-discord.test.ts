@@ -5,6 +5,7 @@ import { DiscordAPIError, RateLimitError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { FakeDiscord } from './fake-discord.js';
 import { validateMessage } from './limits.js';
+import { WebSocket } from 'ws';
 
 let fake: FakeDiscord;
 let rest: REST;
@@ -142,5 +143,53 @@ describe('fake Discord REST', () => {
     expect((await rec.responded).data.content).toBe('hi');
     const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":4,"data":{"content":"hi"}}' });
     expect(((await again.json()) as any).code).toBe(40060);
+  });
+});
+
+describe('fake Discord gateway', () => {
+  // A raw client, so the protocol itself is pinned down (discord.js hides it).
+  async function connect() {
+    const info = (await rest.get(Routes.gatewayBot())) as any;
+    const ws = new WebSocket(`${info.url}?v=10&encoding=json`);
+    const frames: any[] = [];
+    let wake = () => {};
+    ws.on('message', (raw) => {
+      frames.push(JSON.parse(String(raw)));
+      wake();
+    });
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    const next = async (op: number) => {
+      for (;;) {
+        const i = frames.findIndex((f) => f.op === op);
+        if (i >= 0) return frames.splice(i, 1)[0];
+        await new Promise<void>((r) => (wake = r));
+      }
+    };
+    return { ws, next, closed };
+  }
+  const identify = (token: string) => JSON.stringify({ op: 2, d: { token, intents: 1, properties: { os: 'linux', browser: 't', device: 't' } } });
+
+  it('says HELLO, ACKs heartbeats, answers IDENTIFY with READY and dispatches INTERACTION_CREATE', async () => {
+    const c = await connect();
+    expect((await c.next(10)).d.heartbeat_interval).toBeGreaterThan(0);
+    c.ws.send(JSON.stringify({ op: 1, d: null }));
+    expect((await c.next(11)).op).toBe(11);
+    c.ws.send(identify(fake.token));
+    const ready = await c.next(0);
+    expect(ready).toMatchObject({ t: 'READY', s: 1, d: { v: 10, user: { id: fake.botUser.id, bot: true }, guilds: [] } });
+    expect(fake.gateway.identifies).toEqual([{ intents: 1 }]);
+    const rec = fake.interactions.dispatch({ name: 'whoami', args: 'x' });
+    const ev = await c.next(0);
+    expect(ev).toMatchObject({ t: 'INTERACTION_CREATE', s: 2, d: { id: rec.id, type: 2, data: { name: 'whoami', options: [{ name: 'args', value: 'x' }] } } });
+    c.ws.close();
+    await c.closed;
+  });
+
+  it('closes with 4004 on a wrong token', async () => {
+    const c = await connect();
+    await c.next(10);
+    c.ws.send(identify('wrong-token-wrong-token'));
+    expect(await c.closed).toBe(4004);
+    expect(fake.gateway.connected).toBe(0);
   });
 });
