@@ -117,7 +117,7 @@ export class Ingest {
       const parsed = await format.parse(body, ctx);
       const { dedupKey, ...rest } = parsed;
       const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
-      const answer = await this.commit(notice, dedupKey ?? req.idempotencyKey, undefined, { source, req, body });
+      const answer = await this.commit(notice, dedupKey ?? this.deps.guards.get(sourceName)!.deliveryId(req) ?? req.idempotencyKey, undefined, { source, req, body });
       outcome = `${answer.duplicate ? 'duplicate of' : 'accepted'} ${answer.id}`;
       return answer;
     } catch (e) {

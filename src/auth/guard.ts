@@ -9,6 +9,7 @@ import { HttpError } from '../http/errors.js';
 import { TokenBucket } from './bucket.js';
 import { clientAddressResolver, createIpAllowList } from './ip.js';
 import { createSignatureVerifier } from './signature.js';
+import { resolveScheme } from './schemes.js';
 
 export interface RequestFacts {
   /** The socket's remote address. */
@@ -30,6 +31,11 @@ export interface SourceGuard {
   authenticate(req: AuthFacts): void;
   /** The client's address: the socket peer, or X-Forwarded-For when the peer is a trusted proxy. */
   clientAddress(req: RequestFacts): string;
+  /**
+   * The sender's delivery id from its signature scheme's header (`webhook-id`, `X-GitHub-Delivery`,
+   * the `hmac` scheme's `idHeader`), for dedup of payloads that carry no id themselves.
+   */
+  deliveryId(req: RequestFacts): string | undefined;
 }
 
 export interface GuardOptions {
@@ -73,9 +79,15 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
   const rate = source.rateLimit;
   const bucket = rate ? new TokenBucket(rate.count, rate.perMs, opts.clock) : undefined;
   const verifySignature = source.signature ? createSignatureVerifier(source.signature) : undefined;
+  const deliveryHeader = source.signature ? resolveScheme(source.signature).deliveryHeader : undefined;
 
   return {
     clientAddress,
+    deliveryId(req) {
+      const v = deliveryHeader ? first(req.headers[deliveryHeader])?.trim() : undefined;
+      // Namespaced, so a header id can never collide with an id a payload carries.
+      return v ? `${deliveryHeader}:${v.slice(0, 200)}` : undefined;
+    },
     admit(req) {
       // The allow-list first, so strangers cannot use up the source's rate.
       if (allowed) allowed(clientAddress(req));

@@ -15,6 +15,11 @@ export interface SchemeSpec {
   signed: string;
   timestampHeader?: string;
   idHeader?: string;
+  /**
+   * The header naming the delivery, stable across the sender's retries: the event id for dedup
+   * when the payload has none of its own.
+   */
+  deliveryHeader?: string;
   /** Standard Webhooks secrets are `whsec_` + base64 of the key; others are used as UTF-8 bytes. */
   key: 'utf8' | 'whsec-base64';
   tolerance: number;
@@ -36,12 +41,13 @@ export function resolveScheme(o: SignatureOptions): SchemeSpec {
         signed: '{id}.{timestamp}.{body}',
         timestampHeader: o.timestampHeader ?? `${p}-timestamp`,
         idHeader: `${p}-id`,
+        deliveryHeader: `${p}-id`,
         key: 'whsec-base64',
       };
     }
     // GitHub has no timestamp: replays are caught only by dedup on X-GitHub-Delivery.
     case 'github':
-      return { ...base, headers: o.header ?? ['x-hub-signature-256'], encoding: 'hex', prefix: 'sha256=', signed: '{body}' };
+      return { ...base, headers: o.header ?? ['x-hub-signature-256'], encoding: 'hex', prefix: 'sha256=', signed: '{body}', deliveryHeader: 'x-github-delivery' };
     // Stripe keys are the full `whsec_…` string as UTF-8 (not base64-decoded, unlike Standard Webhooks).
     case 'stripe':
       return { ...base, headers: o.header ?? ['stripe-signature'], encoding: 'hex', prefix: 'v1=', stripeHeader: true, signed: '{timestamp}.{body}' };
@@ -77,6 +83,7 @@ export function resolveScheme(o: SignatureOptions): SchemeSpec {
         signed: o.signed ?? '{body}',
         timestampHeader: o.timestampHeader,
         idHeader: o.idHeader,
+        deliveryHeader: o.idHeader,
       };
   }
 }

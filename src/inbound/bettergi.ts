@@ -2,7 +2,10 @@
 //   {send_to, event, result, timestamp, screenshot, message, data}
 // At commit 5207fca `result` is the enum's integer (0/1/2) and `timestamp` ISO-8601 with an
 // offset; the docs still show "Success" and "yyyy-MM-dd HH:mm:ss". Both are accepted. BetterGI
-// sends no id, no token and no signature; it does not retry, so the receiver's hash dedup is enough.
+// sends no id, no token and no signature, and does not retry. Its body carries the event's own
+// timestamp, so a hash of the body is an event id: only a copy of the same request (a proxy's
+// retry) matches it, never a later notification.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
@@ -66,6 +69,7 @@ export const bettergi: InboundFormat = {
       imageNote: shot?.note,
       time: eventTime(b.timestamp, ctx.clock),
       to: b.send_to.length ? b.send_to : undefined,
+      dedupKey: b.timestamp ? 'sha256:' + createHash('sha256').update(ctx.raw).digest('hex') : undefined,
       vars: {
         label,
         result: result?.name ?? (b.result != null ? String(b.result) : ''),

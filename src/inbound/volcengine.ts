@@ -75,7 +75,10 @@ export const volcengine: InboundFormat<Options> = {
   authenticate(body, ctx) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
     const f = flatten(body as Record<string, unknown>);
-    return verifyVolcSign(f.sign, f.t, signPolicy(ctx), ctx.clock.now());
+    // SecHandlerType `param` puts sign and t in the URL instead of the body.
+    const q = (k: string) => (Array.isArray(ctx.query[k]) ? ctx.query[k][0] : ctx.query[k]);
+    const inBody = f.sign !== undefined && f.sign !== null;
+    return verifyVolcSign(inBody ? f.sign : q('sign'), inBody ? f.t : q('t'), signPolicy(ctx), ctx.clock.now());
   },
   parse(body, ctx) {
     const flat = flatten(asObject(body));

@@ -164,6 +164,43 @@ describe('the receiver and bad input', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('a GitHub retry (same X-GitHub-Delivery) is one event; a new delivery of the same body is another', async () => {
+    const body = json({ title: 'push', text: '3 commits' });
+    const h = (d: string) => ({ 'x-hub-signature-256': ghSig(body), 'x-github-delivery': d });
+    const first = await post('/hooks/gh', body, h('d-1'));
+    expect(first.status).toBe(202);
+    const before = await stored();
+    const retry = await post('/hooks/gh', body, h('d-1'));
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await stored()).toEqual(before);
+    const next = await post('/hooks/gh', body, h('d-2'));
+    expect(next.body.id).not.toBe(first.body.id);
+    expect((await stored()).events).toBe(before.events + 1);
+  });
+
+  it('a Standard Webhooks message with no id in its body is deduplicated on webhook-id', async () => {
+    const body = json({ title: 'no id in here' });
+    const first = await post('/hooks/sw', body, swHeaders(body, SEC, 'msg_noid'));
+    const before = await stored();
+    const again = await post('/hooks/sw', body, swHeaders(body, SEC + 5, 'msg_noid'));
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(first.body.id);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('bettergi: the same request twice is one event; the next notification (a new timestamp) is another', async () => {
+    const body = { event: 'domain.end', result: 0, message: 'done', timestamp: '2026-03-11T16:00:00.1234567+08:00' };
+    const first = await post(`/hooks/bgi?token=${TOKEN}`, json(body));
+    const before = await stored();
+    const copy = await post(`/hooks/bgi?token=${TOKEN}`, json(body));
+    expect(copy.body.id).toBe(first.body.id);
+    expect(await stored()).toEqual(before);
+    const later = await post(`/hooks/bgi?token=${TOKEN}`, json({ ...body, timestamp: '2026-03-11T16:05:00.0000000+08:00' }));
+    expect(later.body.id).not.toBe(first.body.id);
+    expect((await stored()).events).toBe(before.events + 1);
+  });
+
   it('Volcengine gets the 200 it counts as success, also for its retry of the same callback', async () => {
     const body = json({ ...fixture('volcengine', 'push_start.flat.json'), t: SEC + 600, sign: volcSign(SEC + 600), sequence_id: 'http-1' });
     const first = await post('/hooks/volc', body);

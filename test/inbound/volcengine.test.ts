@@ -64,6 +64,20 @@ describe('volcengine sign', () => {
     });
   }
 
+  it('sign and t in the URL (SecHandlerType param) are checked like those in the body', () => {
+    const body = () => {
+      const b = flat();
+      delete b.sign;
+      delete b.t;
+      return b;
+    };
+    const withQuery = (query: Record<string, string>, now = NOW_OK) => volcengine.authenticate!(body(), { ...ctx({ keys: [KEY] }, now), query });
+    expect(withQuery({ sign: '26b3a758204771f55af4d28971d316c1', t: '1700000600' })).toBe(true);
+    expect(() => withQuery({ sign: 'f'.repeat(32), t: '1700000600' })).toThrow(/invalid sign/);
+    expect(() => withQuery({ sign: '26b3a758204771f55af4d28971d316c1', t: '1700000600' }, (1700000600 + 31) * 1000)).toThrow(/expired/);
+    expect(withQuery({})).toBe(false);
+  });
+
   it('options are strict and documented keys only', () => {
     expect(volcengine.options!.safeParse({ keys: [KEY], signWindow: 300 }).success).toBe(true);
     expect(volcengine.options!.safeParse({ key: KEY }).success).toBe(false);
