@@ -20,6 +20,8 @@ const pollingTokens = new Map<string, string>();
 // A command reply does not go through the store and the worker, so a 429 (a group busy with
 // notices), a 5xx or a network error is retried here, briefly: the asker is waiting for it.
 const REPLY_TRIES = 3;
+// Channel posts too, so /whoami in a channel answers its id.
+const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
 const REPLY_MAX_WAIT_MS = 30_000;
 
 export class TelegramBot implements BotAdapter {
@@ -52,8 +54,8 @@ export class TelegramBot implements BotAdapter {
       },
     });
     this.delivery = new TelegramDelivery(this.bot.api, opts, this.log);
-    this.bot.on('message', (ctx) => {
-      this.track(this.onMessage(ctx.message));
+    this.bot.on(['message', 'channel_post'], (ctx) => {
+      this.track(this.onMessage(ctx.msg));
     });
     this.bot.catch((err) => this.log.error({ err: describe(err.error, opts.token) }, 'telegram: handling an update failed'));
   }
@@ -103,7 +105,7 @@ export class TelegramBot implements BotAdapter {
       if (!this.bot.isInited()) this.bot.botInfo = await this.bot.api.getMe(sig(AbortSignal.timeout(15_000)));
       await this.publishCommands();
       if (this.opts.webhook) {
-        await this.bot.api.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret, allowed_updates: ['message'] });
+        await this.bot.api.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret, allowed_updates: ALLOWED_UPDATES });
       } else this.startPolling();
       this.connected = true;
       this.state = { state: 'ok', since: this.now() };
@@ -139,7 +141,7 @@ export class TelegramBot implements BotAdapter {
     }
     pollingTokens.set(this.opts.token, this.id);
     this.polling = true;
-    this.bot.start({ allowed_updates: ['message'] }).then(
+    this.bot.start({ allowed_updates: ALLOWED_UPDATES }).then(
       () => (this.polling = false),
       (e) => {
         this.polling = false;

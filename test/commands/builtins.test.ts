@@ -50,6 +50,14 @@ describe('whoami', () => {
     expect(text).toContain('— admin');
   });
 
+  it('in a channel, posted by the channel itself, gives the target and no admin line', async () => {
+    const { plane } = makePlane(BASE_YAML);
+    const r = await plane.handle(cmd('whoami', '', { user: { id: '-1009876543210', name: 'Status' }, chatId: '-1009876543210' }));
+    const text = plainText(parseMarkup(r!.text));
+    expect(text).toContain('Target: tg:-1009876543210');
+    expect(text).not.toContain('admins');
+  });
+
   it('escapes a user name that looks like markup', async () => {
     const { plane } = makePlane(BASE_YAML);
     const r = await plane.handle(cmd('whoami', '', { user: { id: '5', name: '**boss** [x](http://evil)' } }));

@@ -84,6 +84,17 @@ describe('Telegram commands by long polling', () => {
     expect(received[0]!.chat.thread).toBeUndefined();
   });
 
+  it('takes a command posted in a channel, from the channel itself, and answers there', async () => {
+    const { received } = await started();
+    fake.addChat({ id: -100500, type: 'channel', title: 'Status' });
+    await fake.pushCommand({ chatId: -100500, userId: 0, text: '/whoami@hook_bot' });
+    await fake.waitFor(() => fake.sentTo(-100500).length === 1, 5000, 'the reply in the channel');
+    expect(received).toEqual([
+      { bot: 'telegram', platform: 'telegram', name: 'whoami', args: '', user: { id: '-100500', name: 'Status' }, chat: { id: '-100500', kind: 'group' } },
+    ]);
+    expect(fake.calls('getUpdates').at(-1)!.params.allowed_updates).toEqual(['message', 'channel_post']);
+  });
+
   it('ignores commands for another bot and plain messages', async () => {
     const { received } = await started();
     await fake.pushCommand({ chatId: -1, userId: 5, text: '/status@other_bot' });

@@ -51,6 +51,7 @@ export interface SentMessage {
 
 export interface PushedCommand {
   chatId: number;
+  /** Ignored in a channel, where posts are signed by the channel itself. */
   userId: number;
   text: string;
   threadId?: number;
@@ -103,16 +104,20 @@ export abstract class FakeBotMethods {
     }
     const chat = this.chats.get(String(c.chatId))!;
     const cmdLen = /^\/\S+/.exec(c.text)?.[0].length ?? 0;
+    // A channel post comes as `channel_post`, signed by the channel (`sender_chat`), with no `from`.
+    const isChannel = chat.type === 'channel';
     const message: Record<string, unknown> = {
       message_id: this.nextMessageId++,
       date: Math.floor(this.clock.now() / 1000),
       chat: this.chatObject(chat),
-      from: { id: c.userId, is_bot: false, first_name: 'User', ...(c.username ? { username: c.username } : {}) },
+      ...(isChannel
+        ? { sender_chat: this.chatObject(chat) }
+        : { from: { id: c.userId, is_bot: false, first_name: 'User', ...(c.username ? { username: c.username } : {}) } }),
       text: c.text,
       ...(cmdLen ? { entities: [{ type: 'bot_command', offset: 0, length: cmdLen }] } : {}),
       ...(c.threadId !== undefined ? { message_thread_id: c.threadId, is_topic_message: true } : {}),
     };
-    const update = { update_id: this.nextUpdateId++, message };
+    const update = { update_id: this.nextUpdateId++, ...(isChannel ? { channel_post: message } : { message }) };
     if (this.webhook) {
       const res = await fetch(this.webhook.url, {
         method: 'POST',
