@@ -143,3 +143,10 @@ export function slackPosts(msg: Message): SlackPost[] {
     return { text: escapeMrkdwn(text), blocks: ps.map((p) => p.block) };
   });
 }
+
+/** An image block turned into a link to the image, for when Slack cannot download the image itself. */
+export function imageAsLink(block: Block): Block {
+  if (block.type !== 'image') return block;
+  const url = String(block.image_url);
+  return { type: 'section', text: { type: 'mrkdwn', text: `:frame_with_picture: ${toMrkdwn([{ kind: 'link', url, children: [{ kind: 'text', text: 'image' }] }])}` } };
+}

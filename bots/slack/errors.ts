@@ -31,16 +31,24 @@ export function maskSecrets(text: string, secrets: readonly string[] = []): stri
   return out.replace(/\bx(?:ox[abpeosr]|app)-[A-Za-z0-9-]+/g, (t) => t.slice(0, 5) + '***');
 }
 
+/** Slack could not fetch (or would not take) an image block's URL, and refused the whole message for it. */
+export function imageRefused(e: unknown): boolean {
+  const err = e as { code?: string; data?: { error?: string; errors?: unknown[] } };
+  return err?.code === ErrorCode.PlatformError && err.data?.error === 'invalid_blocks' && !!err.data.errors?.some((x) => /\/image_url\]/.test(String(x)));
+}
+
 export function toDeliveryError(e: unknown, secrets: readonly string[]): DeliveryError {
   if (e instanceof DeliveryError) return e;
-  const err = e as { code?: string; message?: string; data?: { error?: string; needed?: string }; retryAfter?: number; statusCode?: number; original?: Error };
+  const err = e as { code?: string; message?: string; data?: { error?: string; needed?: string; errors?: unknown[] }; retryAfter?: number; statusCode?: number; original?: Error };
   const mask = (s: string) => maskSecrets(s, secrets);
   switch (err.code) {
     case ErrorCode.RateLimitedError:
       return new DeliveryError('slack: ratelimited', { retryable: true, retryAfterMs: Math.max(0, (err.retryAfter ?? 1) * 1000) });
     case ErrorCode.PlatformError: {
       const code = err.data?.error ?? 'unknown_error';
-      const reason = `slack: ${code}${err.data?.needed ? ` (needs scope ${err.data.needed})` : ''}`;
+      // invalid_blocks and friends say which block was wrong: keep the first, it is what a person needs.
+      const detail = err.data?.errors?.find((x) => typeof x === 'string');
+      const reason = `slack: ${code}${err.data?.needed ? ` (needs scope ${err.data.needed})` : ''}${detail ? ` (${mask(detail).slice(0, 300)})` : ''}`;
       if (UNHEALTHY.has(code)) return new DeliveryError(reason, { retryable: true, unhealthy: true });
       return new DeliveryError(reason, { retryable: TRANSIENT.has(code) });
     }

@@ -8,8 +8,8 @@ import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendC
 import { DeliveryError } from '../../src/bot.js';
 import { secret } from '../../src/config.js';
 import type { Message } from '../../src/message.js';
-import { slackPosts } from './blocks.js';
-import { maskSecrets, toDeliveryError } from './errors.js';
+import { imageAsLink, slackPosts, type Block } from './blocks.js';
+import { imageRefused, maskSecrets, toDeliveryError } from './errors.js';
 import { slackLogger } from './logger.js';
 import { fetchVia, proxyDispatcher, proxyProblem } from './proxy.js';
 import { httpMode, socketMode, type ReceiverSetup } from './receiver.js';
@@ -106,10 +106,11 @@ export class SlackBot implements BotAdapter {
       const done = this.progress.get(ctx.key) ?? { ts: [] };
       for (let i = done.ts.length; i < posts.length; i++) {
         const p = posts[i]!;
-        const res = await abortable(
-          this.client.chat.postMessage({ channel, thread_ts: to.thread, text: p.text, blocks: p.blocks as never, unfurl_links: false }),
-          ctx.signal,
-        );
+        const post = (blocks: Block[]) =>
+          abortable(this.client.chat.postMessage({ channel, thread_ts: to.thread, text: p.text, blocks: blocks as never, unfurl_links: false }), ctx.signal);
+        // Slack downloads image URLs while taking the message and refuses all of it when it cannot
+        // ("downloading image failed"): the notice matters more than the picture, so link to it instead.
+        const res = await post(p.blocks).catch((e: unknown) => (imageRefused(e) ? post(p.blocks.map(imageAsLink)) : Promise.reject(e)));
         done.ts.push(String(res.ts));
         this.remember(ctx.key, done);
       }

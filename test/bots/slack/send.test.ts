@@ -37,6 +37,30 @@ describe('Slack delivery against the fake', () => {
     expect(m.text).toBe('Backup finished\ndb1 took 4 min with pg_dump &lt;fast&gt; &amp; logs\nHost: db1 &lt;primary&gt;');
   });
 
+  it('sends the notice with the image as a link when Slack cannot download the image URL', async () => {
+    h = await slackHarness();
+    h.fake.unreachableImages.add('https://private.example/cover.jpg');
+    const res = await h.bot.send(
+      { chat: 'C0OPS', kind: 'group' },
+      message({ title: 'Live', body: parseMarkup('on air'), image: { url: 'https://private.example/cover.jpg' } }),
+      ctx(),
+    );
+    expect(h.fake.requests.filter((r) => r.method === 'chat.postMessage')).toHaveLength(2);
+    const m = h.fake.messages[0]!;
+    expect(res.messageIds).toEqual([m.ts]);
+    expect(m.blocks!.some((b) => b.type === 'image')).toBe(false);
+    expect(blockTexts(m.blocks!)).toContain('on air');
+    expect(blockTexts(m.blocks!)).toContain(':frame_with_picture: <https://private.example/cover.jpg|image>');
+  });
+
+  it('names the offending block when Slack refuses blocks for another reason', async () => {
+    h = await slackHarness();
+    h.fake.failNext('chat.postMessage', { error: 'invalid_blocks', errors: ['must be less than 3001 characters [json-pointer:/blocks/1/text/text]'] });
+    const err = await h.bot.send({ chat: 'C0OPS', kind: 'group' }, message({ body: parseMarkup('x') }), ctx()).catch((e) => e);
+    expect(err).toMatchObject({ retryable: false, message: 'slack: invalid_blocks (must be less than 3001 characters [json-pointer:/blocks/1/text/text])' });
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
   it('posts into a thread when the target names one', async () => {
     h = await slackHarness();
     await h.bot.send({ chat: 'C0OPS', thread: '1700000000.000100', kind: 'group' }, message({ body: parseMarkup('hi') }), ctx());

@@ -39,7 +39,7 @@ export interface ResponseUrlPost {
   body: Record<string, any>;
 }
 /** A scripted answer for the next call of a method: a Slack error, or an HTTP status (429 with Retry-After). */
-export type Fault = { error: string } | { status: 429; retryAfter: number } | { status: number };
+export type Fault = { error: string; errors?: string[] } | { status: 429; retryAfter: number } | { status: number };
 export type ChannelState = 'ok' | 'missing' | 'archived' | 'not_member';
 
 export interface FakeSlackOptions {
@@ -63,6 +63,8 @@ export class FakeSlack extends EventEmitter {
   readonly responses: ResponseUrlPost[] = [];
   readonly channels = new Map<string, ChannelState>();
   readonly missingUsers = new Set<string>();
+  /** Image URLs Slack cannot download: an image block with one fails the whole message with invalid_blocks. */
+  readonly unreachableImages = new Set<string>();
   readonly dms = new Map<string, string>();
   readonly lastPost = new Map<string, number>();
   readonly faults = new Map<string, (Fault | null)[]>();
@@ -179,7 +181,10 @@ export class FakeSlack extends EventEmitter {
     this.requests.push({ method, headers: req.headers, fields: body.fields, files: body.files, at: Date.now() });
     const fault = this.faults.get(method)?.shift();
     let answer: { status: number; headers?: Record<string, string>; body: Record<string, unknown> };
-    if (fault && 'error' in fault) answer = { status: 200, body: { ok: false, error: fault.error } };
+    if (fault && 'error' in fault) {
+      const details = fault.errors ? { errors: fault.errors, response_metadata: { messages: fault.errors.map((e) => `[ERROR] ${e}`) } } : {};
+      answer = { status: 200, body: { ok: false, error: fault.error, ...details } };
+    }
     else if (fault && fault.status === 429) answer = ratelimited((fault as { retryAfter: number }).retryAfter);
     else if (fault) answer = { status: fault.status, body: { ok: false, error: 'fatal_error' } };
     else answer = handleMethod(this, method, req, body.fields);

@@ -102,8 +102,17 @@ function checkContent(f: Fields): Answer | undefined {
   return undefined;
 }
 
+// Slack fetches an image block's URL while it takes the message, and refuses the message when it cannot.
+function checkImages(fake: FakeSlack, f: Fields): Answer | undefined {
+  const blocks = Array.isArray(f.blocks) ? (f.blocks as Fields[]) : [];
+  const i = blocks.findIndex((b) => b.type === 'image' && fake.unreachableImages.has(String(b.image_url)));
+  if (i < 0) return undefined;
+  const problem = `downloading image failed [json-pointer:/blocks/${i}/image_url]`;
+  return err('invalid_blocks', { errors: [problem], response_metadata: { messages: [`[ERROR] ${problem}`] } });
+}
+
 function postMessage(fake: FakeSlack, f: Fields): Answer {
-  const problem = checkChannel(fake, f.channel) ?? checkContent(f);
+  const problem = checkChannel(fake, f.channel) ?? checkContent(f) ?? checkImages(fake, f);
   if (problem) return problem;
   const channel = String(f.channel);
   if (fake.rateLimit) {
