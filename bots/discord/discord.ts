@@ -155,6 +155,7 @@ export class DiscordBot implements BotAdapter {
         else await this.rest.post(Routes.interactionCallback(i.id, i.token), { body, auth: false });
       },
       editOriginal: async (body) => void (await this.rest.patch(Routes.webhookMessage(app, i.token, '@original'), { body, auth: false })),
+      deleteOriginal: async () => void (await this.rest.delete(Routes.webhookMessage(app, i.token, '@original'), { auth: false })),
       followUp: async (body) => void (await this.rest.post(Routes.webhook(app, i.token), { body, auth: false })),
     };
   }

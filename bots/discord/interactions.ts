@@ -41,6 +41,7 @@ export function replyBodies(reply: Reply): { content: string; flags?: number; al
 export interface Responder {
   respond(body: APIInteractionResponse): Promise<void>;
   editOriginal(body: object): Promise<void>;
+  deleteOriginal(): Promise<void>;
   followUp(body: object): Promise<void>;
 }
 
@@ -68,9 +69,18 @@ export async function answerInteraction(bot: string, i: APIInteraction, host: Bo
     return;
   }
   // We must answer before knowing whether the reply is ephemeral; whoami is, and says so.
-  await out.respond({ type: DEFERRED_CHANNEL_MESSAGE, data: cmd.name === 'whoami' ? { flags: EPHEMERAL } : {} });
+  const privateDeferral = cmd.name === 'whoami';
+  await out.respond({ type: DEFERRED_CHANNEL_MESSAGE, data: privateDeferral ? { flags: EPHEMERAL } : {} });
   void (async () => {
-    const [head, ...rest] = replyBodies(await work);
+    const reply = await work;
+    const [head, ...rest] = replyBodies(reply);
+    if (reply.ephemeral && !privateDeferral) {
+      // A deferral's visibility cannot be changed: a private answer (a refusal, an error) replaces the
+      // public "thinking…" message with ephemeral follow-ups rather than being shown to the channel.
+      await out.deleteOriginal();
+      for (const b of [head!, ...rest]) await out.followUp(b);
+      return;
+    }
     await out.editOriginal({ content: head!.content, allowed_mentions: head!.allowed_mentions });
     for (const b of rest) await out.followUp(b);
   })().catch(onError);

@@ -20,6 +20,7 @@ async function plane(cmd: ChatCommand): Promise<Reply | undefined> {
   if (cmd.name === 'mute') return { text: 'Sorry, /mute is for admins.', ephemeral: true };
   if (cmd.name === 'long') return { text: 'word '.repeat(900) };
   if (cmd.name === 'slow') return gate.then(() => ({ text: 'done at last' }));
+  if (cmd.name === 'slowfail') return gate.then(() => ({ text: 'Sorry, /slowfail failed: timed out', ephemeral: true }));
   return undefined;
 }
 
@@ -116,6 +117,22 @@ describe('Discord slash commands over the gateway', () => {
     release();
     await fake.waitFor(() => rec.edits.length === 1);
     expect(rec.edits[0].content).toBe('done at last');
+  });
+
+  it('keeps a slow command\'s private answer private: the public deferral is deleted, the answer is an ephemeral follow-up', async () => {
+    ({ bot } = makeBot(fake));
+    await bot.start(makeHost(plane, [...COMMANDS, { name: 'slowfail', description: 'slow', admin: false }]).host);
+    await bot.ready;
+    gate = new Promise<void>((r) => (release = r));
+    const rec = fake.interactions.dispatch({ name: 'slowfail' });
+    const res = await rec.responded;
+    expect(res.type).toBe(5);
+    expect(res.data?.flags ?? 0).toBe(0);
+    release();
+    await fake.waitFor(() => rec.followUps.length === 1);
+    expect(rec.deleted).toBe(true);
+    expect(rec.edits).toHaveLength(0);
+    expect(rec.followUps[0]).toMatchObject({ content: 'Sorry, /slowfail failed: timed out', flags: 64 });
   });
 
   it('is unhealthy when the token is refused, without throwing from start', async () => {

@@ -1,6 +1,6 @@
 // The interaction side of the fake: builds slash-command interactions, delivers them over the gateway or
 // signs them for an HTTP interactions endpoint (Ed25519 over timestamp + raw body), and records the
-// app's answers: callbacks (204, no content-type), follow-ups and edits of @original through webhooks.
+// app's answers: callbacks (204, no content-type), follow-ups, and edits and deletes of @original through webhooks.
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { FakeDiscord } from './fake-discord.js';
@@ -27,6 +27,8 @@ export interface InteractionRecord {
   response?: any;
   followUps: any[];
   edits: any[];
+  /** The original response was deleted (DELETE …/messages/@original). */
+  deleted: boolean;
   /** Resolves with the callback body. */
   responded: Promise<any>;
 }
@@ -74,7 +76,7 @@ export class InteractionDriver {
     };
     let resolve!: (b: any) => void;
     const responded = new Promise<any>((r) => (resolve = r));
-    const rec: InteractionRecord = { id, token, payload, followUps: [], edits: [], responded };
+    const rec: InteractionRecord = { id, token, payload, followUps: [], edits: [], deleted: false, responded };
     this.records.set(id, rec);
     this.resolvers.set(id, resolve);
     return rec;
@@ -114,6 +116,12 @@ export class InteractionDriver {
     if ((m = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(p))) {
       const rec = [...this.records.values()].find((r) => r.token === m![2]);
       if (!rec || m[1] !== this.fake.applicationId) return sendJson(res, 404, { message: 'Unknown Webhook', code: 10015 });
+      if (method === 'DELETE' && m[3]) {
+        if (!rec.response || rec.deleted) return sendJson(res, 404, { message: 'Unknown Message', code: 10008 });
+        rec.deleted = true;
+        res.writeHead(204);
+        return res.end();
+      }
       const errors = validateMessage(body ?? {});
       if (errors) return invalidForm(res, errors);
       const msg = { id: this.fake.snowflake(), channel_id: rec.payload.channel_id, content: body?.content ?? '', embeds: body?.embeds ?? [], flags: body?.flags ?? 0, type: 20, attachments: [] };
