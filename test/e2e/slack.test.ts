@@ -1,6 +1,7 @@
 // End to end with the real process against the fake Slack: delivery as Block Kit, the upload flow,
 // DMs, a 429 on one channel, and commands over Socket Mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS, blockTexts, validateBlocks } from '../fakes/slack/blocks.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
@@ -50,6 +51,22 @@ sources:
     expect(file.data).toEqual(PNG);
     const steps = fake.requests.filter((r) => r.method.startsWith('files.')).map((r) => r.method);
     expect(steps).toEqual(['files.getUploadURLExternal', 'files.completeUploadExternal']);
+  });
+
+  it('splits a long report into several messages within Slack limits, losing no line', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(60)} & <ok>`);
+    const res = await hb.post('/report', { token: TOKEN, title: 'Long log', content: lines.join('\n'), send_to_group: 'slack:C0LONG' });
+    expect(res.status).toBe(202);
+    const last = await fake.waitFor(() => fake.messages.find((m) => m.channel === 'C0LONG' && m.blocks!.at(-1)!.type === 'context'), 15_000, 'the last part');
+    const parts = fake.messages.filter((m) => m.channel === 'C0LONG');
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.at(-1)).toBe(last);
+    for (const m of parts) {
+      expect(validateBlocks(m.blocks)).toEqual([]);
+      expect(m.text!.length).toBeLessThanOrEqual(LIMITS.messageText);
+    }
+    const got = parts.flatMap((m) => blockTexts(m.blocks!)).join('\n').split('\n').filter((l) => l.startsWith('line '));
+    expect(got).toEqual(lines.map((l) => l.replace('&', '&amp;').replace('<ok>', '&lt;ok&gt;')));
   });
 
   it('opens the DM with a user once', async () => {
