@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
-import { apiFailure, describe, isImageProblem, toDeliveryError } from './errors.js';
+import { apiFailure, describe, isImageProblem, isPhotoShapeProblem, toDeliveryError } from './errors.js';
 import { CAPTION_MAX, TEXT_MAX, htmlChunks, messageSpans } from './html.js';
 import type { TelegramOptions } from './options.js';
 
@@ -15,6 +15,8 @@ interface Progress {
   done: number;
   ids: string[];
   photoFailed?: string;
+  /** Telegram refused the upload as a photo (its shape): it goes as a file instead. */
+  asDocument?: boolean;
 }
 
 // Telegram photos: 10 MB by upload (core.telegram.org/bots/api#sending-files); bigger goes as a document.
@@ -45,7 +47,7 @@ export class TelegramDelivery {
       const part = parts[prog.done]!;
       try {
         // One notification per message: the parts after the first are always silent.
-        prog.ids.push(await this.sendPart(chat, to.thread, part, msg, msg.silent || prog.done > 0, ctx.signal));
+        prog.ids.push(await this.sendPart(chat, to.thread, part, msg, msg.silent || prog.done > 0, ctx.signal, prog.asDocument));
         prog.done++;
       } catch (e) {
         const f = apiFailure(e);
@@ -55,6 +57,13 @@ export class TelegramDelivery {
           this.log.warn({ from: chat, to: next }, 'telegram: group moved to a supergroup, sending there');
           this.moved.set(to.chat, next);
           chat = movedTo = next;
+          continue;
+        }
+        if (part.kind === 'photo' && !prog.asDocument && msg.image && 'data' in msg.image && isPhotoShapeProblem(e)) {
+          // A long scrolling screenshot: sendPhoto takes width + height ≤ 10000 and a ratio ≤ 20,
+          // sendDocument takes any shape (core.telegram.org/bots/api#sendphoto).
+          prog.asDocument = true;
+          this.log.info({ chat, reason: describe(e, this.opts.token) }, 'telegram: image refused as a photo, sending it as a file');
           continue;
         }
         if (part.kind === 'photo' && isImageProblem(e)) {
@@ -84,7 +93,7 @@ export class TelegramDelivery {
     return parts;
   }
 
-  private async sendPart(chat: string, thread: string | undefined, part: Part, msg: Message, silent: boolean, signal: AbortSignal): Promise<string> {
+  private async sendPart(chat: string, thread: string | undefined, part: Part, msg: Message, silent: boolean, signal: AbortSignal, asDocument = false): Promise<string> {
     const chatId = /^-?\d+$/.test(chat) ? Number(chat) : chat;
     const common = {
       ...(thread ? { message_thread_id: Number(thread) } : {}),
@@ -104,7 +113,7 @@ export class TelegramDelivery {
     if ('url' in image) return String((await this.api.sendPhoto(chatId, image.url, { ...caption, ...common }, sig(signal))).message_id);
     const file = new InputFile(image.data, image.filename);
     const sent =
-      image.data.length > PHOTO_UPLOAD_MAX
+      asDocument || image.data.length > PHOTO_UPLOAD_MAX
         ? await this.api.sendDocument(chatId, file, { ...caption, ...common }, sig(signal))
         : await this.api.sendPhoto(chatId, file, { ...caption, ...common }, sig(signal));
     return String(sent.message_id);

@@ -69,3 +69,9 @@ export function isImageProblem(e: unknown): boolean {
   if (!f || f.code !== 400 || f.migrateTo !== undefined) return false;
   return !/chat not found|chat_id|thread not found|upgraded|rights|not enough|CHAT_|PEER_ID|TOPIC/i.test(f.description);
 }
+
+/** sendPhoto refused the picture for its dimensions: the same bytes go as a document. */
+export function isPhotoShapeProblem(e: unknown): boolean {
+  const f = apiFailure(e);
+  return f?.code === 400 && /PHOTO_INVALID_DIMENSIONS/i.test(f.description);
+}

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../src/bot.js';
 import { FakeTelegram } from '../../fakes/telegram/fake-telegram.js';
 import { TOKEN, makeBot, message, sendCtx } from './helpers.js';
+import { PNG as PNG_1x1 } from '../../helpers/images.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const GROUP = '-1001234567890';
@@ -103,6 +104,20 @@ describe('Telegram delivery against the fake Bot API', () => {
     const sent = fake.sentTo(USER);
     expect(sent.map((m) => m.method)).toEqual(['sendMessage']);
     expect(sent[0]!.text).toBe('T\nbody\n(image not sent: 400: Bad Request: failed to get HTTP URL content)');
+  });
+
+  it('sends a long screenshot Telegram refuses as a photo (ratio over 20) as a file, caption and all', async () => {
+    const { bot } = makeBot(fake.url);
+    // A PNG header claiming 400×9000: the fake, like Telegram, reads the dimensions.
+    const tall = Buffer.from(PNG_1x1);
+    tall.writeUInt32BE(400, 16);
+    tall.writeUInt32BE(9000, 20);
+    await bot.send({ chat: USER, kind: 'user' }, message({ title: 'Page', text: 'scrolled', image: { data: tall, mime: 'image/png', filename: 'page.png' } }), sendCtx());
+    expect(fake.calls('sendPhoto').map((c) => c.status)).toEqual([400]);
+    const sent = fake.sentTo(USER);
+    expect(sent.map((m) => m.method)).toEqual(['sendDocument']);
+    expect((sent[0]!.document as { data: Buffer }).data.equals(tall)).toBe(true);
+    expect(sent[0]!.text).toBe('Page\nscrolled');
   });
 
   it('follows a group upgraded to a supergroup and reports where it moved', async () => {

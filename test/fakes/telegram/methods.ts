@@ -254,6 +254,11 @@ export abstract class FakeBotMethods {
     if (typeof media !== 'string') {
       if (media.data.length === 0) throw new ApiError(400, 'Bad Request: file must be non-empty');
       if (media.data.length > (method === 'sendPhoto' ? 10 : 50) * MB) throw new ApiError(400, 'Bad Request: file is too big');
+      // sendPhoto: "width and height must not exceed 10000 in total; ratio at most 20" (Bot API).
+      const size = method === 'sendPhoto' ? pngSize(media.data) : undefined;
+      if (size && (size.w + size.h > 10_000 || Math.max(size.w, size.h) / Math.max(1, Math.min(size.w, size.h)) > 20)) {
+        throw new ApiError(400, 'Bad Request: PHOTO_INVALID_DIMENSIONS');
+      }
     }
     const raw = str(p.values.caption);
     const parsed = raw ? parseText(raw, str(p.values.parse_mode)) : { text: '', entities: [] };
@@ -337,6 +342,12 @@ function parseText(raw: string, parseMode: string | undefined): { text: string; 
     if (e instanceof EntityParseError) throw new ApiError(400, e.message);
     throw e;
   }
+}
+
+/** Width and height from a PNG's IHDR chunk; undefined for anything else. */
+function pngSize(data: Buffer): { w: number; h: number } | undefined {
+  if (data.length < 24 || data.readUInt32BE(0) !== 0x89504e47 || data.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+  return { w: data.readUInt32BE(16), h: data.readUInt32BE(20) };
 }
 
 function str(v: unknown): string | undefined {
