@@ -4,7 +4,7 @@ import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BotHost, ChatCommand, HttpMount, Reply } from '../../../src/bot.js';
-import { postSignedForm } from '../../fakes/slack/sign.js';
+import { postSignedForm, postSignedJson } from '../../fakes/slack/sign.js';
 import { slashCommandPayload } from '../../fakes/slack/socket-mode.js';
 import { parseMarkup } from '../../../src/render/markup.js';
 import { ctx, message, slackHarness } from './harness.js';
@@ -140,6 +140,36 @@ describe('Slack commands over HTTP mode', () => {
     const stale = await postSignedForm(url, secret, fields, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(stale.status).toBe(401);
     expect(plane.seen).toHaveLength(1);
+  });
+});
+
+describe('Slack events over HTTP mode', () => {
+  const secret = 'abcdef0123456789abcdef0123456789';
+
+  it('answers the URL verification challenge and takes a signed app_mention', async () => {
+    h = await slackHarness({ signingSecret: secret });
+    const plane = host();
+    await h.bot.start(plane.host);
+    const url = (await koaWith(plane.mounts)) + '/slack/events';
+
+    const challenge = await postSignedJson(url, secret, { token: 'legacy', challenge: 'c-123', type: 'url_verification' });
+    expect(challenge).toMatchObject({ status: 200, json: { challenge: 'c-123' } });
+
+    const event = {
+      token: 'legacy',
+      team_id: h.fake.teamId,
+      api_app_id: 'A0HOOK',
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event_time: 1700000000,
+      authorizations: [{ team_id: h.fake.teamId, user_id: h.fake.botUserId, is_bot: true }],
+      event: { type: 'app_mention', user: 'U0BOB', text: `<@${h.fake.botUserId}> status`, ts: '1700000000.000050', channel: 'C0OPS', event_ts: '1700000000.000050' },
+    };
+    expect((await postSignedJson(url, secret, event, { secret: 'not-the-secret-0000000000000000' })).status).toBe(401);
+    expect((await postSignedJson(url, secret, event)).status).toBe(200);
+    const reply = await h.fake.waitFor(() => h.fake.messages[0]);
+    expect(reply).toMatchObject({ channel: 'C0OPS', thread_ts: '1700000000.000050', text: expect.stringMatching(/^\*status\*/) });
+    expect(plane.seen.map((c) => c.name)).toEqual(['status']);
   });
 });
 

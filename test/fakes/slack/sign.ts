@@ -22,14 +22,22 @@ export interface SignedPostResult {
   ms: number;
 }
 
-export async function postSignedForm(url: string, secret: string, fields: Record<string, string>, opts: SignedPostOptions = {}): Promise<SignedPostResult> {
-  const body = new URLSearchParams(fields).toString();
+export function postSignedForm(url: string, secret: string, fields: Record<string, string>, opts: SignedPostOptions = {}): Promise<SignedPostResult> {
+  return postSigned(url, secret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', opts);
+}
+
+/** Events API deliveries (url_verification, event_callback) come as JSON. */
+export function postSignedJson(url: string, secret: string, payload: unknown, opts: SignedPostOptions = {}): Promise<SignedPostResult> {
+  return postSigned(url, secret, JSON.stringify(payload), 'application/json', opts);
+}
+
+async function postSigned(url: string, secret: string, body: string, contentType: string, opts: SignedPostOptions): Promise<SignedPostResult> {
   const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': slackSignature(opts.secret ?? secret, timestamp, body),
     },
