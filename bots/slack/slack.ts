@@ -101,7 +101,8 @@ export class SlackBot implements BotAdapter {
 
   async send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult> {
     try {
-      const channel = to.kind === 'user' && /^[UW]/.test(to.chat) ? await abortable(this.dmChannel(to.chat), ctx.signal) : to.chat;
+      // A user id is a person wherever it was written (send_to or send_to_group): post into the DM.
+      const channel = /^[UW]/.test(to.chat) ? await abortable(this.dmChannel(to.chat), ctx.signal) : to.chat;
       const posts = slackPosts(msg);
       const done = this.progress.get(ctx.key) ?? { ts: [] };
       for (let i = done.ts.length; i < posts.length; i++) {

@@ -116,6 +116,12 @@ describe('Slack delivery against the fake', () => {
     expect(h.fake.messages.map((m) => m.channel)).toEqual([dm, dm, dm]);
   });
 
+  it('opens the DM for a user id given as a group target too', async () => {
+    h = await slackHarness();
+    await h.bot.send({ chat: 'U0ALICE', kind: 'group' }, message({ body: parseMarkup('hi') }), ctx());
+    expect(h.fake.messages.map((m) => m.channel)).toEqual([h.fake.dms.get('U0ALICE')]);
+  });
+
   it('turns a 429 into retryAfterMs for that channel only', async () => {
     h = await slackHarness({}, { rateLimit: { perChannelMs: 60_000, retryAfterSeconds: 7 } });
     await h.bot.send({ chat: 'C0ONE', kind: 'group' }, message({ body: parseMarkup('a') }), ctx());
