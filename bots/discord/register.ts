@@ -7,13 +7,24 @@ import { DeliveryError, type CommandInfo } from '../../src/bot.js';
 import { toDeliveryError } from './errors.js';
 import { backoffDelay, type Backoff } from './gateway.js';
 
+/** Discord allows this many chat-input commands per application (and per guild). */
+export const MAX_COMMANDS = 100;
+
+/** At most `max` UTF-16 units, never ending in half of a surrogate pair (an emoji cut in two is refused). */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
 /** Slash-command definitions: every command takes its arguments as one optional string, `args`. */
 export function slashCommands(list: CommandInfo[]): RESTPutAPIApplicationCommandsJSONBody {
-  return list.map((c) => ({
+  return list.slice(0, MAX_COMMANDS).map((c) => ({
     name: c.name,
     type: 1,
-    description: (c.description || c.name).slice(0, 100),
-    options: [{ type: 3, name: 'args', description: (c.usage || 'arguments').slice(0, 100), required: false }],
+    // Descriptions are 1-100 characters.
+    description: cut(c.description.trim() || c.name, 100),
+    options: [{ type: 3, name: 'args', description: cut(c.usage?.trim() || 'arguments', 100), required: false }],
     // Usable in servers, in the bot's DMs and in group DMs.
     contexts: [0, 1, 2],
     integration_types: [0],
@@ -46,8 +57,12 @@ export class CommandRegistration {
     const { applicationId, guildId } = this.where;
     const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
     try {
-      await this.rest.put(route, { body: slashCommands(list) });
-      this.on.registered(list.length);
+      const body = slashCommands(list);
+      await this.rest.put(route, { body });
+      this.on.registered(body.length);
+      if (list.length > body.length) {
+        this.on.failed(new DeliveryError(`${list.length} commands, but Discord takes at most ${MAX_COMMANDS}: ${list.slice(MAX_COMMANDS).map((c) => '/' + c.name).join(', ')} left out; remove some custom commands`, { retryable: false }));
+      }
     } catch (e) {
       if (this.stopped) return;
       const err = toDeliveryError(e, this.mask);

@@ -23,6 +23,7 @@ export const LIMITS = {
   nonce: 25,
   commandDescription: 100,
   commandOptions: 25,
+  commands: 100,
 } as const;
 
 // Discord trims leading and trailing whitespace before counting. We count UTF-16 code units, which is
@@ -103,6 +104,8 @@ export function validateCommands(body: any): ErrorTree | undefined {
     fail([], { code: 'LIST_TYPE_CONVERT', message: 'Only iterables may be used in a ListType' });
     return errors;
   }
+  // At most 100 chat-input commands per scope (developers/interactions/application-commands.mdx, "Registering a Command").
+  if (body.length > LIMITS.commands) fail([], maxLength(LIMITS.commands));
   body.forEach((c, i) => {
     if (typeof c?.name !== 'string' || !COMMAND_NAME.test(c.name) || c.name !== c.name.toLowerCase()) {
       fail([i, 'name'], { code: 'APPLICATION_COMMAND_INVALID_NAME', message: 'Command name is invalid' });
