@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import type { Config, SourceConfig } from './config.js';
 import type { InboundFormat, ParseContext } from './inbound/format.js';
 import { PayloadError } from './inbound/format.js';
-import type { Notice } from './notice.js';
+import type { Notice, ParsedNotice } from './notice.js';
 import { TargetError, type Router } from './router.js';
 import type { Capture, IngestAnswer, Mute, Store } from './store/store.js';
 import type { SourceGuard, RequestFacts } from './auth/guard.js';
@@ -112,11 +112,13 @@ export class Ingest {
       }
       const ctx: ParseContext = { source: sourceName, config: source, headers: req.headers, query: req.query, raw: req.raw, clock: this.deps.clock };
       const formatAuthenticated = format.authenticate?.(body, ctx) ?? false;
-      this.deps.guards.get(sourceName)!.authenticate({ ...req, bodyToken, formatAuthenticated });
+      // Objects here are written out rather than spread: on Node 20's V8, `{ ...a, b }` takes a slow
+      // path costing microseconds per object, and this runs on every request.
+      this.deps.guards.get(sourceName)!.authenticate({ remoteAddress: req.remoteAddress, headers: req.headers, query: req.query, raw: req.raw, bodyToken, formatAuthenticated });
       authenticated = true;
       const parsed = await format.parse(body, ctx);
-      const { dedupKey, ...rest } = parsed;
-      const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
+      const dedupKey = parsed.dedupKey;
+      const notice = toNotice(parsed, sourceName, source.format);
       const answer = await this.commit(notice, dedupKey ?? this.deps.guards.get(sourceName)!.deliveryId(req) ?? req.idempotencyKey, undefined, { source, req, body });
       outcome = `${answer.duplicate ? 'duplicate of' : 'accepted'} ${answer.id}`;
       return answer;
@@ -143,8 +145,7 @@ export class Ingest {
       const body = parseJson(Buffer.from(c.body, 'utf8'));
       if (body && typeof body === 'object' && !Array.isArray(body)) for (const f of format.tokenFields ?? []) delete (body as Record<string, unknown>)[f];
       const ctx: ParseContext = { source: sourceName, config: source, headers: c.headers, query: c.query, raw: Buffer.from(c.body, 'utf8'), clock: this.deps.clock };
-      const { dedupKey: _dropped, ...rest } = await format.parse(body, ctx);
-      const notice: Omit<Notice, 'id'> = { ...rest, source: sourceName, format: source.format };
+      const notice = toNotice(await format.parse(body, ctx), sourceName, source.format);
       if (dryRun) {
         const targets = this.deps.router.route(notice, source, await this.activeMutes()).map((d) => d.target + (d.muted ? ' (muted)' : ''));
         return `to ${targets.join(', ')}\n${render({ ...notice, id: 'dry-run' })}`;
@@ -193,6 +194,16 @@ export class Ingest {
   mutesChanged(): void {
     this.mutes.at = -Infinity;
   }
+}
+
+/** The parsed payload as a Notice of its source: the dedup key is the store's, not part of it. */
+function toNotice(parsed: ParsedNotice, source: string, format: string): Omit<Notice, 'id'> {
+  const notice = parsed as Omit<Notice, 'id'> & { dedupKey?: string };
+  notice.source = source;
+  notice.format = format;
+  // Assigned rather than deleted (a delete turns the object into a slow dictionary); JSON leaves it out.
+  notice.dedupKey = undefined;
+  return notice;
 }
 
 function parseJson(raw: Buffer): unknown {

@@ -159,10 +159,13 @@ export class Router {
     const seen = new Set<string>();
     const out: NewDelivery[] = [];
     for (const t of targets) {
-      const key = `${formatTarget(t)}|${t.kind}`;
+      const target = formatTarget(t);
+      const key = `${target}|${t.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ ...t, target: formatTarget(t), silent, muted: mute ? mute.pattern : undefined });
+      // Written out rather than `{ ...t, target, … }`: on Node 20's V8 a spread followed by more
+      // properties takes a slow path costing microseconds per object, on every request.
+      out.push({ bot: t.bot, chat: t.chat, thread: t.thread, kind: t.kind, target, silent, muted: mute ? mute.pattern : undefined });
     }
     return out;
   }

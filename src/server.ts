@@ -69,7 +69,7 @@ export function createServer(deps: ServerDeps) {
     ingest.admit(name, facts);
     const source = ingest.source(name)!;
     const raw = await readBody(ctx, source.bodyLimit ?? config.server.bodyLimit);
-    const answer = await ingest.receive(name, { ...facts, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
+    const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query: facts.query, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
     ctx.status = ingest.acceptedStatus(name);
     if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = { id: answer.id, deliveries: answer.deliveries };

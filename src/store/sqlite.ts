@@ -197,7 +197,10 @@ export class SqliteStore implements Store {
       if (dup) return { ...JSON.parse(dup.answer), duplicate: true };
     }
     const id = newEventId(now);
-    const notice: Notice = { ...req.notice, id } as Notice;
+    // The notice is the caller's own copy: given its id in place rather than spread into a new
+    // object, which on Node 20's V8 costs microseconds per ingest.
+    const notice = req.notice as Notice;
+    notice.id = id;
     // Deliveries first, so the event row is written once, with its answer (ids are known by then).
     const deliveries: IngestAnswer['deliveries'] = [];
     for (const d of req.deliveries) {
