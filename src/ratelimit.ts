@@ -28,8 +28,8 @@ class Bucket {
     // The epsilon keeps float residue (0.999000…01 tokens) from adding a millisecond.
     return Math.max(gap, Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count) - 1e-6));
   }
-  take(now: number) {
-    this.tokens -= 1;
+  take(now: number, n = 1) {
+    this.tokens -= n;
     this.last = now;
   }
 }
@@ -50,13 +50,7 @@ export class RateLimiter {
    */
   reserve(bot: string, chat: string, kind: ChatKind): number {
     const now = this.clock.now();
-    const limits = this.limitsFor(bot);
-    const chatRate = kind === 'user' ? limits.user : limits.group;
-    const buckets: Bucket[] = [];
-    // Keyed by kind too: the same chat named both in send_to and send_to_group must not swap its
-    // bucket for a fresh (full) one at every turn.
-    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${kind}\0${chat}`, chatRate, now));
-    if (limits.bot) buckets.push(this.bucket(this.bots, bot, limits.bot, now));
+    const buckets = this.bucketsFor(bot, chat, kind, now);
     let wait = 0;
     for (const b of buckets) {
       b.refill(now);
@@ -66,6 +60,30 @@ export class RateLimiter {
     for (const b of buckets) b.take(now);
     this.prune(now);
     return 0;
+  }
+
+  /**
+   * Takes `n` more tokens after the fact, even below zero, so later sends wait for them: a delivery
+   * that went out as several platform messages (a long text, a photo and its text) used that many.
+   */
+  charge(bot: string, chat: string, kind: ChatKind, n: number): void {
+    if (n <= 0) return;
+    const now = this.clock.now();
+    for (const b of this.bucketsFor(bot, chat, kind, now)) {
+      b.refill(now);
+      b.take(now, n);
+    }
+  }
+
+  private bucketsFor(bot: string, chat: string, kind: ChatKind, now: number): Bucket[] {
+    const limits = this.limitsFor(bot);
+    const chatRate = kind === 'user' ? limits.user : limits.group;
+    const buckets: Bucket[] = [];
+    // Keyed by kind too: the same chat named both in send_to and send_to_group must not swap its
+    // bucket for a fresh (full) one at every turn.
+    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${kind}\0${chat}`, chatRate, now));
+    if (limits.bot) buckets.push(this.bucket(this.bots, bot, limits.bot, now));
+    return buckets;
   }
 
   private bucket(map: Map<string, Bucket>, key: string, rate: Rate, now: number): Bucket {

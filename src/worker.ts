@@ -137,6 +137,8 @@ export class Worker {
         key: `hb${d.id}`,
       });
       await store.markSent(d.id, clock.now());
+      // One token was reserved; a delivery sent as several messages owes the rest to the limits.
+      this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
       if (res.movedTo && res.movedTo !== chat) {
         log.warn({ from: chat, to: res.movedTo }, 'chat moved; later deliveries go to the new id');
         this.moves.set(d.bot, { ...this.moves.get(d.bot), [d.chat]: res.movedTo, [chat]: res.movedTo });

@@ -53,6 +53,19 @@ describe('RateLimiter', () => {
     expect(rl.reserve('tg', '-100', 'user')).toBeGreaterThan(0);
   });
 
+  it('charges the extra messages of a delivery that went out in several parts', () => {
+    const clock = new ManualClock(0);
+    const rl = new RateLimiter(() => limits, clock);
+    expect(rl.reserve('tg', 'u', 'user')).toBe(0);
+    rl.charge('tg', 'u', 'user', 2); // three messages went: the chat owes two more seconds
+    expect(rl.reserve('tg', 'u', 'user')).toBe(3000);
+    // The bot's bucket paid too: 30 - 3 = 27 tokens are left for other chats at this instant.
+    for (let i = 0; i < 27; i++) expect(rl.reserve('tg', `o${i}`, 'user')).toBe(0);
+    expect(rl.reserve('tg', 'last', 'user')).toBeGreaterThan(0);
+    clock.advance(3000);
+    expect(rl.reserve('tg', 'u', 'user')).toBe(0);
+  });
+
   it('does not let one busy chat hold up another', () => {
     const clock = new ManualClock(0);
     const rl = new RateLimiter(() => limits, clock);
