@@ -33,6 +33,8 @@ sources:
   gh: { format: generic, signature: { scheme: github, secret: ${GH_SECRET} } }
   sw: { format: generic, signature: { scheme: standard-webhooks, secret: "${SW_SECRET}" } }
   mp: { format: moviepilot, token: ${TOKEN} }
+  gen: { format: generic, token: ${TOKEN} }
+  report: { format: report, token: ${TOKEN} }
 `;
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
@@ -43,8 +45,13 @@ const swHeaders = (body: Buffer, at: number, id = 'msg_1') => ({
   'webhook-timestamp': String(at),
   'webhook-signature': new Webhook(SW_SECRET).sign(id, new Date(at * 1000), body.toString()),
 });
-function nested(depth: number): Buffer {
-  return Buffer.from(`{"type":"error","data":{"error":"deep","x":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+function nested(depth: number, head = '"type":"error","data":{"error":"deep",', tail = '}'): Buffer {
+  return Buffer.from(`{${head}"x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}${tail}}`);
+}
+function manyKeys(n: number): Buffer {
+  const o: Record<string, unknown> = { title: 'wide' };
+  for (let i = 0; i < n; i++) o[`k${i}`] = i;
+  return json(o);
 }
 
 interface Case {
@@ -81,7 +88,11 @@ const CASES: Case[] = [
   bad('no source named', `/hooks?token=${TOKEN}`, json({}), 404, /no source given/),
   { what: 'a screenshot that is not base64', path: `/hooks/bgi?token=${TOKEN}`, body: json({ event: 'domain.end', result: 0, screenshot: '%%%not base64%%%' }), status: 202, stored: true },
   { what: 'a 10 MB message (BetterGI takes big bodies without a bodyLimit)', path: `/hooks/bgi?token=${TOKEN}`, body: json({ event: 'task.error', message: 'm'.repeat(10 * 1024 * 1024) }), status: 202, stored: true },
-  { what: 'deep nesting', path: `/hooks/rec?key=${TOKEN}`, body: nested(100_000), status: 202, stored: true },
+  { what: 'deep nesting (onelive)', path: `/hooks/rec?key=${TOKEN}`, body: nested(100_000), status: 202, stored: true },
+  { what: 'deep nesting (generic)', path: `/hooks/gen?token=${TOKEN}`, body: nested(100_000, '"title":"deep",', ''), status: 202, stored: true },
+  { what: 'deep nesting (report)', path: `/report?token=${TOKEN}`, body: nested(100_000, '"content":"deep",', ''), status: 202, stored: true },
+  { what: '60 000 keys in one object (generic)', path: `/hooks/gen?token=${TOKEN}`, body: manyKeys(60_000), status: 202, stored: true },
+  bad('a report with a malformed target', `/report?token=${TOKEN}`, json({ content: 'x', send_to: ['telegram:'] }), 400, /send_to|target/),
   { what: 'a real U+FFFD in the text', path: `/hooks/rec?key=${TOKEN}`, body: json({ id: 'fffd', type: 'error', data: { error: 'bad byte \uFFFD in the log' } }), status: 202, stored: true },
 ];
 
