@@ -25,6 +25,13 @@ import {
 
 type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void; atomic: boolean };
 
+/** An op of an optimistic batch failed: the batch is run again, each op isolated. */
+class OpFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('an operation of the batch failed');
+  }
+}
+
 // Event ids sort by time: base36 milliseconds, then a per-process random prefix and a counter
 // (unique without asking the system for randomness on every request).
 const PROCESS_TAG = randomBytes(4).toString('hex');
@@ -117,8 +124,8 @@ export class SqliteStore implements Store {
 
   /**
    * Runs `run` in the next group commit: everything queued in this turn of the event loop (ingests,
-   * acks) shares one transaction and so one fsync. Each op is its own savepoint, so one failing op
-   * does not undo the others.
+   * acks) shares one transaction and so one fsync. One failing op does not undo the others (see
+   * flush).
    */
   private grouped<T>(run: () => T, atomic = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -143,33 +150,56 @@ export class SqliteStore implements Store {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const results: { ok: boolean; value: unknown }[] = [];
-    this.seen.clear();
-    this.keep.clear();
+    let results: { ok: boolean; value: unknown }[];
     try {
-      this.db.transaction(() => {
-        for (const op of batch) {
-          // One statement is atomic by itself; several (an ingest) get a savepoint.
-          if (op.atomic) this.stmts.savepoint.run();
-          try {
-            results.push({ ok: true, value: op.run() });
-            if (op.atomic) this.stmts.release.run();
-          } catch (e) {
-            if (op.atomic) {
-              this.stmts.rollbackTo.run();
-              this.stmts.release.run();
-            }
-            results.push({ ok: false, value: e });
-          }
-        }
-        for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
-      })();
+      // Optimistic first: savepoints cost about a third of an ingest's time, and an op almost never
+      // fails on its own. When one does, the whole batch is rolled back and run again with each op
+      // in its own savepoint, so the failing op does not undo the others.
+      try {
+        results = this.commitBatch(batch, false);
+      } catch (e) {
+        if (!(e instanceof OpFailed)) throw e;
+        results = this.commitBatch(batch, true);
+      }
     } catch (e) {
       const err = new StoreUnavailable(`the store could not commit: ${(e as Error).message}`, { cause: e });
       for (const p of batch) p.reject(err);
       return;
     }
     batch.forEach((p, i) => (results[i]!.ok ? p.resolve(results[i]!.value) : p.reject(results[i]!.value)));
+  }
+
+  /** One transaction for the batch. Unless `isolate`, the first failing op aborts it (OpFailed). */
+  private commitBatch(batch: Op[], isolate: boolean): { ok: boolean; value: unknown }[] {
+    const results: { ok: boolean; value: unknown }[] = [];
+    this.seen.clear();
+    this.keep.clear();
+    this.db.transaction(() => {
+      for (const op of batch) {
+        if (!isolate) {
+          try {
+            results.push({ ok: true, value: op.run() });
+          } catch (e) {
+            throw new OpFailed(e);
+          }
+          continue;
+        }
+        // One statement is atomic by itself; several (an ingest) get a savepoint.
+        if (op.atomic) this.stmts.savepoint.run();
+        try {
+          results.push({ ok: true, value: op.run() });
+          if (op.atomic) this.stmts.release.run();
+        } catch (e) {
+          if (op.atomic) {
+            this.stmts.rollbackTo.run();
+            this.stmts.release.run();
+          }
+          results.push({ ok: false, value: e });
+        }
+      }
+      for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
+    })();
+    return results;
   }
 
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.

@@ -37,6 +37,19 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     expect((await store.deliveriesOf(a.id)).map((d) => d.target)).toEqual(['b:c1', 'b:c2']);
   });
 
+  it('a failing ingest in a group commit is refused whole and undoes none of the others', async () => {
+    await fresh();
+    const bad = req('bad', ['c1', 'c2']);
+    (bad.deliveries[1] as { bot: unknown }).bot = null; // NOT NULL: fails after c1's row was written
+    const [a, b, c] = await Promise.allSettled([store.ingest(req('a', ['c1'])), store.ingest(bad), store.ingest(req('c', ['c3']))]);
+    expect(a.status).toBe('fulfilled');
+    expect(b.status).toBe('rejected');
+    expect(c.status).toBe('fulfilled');
+    // c1 from `a`, c3 from `c`; nothing of the refused event.
+    expect((await store.countByState()).pending).toBe(2);
+    expect((await store.recentEvents(10)).length).toBe(2);
+  });
+
   it('claims one delivery per chat, oldest first, and keeps order through retries', async () => {
     await fresh();
     const first = await store.ingest(req('1', ['a', 'b']));
