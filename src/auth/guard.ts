@@ -58,11 +58,23 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** The token a request carries: `?token=`, `?key=` (OneLiveRec), `Authorization: Bearer`, or the body. */
+/**
+ * The token a request carries: `?token=`, `?key=` (OneLiveRec), `Authorization: Bearer`, the
+ * password of `Authorization: Basic` (Alertmanager's and Grafana's basic_auth; the user name is
+ * not checked), `X-Hookbot-Token`, or the body.
+ */
 export function presentedToken(req: AuthFacts): string | undefined {
   const auth = first(req.headers['authorization']);
-  const bearer = auth && /^Bearer\s+(.+)$/i.exec(auth)?.[1];
-  return first(req.query['token']) ?? first(req.query['key']) ?? bearer ?? first(req.headers['x-hookbot-token']) ?? req.bodyToken;
+  const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth)?.[1] : undefined;
+  return first(req.query['token']) ?? first(req.query['key']) ?? bearer ?? basicPassword(auth) ?? first(req.headers['x-hookbot-token']) ?? req.bodyToken;
+}
+
+function basicPassword(auth: string | undefined): string | undefined {
+  const b64 = auth ? /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(auth)?.[1] : undefined;
+  if (!b64) return undefined;
+  const pair = Buffer.from(b64, 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  return colon >= 0 && colon < pair.length - 1 ? pair.slice(colon + 1) : undefined;
 }
 
 export function createSourceGuard(name: string, source: SourceConfig, opts: GuardOptions): SourceGuard {

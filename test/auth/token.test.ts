@@ -36,6 +36,7 @@ describe('the token, wherever the sender can put it', () => {
     ['Authorization: Bearer', { headers: { Authorization: `Bearer ${TOKEN}` } }],
     ['Authorization: bearer (any case)', { headers: { authorization: `bearer ${TOKEN}` } }],
     ['X-Hookbot-Token', { headers: { 'X-Hookbot-Token': TOKEN } }],
+    ['Authorization: Basic, as the password (Alertmanager basic_auth)', { headers: { Authorization: 'Basic ' + Buffer.from(`alertmanager:${TOKEN}`).toString('base64') } }],
     ['body field', { bodyToken: TOKEN }],
   ] as const)('is found in %s', (_where, over) => {
     const req = facts(over as any);
@@ -47,7 +48,9 @@ describe('the token, wherever the sender can put it', () => {
     ['missing', {}, 401],
     ['wrong', { query: { token: 'report-token-WRONG-0000' } }, 403],
     ['a prefix of the right one', { query: { token: TOKEN.slice(0, -1) } }, 403],
-    ['Basic instead of Bearer', { headers: { Authorization: `Basic ${TOKEN}` } }, 401],
+    ['Basic with the token not encoded as user:password', { headers: { Authorization: `Basic ${TOKEN}` } }, 401],
+    ['Basic with the token as the user name', { headers: { Authorization: 'Basic ' + Buffer.from(`${TOKEN}:`).toString('base64') } }, 401],
+    ['Basic with a wrong password', { headers: { Authorization: 'Basic ' + Buffer.from('alertmanager:report-token-WRONG-0000').toString('base64') } }, 403],
   ] as const)('is refused when %s', (_what, over, status) => {
     expect(outcome(() => guardOf({ token: TOKEN }).authenticate(facts(over as any)))).toBe(status);
   });
