@@ -1,6 +1,8 @@
 // End to end with the real process against the fake Discord: notices as embeds, a screenshot as an
 // attachment, DMs, a 429 on one channel, and slash commands through the gateway.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { embedChars } from '../fakes/discord/limits.js';
@@ -16,7 +18,19 @@ const ALERTS = '400000000000000016';
 describe('Discord end to end (gateway)', () => {
   let fake: FakeDiscord;
   let hb: RunningHookbot;
+  // The app behind a custom command.
+  const appCalls: string[] = [];
+  const app = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d)).on('end', () => {
+      appCalls.push(body);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ started: JSON.parse(body).group }));
+    });
+  });
   beforeAll(async () => {
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/run`;
     fake = new FakeDiscord();
     await fake.start();
     hb = await spawnHookbot({
@@ -28,6 +42,11 @@ bots:
 sources:
   report: { format: report, token: ${TOKEN} }
   am: { format: alertmanager, token: ${TOKEN}, to_group: ["discord:${ALERTS}"] }
+commands:
+  - name: run
+    description: Start a task group
+    request: { method: POST, url: "${appUrl}", body: '{"group": "{{ args }}"}' }
+    reply: "Started {{ json.started }}"
 `,
       env: { DISCORD_BOT_TOKEN: fake.token },
     });
@@ -36,6 +55,7 @@ sources:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
+    app.close();
   });
 
   it('registered the slash commands in the guild', () => {
@@ -126,5 +146,21 @@ sources:
     expect(res.data.content).toMatch(/queued/);
     const m = await fake.waitFor(() => fake.sent(CH)[0], 15_000);
     expect(m.embeds[0].title).toBe('hookbot test');
+  });
+
+  it('registers a custom command as a slash command and runs it for an admin', async () => {
+    expect(fake.commands.guild.get('500000000000000001')!.find((c) => c.name === 'run')).toMatchObject({ description: 'Start a task group' });
+    const res = await fake.interactions.dispatch({ name: 'run', args: 'daily', user: { id: ADMIN }, channel: OPS }).responded;
+    expect(res.type).toBe(4);
+    expect(res.data.content).toContain('Started daily');
+    expect(appCalls.at(-1)).toBe('{"group": "daily"}');
+  });
+
+  it('refuses the custom command to a non-admin without calling the app', async () => {
+    const before = appCalls.length;
+    const res = await fake.interactions.dispatch({ name: 'run', args: 'daily', user: { id: '300000000000000042' }, channel: OPS }).responded;
+    expect(res.data.flags).toBe(64);
+    expect(res.data.content).toMatch(/admins/);
+    expect(appCalls).toHaveLength(before);
   });
 });
