@@ -37,7 +37,7 @@ describe('Telegram end to end (long polling)', () => {
       botUsername: 'hookbot_e2e_bot',
       limits: { group: { ...GROUP_RATE, burst: GROUP_RATE.count + 2 }, bot: { ...BOT_RATE, burst: BOT_RATE.count + 2 } },
     });
-    for (const id of [-1001, -1002, -1003, -1004, -1005, -1006]) fake.addChat({ id, type: 'supergroup' });
+    for (const id of [-1001, -1002, -1003, -1004, -1005, -1006, -1007]) fake.addChat({ id, type: 'supergroup' });
     fake.addChat({ id: -1009, type: 'supergroup', forum: true, topics: [7] });
     await fake.start();
     hb = await spawnHookbot({
@@ -129,6 +129,20 @@ commands:
     expect(texts).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
     expect(fake.stats.tooManyRequests - before).toBe(0);
   }, 90_000);
+
+  it('counts each part of a long notice against the group limit: 30 long notices in several parts each, no 429', async () => {
+    const before = fake.stats.tooManyRequests;
+    for (let i = 0; i < 30; i++) {
+      // Over 4096 characters: several messages each, well past the group's 42-message burst.
+      expect((await report({ content: `long ${i}\n` + 'x'.repeat(5000), send_to_group: 'telegram:-1007' })).status).toBe(202);
+    }
+    const heads = () => fake.sentTo(-1007).filter((m) => /long \d+/.test(m.text));
+    const xs = () => fake.sentTo(-1007).reduce((n, m) => n + (m.text.match(/x/g)?.length ?? 0), 0);
+    await fake.waitFor(() => xs() === 30 * 5000, 30_000, 'all 30 long notices, every part');
+    expect(fake.sentTo(-1007).length).toBeGreaterThanOrEqual(60);
+    expect(fake.stats.tooManyRequests - before).toBe(0);
+    expect(heads().map((m) => /long (\d+)/.exec(m.text)![1])).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+  }, 45_000);
 
   it('answers whoami from a non-admin with the ids, in its topic', async () => {
     await fake.pushCommand({ chatId: -1009, userId: STRANGER, username: 'stranger', text: '/whoami@hookbot_e2e_bot', threadId: 7 });
