@@ -117,6 +117,32 @@ describe('worker', () => {
     expect(bot.sent.filter((s) => s.chat === 'a').map((s) => s.text)).toEqual(['a1', 'a2', 'a3']);
   });
 
+  it('stop waits for the send in flight, records it, and claims nothing more', async () => {
+    const { store, bot, worker, add } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started = new Promise<void>((r) => {
+      const send = bot.send.bind(bot);
+      bot.send = async (to, msg) => {
+        r();
+        await gate;
+        return send(to, msg);
+      };
+    });
+    const first = await add('c', 'in flight');
+    await worker.start();
+    await started;
+    let stopped = false;
+    const stopping = worker.stop().then(() => (stopped = true));
+    const later = await add('d', 'after stop');
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(bot.sent.map((s) => s.text)).toEqual(['in flight']);
+    expect(await store.getDelivery(first.deliveries[0]!.id)).toMatchObject({ state: 'sent' });
+    expect(await store.getDelivery(later.deliveries[0]!.id)).toMatchObject({ state: 'pending' });
+  });
+
   it('backoff doubles, is capped, and jitters between half and all of it', () => {
     expect([1, 2, 3, 10].map((a) => backoffMs(a, 1000, 5000, () => 1))).toEqual([1000, 2000, 4000, 5000]);
     expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
