@@ -81,13 +81,24 @@ export function mentionToCommand(bot: string, botUserId: string | undefined, e: 
   };
 }
 
-/** The answer to a slash command: ephemeral (only the asker sees it) or in the channel. */
-export function replyPayload(reply: Reply): { response_type: 'ephemeral' | 'in_channel'; text: string } {
-  return { response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: replyMrkdwn(reply) };
+/**
+ * Replies name commands the Telegram/Discord way (`/status`, "see /whoami"), but in Slack they are
+ * words after the app's one slash command: `/status` typed there is "not a valid command".
+ * Rewrites each known command name to `/hookbot status`.
+ */
+export function inSlackTerms(text: string, main: string, names: readonly string[]): string {
+  if (!names.length) return text;
+  const alt = [...new Set(names)].map((n) => n.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+  return text.replace(new RegExp(`(^|[\\s(\`"'])/(${alt})(?![\\w@/-])`, 'gi'), (_, pre: string, name: string) => `${pre}${main} ${name.toLowerCase()}`);
 }
 
-export function replyMrkdwn(reply: Reply): string {
+/** The answer to a slash command: ephemeral (only the asker sees it) or in the channel. */
+export function replyPayload(reply: Reply, main = '/hookbot', names: readonly string[] = []): { response_type: 'ephemeral' | 'in_channel'; text: string } {
+  return { response_type: reply.ephemeral ? 'ephemeral' : 'in_channel', text: replyMrkdwn(reply, main, names) };
+}
+
+export function replyMrkdwn(reply: Reply, main = '/hookbot', names: readonly string[] = []): string {
   // A reply is short, but Slack truncates `text` past 40,000 characters: keep well under it.
-  const md = toMrkdwn(parseMarkup(reply.text));
+  const md = toMrkdwn(parseMarkup(inSlackTerms(reply.text, main, names)));
   return md.length > 39_000 ? md.slice(0, 39_000) + '…' : md;
 }

@@ -5,6 +5,7 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { Dispatcher } from 'undici';
 import type { BotHost, ChatCommand, HttpMount, Reply } from '../../src/bot.js';
+import { builtinCommands } from '../../src/commands/builtin/index.js';
 import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand } from './commands.js';
 import { SocketLink, type SocketLinkOptions } from './socket-link.js';
 
@@ -46,6 +47,11 @@ async function run(s: ReceiverSetup, cmd: ChatCommand): Promise<Reply | undefine
   }
 }
 
+/** Every command name a reply may mention, to write it the Slack way (`/hookbot status`). */
+function commandNames(s: ReceiverSetup): string[] {
+  return [...builtinCommands.map((c) => c.name), ...s.host.commands().map((c) => c.name)];
+}
+
 function register(app: App, s: ReceiverSetup): void {
   app.command(/^\/.+/, async ({ command, ack, respond }) => {
     const cmd = slashToCommand(s.botId, s.command, command);
@@ -59,12 +65,12 @@ function register(app: App, s: ReceiverSetup): void {
     const first = await Promise.race([pending.then((reply) => ({ reply })), late]);
     clearTimeout(timer);
     if (first !== 'late') {
-      await ack(first.reply ? replyPayload(first.reply) : undefined);
+      await ack(first.reply ? replyPayload(first.reply, s.command, commandNames(s)) : undefined);
       return;
     }
     await ack();
     const reply = await pending;
-    if (reply) await respond(replyPayload(reply));
+    if (reply) await respond(replyPayload(reply, s.command, commandNames(s)));
   });
 
   app.event('app_mention', async ({ event, client }) => {
@@ -73,7 +79,7 @@ function register(app: App, s: ReceiverSetup): void {
     if (!cmd) return;
     const reply = await run(s, cmd);
     if (!reply) return;
-    const text = replyMrkdwn(reply);
+    const text = replyMrkdwn(reply, s.command, commandNames(s));
     // Answer in the mention's thread, so a channel is not filled with bot chatter.
     const thread_ts = e.thread_ts ?? e.ts;
     if (reply.ephemeral) await client.chat.postEphemeral({ channel: e.channel, user: e.user!, text, thread_ts });

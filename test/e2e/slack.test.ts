@@ -1,5 +1,7 @@
 // End to end with the real process against the fake Slack: delivery as Block Kit, the upload flow,
 // DMs, a 429 on one channel, and commands over Socket Mode.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, blockTexts, validateBlocks } from '../fakes/slack/blocks.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
@@ -11,7 +13,19 @@ const TOKEN = 'e2e-slack-report-token-0123456789';
 describe('Slack end to end (Socket Mode)', () => {
   let fake: FakeSlack;
   let hb: RunningHookbot;
+  // The local app behind a custom command.
+  const appCalls: string[] = [];
+  const app = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d)).on('end', () => {
+      appCalls.push(body);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ started: JSON.parse(body).group }));
+    });
+  });
   beforeAll(async () => {
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/start`;
     fake = new FakeSlack();
     await fake.start();
     hb = await spawnHookbot({
@@ -22,6 +36,11 @@ bots:
   slack: { platform: slack, token: ${fake.botToken}, appToken: "\${SLACK_APP_TOKEN}", apiRoot: "${fake.apiUrl}", admins: [U0ADMIN] }
 sources:
   report: { format: report, token: ${TOKEN} }
+commands:
+  - name: run
+    description: Start a task group
+    request: { method: POST, url: "${appUrl}", headers: { Content-Type: application/json }, body: '{"group": "{{ args }}"}' }
+    reply: "Started **{{ json.started }}**"
 `,
       env: { SLACK_APP_TOKEN: fake.appToken },
     });
@@ -30,6 +49,7 @@ sources:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
+    await new Promise((r) => app.close(r));
   });
 
   it('delivers a report as blocks with a fallback text', async () => {
@@ -99,6 +119,19 @@ sources:
     const ack = await fake.socket.slashCommand({ text: 'mute report 1h', user_id: 'U0BOB', channel_id: 'C0OPS' }, 10_000);
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
     expect(ack.payload!.text).toMatch(/admin/i);
+  });
+
+  it('runs a custom command from /hookbot and from a mention, for admins only', async () => {
+    const refused = await fake.socket.slashCommand({ text: 'run daily', user_id: 'U0BOB', channel_id: 'C0OPS' }, 10_000);
+    // Slack has one slash command: the refusal names the commands the way they are typed here.
+    expect(refused.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/hookbot run is for admins') });
+    expect(refused.payload!.text).toContain('(see /hookbot whoami)');
+    const ack = await fake.socket.slashCommand({ text: 'run daily & more', user_id: 'U0ADMIN', channel_id: 'C0OPS' }, 10_000);
+    expect(ack.payload).toEqual({ response_type: 'in_channel', text: 'Started *daily &amp; more*' });
+    await fake.socket.mention({ text: `<@${fake.botUserId}> run weekly`, user: 'U0ADMIN', channel: 'C0OPS' }, 10_000);
+    const reply = await fake.waitFor(() => fake.messages.find((m) => m.text === 'Started *weekly*'), 15_000, 'the mention reply');
+    expect(reply.thread_ts).toBeDefined();
+    expect(appCalls.map((b) => JSON.parse(b).group)).toEqual(['daily & more', 'weekly']);
   });
 
   it('sends a test notification with /hookbot test from an admin', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionToCommand, slackTextToPlain, slashToCommand } from '../../../bots/slack/commands.js';
+import { inSlackTerms, mentionToCommand, slackTextToPlain, slashToCommand } from '../../../bots/slack/commands.js';
 import { escapeMrkdwn, toMrkdwn } from '../../../bots/slack/mrkdwn.js';
 import { slackBot } from '../../../bots/slack/slack.js';
 import { parseMarkup } from '../../../src/render/markup.js';
@@ -87,5 +87,20 @@ describe('Slack targets and options', () => {
 
   it('has the per-channel limit Slack documents', () => {
     expect(slackBot.limits).toEqual({ user: { count: 1, perMs: 1000 }, group: { count: 1, perMs: 1000 } });
+  });
+});
+
+describe('command names in replies, written the Slack way', () => {
+  const names = ['help', 'whoami', 'mute', 'mutes', 'retry', 'failed', 'run'];
+  it.each([
+    ['Sorry, /mute is for admins. An admin can add your id (see /whoami) to `bots.slack.admins`.', 'Sorry, /hookbot mute is for admins. An admin can add your id (see /hookbot whoami) to `bots.slack.admins`.'],
+    ['Usage: /retry <id|all>, e.g. /retry 42 (ids are in /failed)', 'Usage: /hookbot retry <id|all>, e.g. /hookbot retry 42 (ids are in /hookbot failed)'],
+    ['/help lists them; /mutes shows mutes', '/hookbot help lists them; /hookbot mutes shows mutes'],
+    ['`/run daily`', '`/hookbot run daily`'],
+    ['see https://e.com/help and a/retry and /unknown and /help@bot', 'see https://e.com/help and a/retry and /unknown and /help@bot'],
+  ])('%j', (text, want) => expect(inSlackTerms(text, '/hookbot', names)).toBe(want));
+
+  it('uses the configured slash command', () => {
+    expect(inSlackTerms('/help', '/ops', names)).toBe('/ops help');
   });
 });
