@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import ms from 'ms';
 import type { BotModule } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
 import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
@@ -31,6 +32,18 @@ const size = z
     }
     return n;
   });
+
+/** How long finished events are kept: a duration ("30d", "12h"), or 0 / "forever" to keep them all. */
+const retention = z.union([z.literal(0), z.string()]).transform((v, ctx) => {
+  if (v === 0 || v === 'forever') return 0;
+  const n = ms(v as ms.StringValue) as number | undefined;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 3600_000) {
+    ctx.addIssue({ code: 'custom', message: `is not a duration of an hour or more: write e.g. "30d" or "12h", or "forever"` });
+    return z.NEVER;
+  }
+  return Math.round(n);
+});
+const DEFAULT_RETENTION_MS = 30 * 24 * 3600_000;
 
 const stringList = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
@@ -130,9 +143,14 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         trustProxies: trustProxiesSchema.default([]),
       })
       .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
+    // One object rather than a union of { sqlite } and { postgres }, so an error names its key.
     store: z
-      .union([z.strictObject({ sqlite: z.string() }), z.strictObject({ postgres: z.string() })])
-      .default({ sqlite: './data/hookbot.db' }),
+      .strictObject({ sqlite: z.string().optional(), postgres: z.string().optional(), retention: retention.default(DEFAULT_RETENTION_MS) })
+      .superRefine((s, ctx) => {
+        if ((s.sqlite === undefined) === (s.postgres === undefined))
+          ctx.addIssue({ code: 'custom', message: 'give exactly one of sqlite (a file path) or postgres (a connection URL)' });
+      })
+      .default({ sqlite: './data/hookbot.db', retention: DEFAULT_RETENTION_MS }),
     log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
     bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), union('platform', botSchemas)).default({}),

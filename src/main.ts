@@ -16,6 +16,7 @@ import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
 import { openStore } from './store/open.js';
+import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
@@ -155,6 +156,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     }
   }
   await worker.start();
+  const stopPruning = startPruning(store, config.store.retention, clock, logger.child({ part: 'store' }));
   logger.info({ port, bots: [...bots.keys()], sources: Object.keys(config.sources) }, `hookbot ${VERSION} listening on port ${port}`);
 
   let stopping: Promise<void> | undefined;
@@ -165,6 +167,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       http.closeIdleConnections();
       await worker!.stop();
       await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      await stopPruning();
       http.closeAllConnections();
       await closed;
       await store.close();

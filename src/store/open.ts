@@ -6,7 +6,7 @@ import { ThreadedStore } from './threaded.js';
 import type { Store } from './store.js';
 
 export async function openStore(cfg: Config['store'], clock: Clock): Promise<Store> {
-  if ('sqlite' in cfg) {
+  if (cfg.sqlite !== undefined) {
     // On its own thread, so fsyncs never stall the server; in-process when a test drives the clock
     // (the thread keeps the system clock).
     return clock === systemClock ? ThreadedStore.open(cfg.sqlite) : SqliteStore.open(cfg.sqlite, { clock });

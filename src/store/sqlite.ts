@@ -104,6 +104,13 @@ export class SqliteStore implements Store {
       insCapture: db.prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)'),
       trimCaptures: db.prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)'),
       recover: db.prepare("UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'"),
+      // Oldest first through events_created; an event with a delivery still to send is kept.
+      prunable: db.prepare(
+        "SELECT id FROM events e WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?",
+      ),
+      delDeliveries: db.prepare('DELETE FROM deliveries WHERE event_id = ?'),
+      delEvent: db.prepare('DELETE FROM events WHERE id = ?'),
+      pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
     };
   }
 
@@ -397,6 +404,18 @@ export class SqliteStore implements Store {
     this.sync();
     const rows = this.db.prepare('SELECT from_chat, to_chat FROM chat_moves WHERE bot = ?').all(bot) as any[];
     return Object.fromEntries(rows.map((r) => [r.from_chat, r.to_chat]));
+  }
+
+  async prune(before: number, limit: number): Promise<number> {
+    return this.grouped(() => {
+      const ids = (this.stmts.prunable.all(before, limit) as { id: string }[]).map((r) => r.id);
+      for (const id of ids) {
+        this.stmts.delDeliveries.run(id);
+        this.stmts.delEvent.run(id);
+      }
+      this.stmts.pruneAudit.run(before);
+      return ids.length;
+    }, true);
   }
 
   async close(): Promise<void> {

@@ -127,6 +127,13 @@ export interface Store {
   setChatMove(bot: string, from: string, to: string): Promise<void>;
   chatMoves(bot: string): Promise<Record<string, string>>;
 
+  /**
+   * Forgets events created before `before` whose deliveries are all finished (sent, dead or muted),
+   * with their deliveries, at most `limit` events a call; and audit entries older than that.
+   * Returns how many events went. Pending work is never pruned.
+   */
+  prune(before: number, limit: number): Promise<number>;
+
   close(): Promise<void>;
 }
 

@@ -31,8 +31,17 @@ describe('config', () => {
     ['a bad port', 'server: { port: 70000 }', /server\.port/],
     ['an unknown defaultBot', 'defaultBot: tg', /defaultBot: no bot 'tg'/],
     ['YAML syntax', 'a: [1, 2', /YAML/],
+    ['a retention that is not a duration', 'store: { sqlite: x.db, retention: soon }', /store\.retention: is not a duration of an hour or more/],
   ])('reports %s with the key path', (_what, yaml, re) => {
     expect(problems(yaml).join('\n')).toMatch(re);
+  });
+
+  it.each([
+    ['', 30 * 24 * 3600_000],
+    ['store: { sqlite: x.db, retention: 7d }', 7 * 24 * 3600_000],
+    ['store: { sqlite: x.db, retention: forever }', 0],
+  ])('reads store retention from %j', (yaml, want) => {
+    expect(load(yaml).store.retention).toBe(want);
   });
 
   it('lists every problem, not only the first', () => {

@@ -86,6 +86,28 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     expect(await store.recoverInflight(Date.now())).toBe(1);
   });
 
+  it('prunes finished events before a time, oldest first, and never one with work pending', async () => {
+    await fresh();
+    const sent = await store.ingest(req('sent', ['a']));
+    const pending = await store.ingest(req('pending', ['b']));
+    const dead = await store.ingest(req('dead', ['c']));
+    const muted = await store.ingest({ ...req('muted', ['d']), deliveries: [{ bot: 'b', chat: 'd', kind: 'group', target: 'b:d', silent: false, muted: 'x' }] });
+    const now = Date.now();
+    await store.markSent(sent.deliveries[0]!.id, now);
+    await store.markDead(dead.deliveries[0]!.id, 'chat not found', now);
+    await store.audit({ at: now - 10, bot: 'b', user: 'u', chat: 'c', command: 'status', args: '', outcome: 'ok' });
+    expect(await store.prune(now - 60_000, 10)).toBe(0); // nothing that old
+    expect(await store.prune(now + 1000, 1)).toBe(1); // at most `limit`, the oldest first
+    expect(await store.getNotice(sent.id)).toBeUndefined();
+    expect(await store.prune(now + 1000, 10)).toBe(2);
+    expect((await store.recentEvents(10)).map((e) => e.id)).toEqual([pending.id]);
+    expect(await store.deliveriesOf(dead.id)).toEqual([]);
+    expect(await store.deliveriesOf(muted.id)).toEqual([]);
+    expect(await store.countByState()).toMatchObject({ pending: 1, sent: 0, dead: 0, muted: 0 });
+    expect(await store.auditLog(10)).toEqual([]);
+    expect((await store.claimDue(now + 1000, 10, [])).map((d) => d.chat)).toEqual(['b']);
+  });
+
   it('keeps mutes, the audit log, captures and chat moves', async () => {
     await fresh();
     const now = Date.now();
