@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
-import { plainText } from '../../src/render/markup.js';
+import { parseMarkup, plainText } from '../../src/render/markup.js';
 
 const options = z.strictObject({
   /** Append to this file instead of stdout. Each line is JSON, and a delivery is written once. */
@@ -107,7 +107,8 @@ export class ConsoleBot implements BotAdapter {
       user: { id: 'console', name: 'console' },
       chat: { id: 'console', kind: 'user' },
     });
-    if (reply) process.stdout.write(reply.text + '\n');
+    // Replies are hookbot markup (**bold**, escaped \[brackets\]): print what a reader sees.
+    if (reply) process.stdout.write(plainText(parseMarkup(reply.text)) + '\n');
   }
 
   async stop(): Promise<void> {
