@@ -14,7 +14,8 @@ const PATTERNS: [RegExp, string][] = [
   [/\bxox[abprce]-[A-Za-z0-9-]+/g, 'xox*-***'],
   [/\bxapp-[A-Za-z0-9-]+/g, 'xapp-***'],
   [/(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***'],
-  [/([?&](?:token|key|secret|sign)=)[^&\s"']+/gi, '$1***'],
+  // A value does not start with punctuation: "send it as ?token=, Authorization: …" stays readable.
+  [/([?&](?:token|key|secret|sign)=)[^&\s"',;)][^&\s"']*/gi, '$1***'],
 ];
 
 export function mask(text: string): string {

@@ -12,6 +12,11 @@ describe('secrets in logs', () => {
     expect(mask(line)).not.toContain(secret);
   });
 
+  it('leaves the advice in an error message alone', () => {
+    const line = 'a token is required: send it as ?token=, Authorization: Bearer, or in the body';
+    expect(mask(line)).toBe(line);
+  });
+
   it('masks a registered secret wherever it appears, in messages and fields', () => {
     registerSecret('my-configured-secret-123');
     const lines: string[] = [];
