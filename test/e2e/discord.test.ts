@@ -1,13 +1,12 @@
 // End to end with the real process against the fake Discord: notices as embeds, a screenshot as an
 // attachment, DMs, a 429 on one channel, and slash commands through the gateway.
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { embedChars } from '../fakes/discord/limits.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
+import { startTaskApp, type TaskApp } from '../helpers/task-app.js';
 import { LEVEL_COLORS } from '../../bots/discord/embeds.js';
 
 const TOKEN = 'e2e-discord-report-token-0123456789';
@@ -19,18 +18,10 @@ describe('Discord end to end (gateway)', () => {
   let fake: FakeDiscord;
   let hb: RunningHookbot;
   // The app behind a custom command.
-  const appCalls: string[] = [];
-  const app = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d)).on('end', () => {
-      appCalls.push(body);
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ started: JSON.parse(body).group }));
-    });
-  });
+  let app: TaskApp;
   beforeAll(async () => {
-    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/run`;
+    app = await startTaskApp();
+    const appUrl = app.url('/run');
     fake = new FakeDiscord();
     await fake.start();
     hb = await spawnHookbot({
@@ -55,7 +46,7 @@ commands:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
-    app.close();
+    await app?.close();
   });
 
   it('registered the slash commands in the guild', () => {
@@ -153,14 +144,14 @@ commands:
     const res = await fake.interactions.dispatch({ name: 'run', args: 'daily', user: { id: ADMIN }, channel: OPS }).responded;
     expect(res.type).toBe(4);
     expect(res.data.content).toContain('Started daily');
-    expect(appCalls.at(-1)).toBe('{"group": "daily"}');
+    expect(app.calls.at(-1)?.body).toBe('{"group": "daily"}');
   });
 
   it('refuses the custom command to a non-admin without calling the app', async () => {
-    const before = appCalls.length;
+    const before = app.calls.length;
     const res = await fake.interactions.dispatch({ name: 'run', args: 'daily', user: { id: '300000000000000042' }, channel: OPS }).responded;
     expect(res.data.flags).toBe(64);
     expect(res.data.content).toMatch(/admins/);
-    expect(appCalls).toHaveLength(before);
+    expect(app.calls).toHaveLength(before);
   });
 });

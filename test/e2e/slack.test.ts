@@ -1,12 +1,11 @@
 // End to end with the real process against the fake Slack: delivery as Block Kit, the upload flow,
 // DMs, a 429 on one channel, and commands over Socket Mode.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, blockTexts, validateBlocks } from '../fakes/slack/blocks.js';
 import { FakeSlack } from '../fakes/slack/fake-slack.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
+import { startTaskApp, type TaskApp } from '../helpers/task-app.js';
 
 const TOKEN = 'e2e-slack-report-token-0123456789';
 
@@ -14,18 +13,10 @@ describe('Slack end to end (Socket Mode)', () => {
   let fake: FakeSlack;
   let hb: RunningHookbot;
   // The local app behind a custom command.
-  const appCalls: string[] = [];
-  const app = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d)).on('end', () => {
-      appCalls.push(body);
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ started: JSON.parse(body).group }));
-    });
-  });
+  let app: TaskApp;
   beforeAll(async () => {
-    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/start`;
+    app = await startTaskApp();
+    const appUrl = app.url('/start');
     fake = new FakeSlack();
     await fake.start();
     hb = await spawnHookbot({
@@ -49,7 +40,7 @@ commands:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
-    await new Promise((r) => app.close(r));
+    await app?.close();
   });
 
   it('delivers a report as blocks with a fallback text', async () => {
@@ -131,7 +122,7 @@ commands:
     await fake.socket.mention({ text: `<@${fake.botUserId}> run weekly`, user: 'U0ADMIN', channel: 'C0OPS' }, 10_000);
     const reply = await fake.waitFor(() => fake.messages.find((m) => m.text === 'Started *weekly*'), 15_000, 'the mention reply');
     expect(reply.thread_ts).toBeDefined();
-    expect(appCalls.map((b) => JSON.parse(b).group)).toEqual(['daily & more', 'weekly']);
+    expect(app.calls.map((c) => JSON.parse(c.body).group)).toEqual(['daily & more', 'weekly']);
   });
 
   it('sends a test notification with /hookbot test from an admin', async () => {

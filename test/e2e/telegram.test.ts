@@ -1,11 +1,10 @@
 // End to end with the real process against the fake Telegram: HTML delivery, a screenshot as a
 // photo, 300 notices to one group under the flood limits, a 429 obeyed, and commands by long polling.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../fakes/telegram/fake-telegram.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
+import { startTaskApp, type TaskApp } from '../helpers/task-app.js';
 
 const BOT_TOKEN = '123456789:AAHe2eTelegramTokenForTheFakeApi0123';
 const REPORT_TOKEN = 'e2e-telegram-report-token-0123456789';
@@ -20,18 +19,10 @@ describe('Telegram end to end (long polling)', () => {
   let fake: FakeTelegram;
   let hb: RunningHookbot;
   // The app behind a custom command (a BetterGI-style task runner).
-  const appCalls: { method?: string; body: string }[] = [];
-  const app = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d)).on('end', () => {
-      appCalls.push({ method: req.method, body });
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ started: JSON.parse(body).group, queue: 2 }));
-    });
-  });
+  let app: TaskApp;
   beforeAll(async () => {
-    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-    const appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api/task/start`;
+    app = await startTaskApp();
+    const appUrl = app.url('/api/task/start');
     fake = new FakeTelegram({
       tokens: [BOT_TOKEN],
       botUsername: 'hookbot_e2e_bot',
@@ -67,7 +58,7 @@ commands:
   afterAll(async () => {
     await hb?.stop();
     await fake?.stop();
-    app.close();
+    await app?.close();
   });
 
   const report = (body: Record<string, unknown>) => hb.post('/report', { token: REPORT_TOKEN, ...body });
@@ -168,7 +159,7 @@ commands:
   it('runs a custom command: calls the local app and replies with its answer', async () => {
     await fake.pushCommand({ chatId: -1004, userId: ADMIN, text: '/run daily' });
     await fake.waitFor(() => fake.sentTo(-1004).some((m) => m.text.includes('Started daily')), 15_000, 'the custom command reply');
-    expect(appCalls).toEqual([{ method: 'POST', body: '{"group": "daily"}' }]);
+    expect(app.calls).toEqual([{ method: 'POST', body: '{"group": "daily"}' }]);
     expect(fake.sentTo(-1004).find((m) => m.text.includes('Started daily'))!.text).toContain('(2 in the queue)');
   });
 
