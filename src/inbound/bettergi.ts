@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { imageFromBase64, MAX_IMAGE_BYTES } from './image.js';
+import { imageFromBase64, MAX_IMAGE_BYTES, SCREENSHOT } from './image.js';
 import { asObject, bag, clip, eventTime, fields, MAX_TITLE, safeVars, str, bounded, own } from './lenient.js';
 import { BETTERGI_EVENTS, BETTERGI_RESULTS } from './bettergi-events.js';
 import { plainTitles } from './plain-titles.js';
@@ -56,7 +56,7 @@ export const bettergi: InboundFormat = {
     const label = own(BETTERGI_EVENTS, event) ?? { en: titleCase(event), zh: event };
     const result = resultOf(b.result);
     const zh = ctx.config.locale === 'zh-CN';
-    const shot = b.screenshot ? imageFromBase64(b.screenshot) : undefined;
+    const shot = b.screenshot ? imageFromBase64(b.screenshot, MAX_IMAGE_BYTES, SCREENSHOT, ctx.config.locale) : undefined;
     const resultText = result ? (zh ? result.zh : result.en) : b.result != null ? String(b.result) : undefined;
     const dataFields = Object.entries(b.data ?? {}).filter(([, v]) => v === null || typeof v !== 'object').slice(0, 10);
     return bounded({

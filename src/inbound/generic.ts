@@ -116,7 +116,7 @@ export const generic: InboundFormat<Options> = {
     let text = scalar(pick(o, 'text', body), 'text');
     if (title === undefined && text === undefined) text = JSON.stringify(safeVars(body), null, 2);
     const imageRaw = scalar(pick(o, 'image', body), 'image');
-    const img = imageRaw === undefined ? undefined : httpUrl(imageRaw) ? { image: { url: httpUrl(imageRaw)! } } : imageFromBase64(imageRaw, undefined, 'the image');
+    const img = imageRaw === undefined ? undefined : httpUrl(imageRaw) ? { image: { url: httpUrl(imageRaw)! } } : imageFromBase64(imageRaw, undefined, { en: 'the image', zh: '图片' }, ctx.config.locale);
     const timeRaw = pick(o, 'time', body);
     return bounded({
       event: (scalar(pick(o, 'event', body), 'event') ?? 'generic').slice(0, 100),

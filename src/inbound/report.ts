@@ -56,7 +56,7 @@ export const report: InboundFormat = {
   parse(body, ctx) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new z.ZodError([{ code: 'custom', path: [], message: 'the body must be a JSON object', input: body }]);
     const r = reportSchema.parse(applyAliases(body as Record<string, unknown>));
-    const shot = r.screenshot ? imageFromBase64(r.screenshot) : undefined;
+    const shot = r.screenshot ? imageFromBase64(r.screenshot, undefined, undefined, ctx.config.locale) : undefined;
     const level = /fail|error|失败|错误/i.test(`${r.result ?? ''} ${r.event ?? ''}`) ? 'error' : 'info';
     return {
       event: r.event || 'report',

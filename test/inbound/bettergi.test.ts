@@ -87,6 +87,13 @@ describe('bettergi screenshot', () => {
       }
     });
   }
+  it('the note is in the source locale', async () => {
+    const text = Buffer.from('hello world, not an image').toString('base64');
+    const n = await parse('bettergi', { ...base, result: 0, screenshot: text }, { locale: 'zh-CN' });
+    expect(n.imageNote).toBe('截图不是 PNG、JPEG、WebP 或 GIF 图片，已略去');
+    const big = await parse('bettergi', { ...base, result: 0, screenshot: 'A'.repeat(14_000_001) }, { locale: 'zh-CN' });
+    expect(big.imageNote).toBe('截图超过 10 MiB，已略去');
+  });
   it('the fixture screenshot is a real JPEG passed through byte for byte', async () => {
     const body = fixture('bettergi', 'domain.end.json');
     const n = await parse('bettergi', body);

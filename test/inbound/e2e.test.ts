@@ -47,7 +47,7 @@ describe('formats end to end', () => {
     const res = await hb.post(`/hooks/bgi?token=${TOKEN}`, fixture('bettergi', 'docs-example.legacy.json'));
     expect(res.status).toBe(202);
     const out = await hb.waitForOutput('BetterGI：自动秘境结束');
-    expect(out).toContain('the screenshot was not a PNG, JPEG, WebP or GIF image and was left out');
+    expect(out).toContain('截图不是 PNG、JPEG、WebP 或 GIF 图片，已略去');
   });
 
   it('bettergi: a wrong type is a 400 naming the field', async () => {

@@ -76,6 +76,8 @@ describe('generic mapping', () => {
     const n = await parse('generic', { img: 'bm90IGFuIGltYWdl' }, { map: { image: '$.img', text: 'x' } });
     expect(n.image).toBeUndefined();
     expect(n.imageNote).toMatch(/the image was not a PNG/);
+    const zh = await parse('generic', { img: '!!!' }, { map: { image: '$.img', text: 'x' }, locale: 'zh-CN' });
+    expect(zh.imageNote).toBe('图片不是有效的 base64，已略去');
   });
   it('payload text cannot add markup: values are escaped when rendered', async () => {
     const n = await parse('generic', { title: 'x', text: '**bold** [a](https://evil.example)' });
