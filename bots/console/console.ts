@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
-import type { Message } from '../../src/message.js';
+import type { Message, Span } from '../../src/message.js';
 import { parseMarkup, plainText } from '../../src/render/markup.js';
 
 const options = z.strictObject({
@@ -17,11 +17,22 @@ const options = z.strictObject({
 });
 type Options = z.output<typeof options>;
 
+/** Plain text, with a link's address after its label: a terminal or a file cannot hide it behind one. */
+function readable(spans: Span[]): string {
+  return spans
+    .map((s) => {
+      if (s.kind !== 'link') return s.kind === 'text' || s.kind === 'code' ? s.text : readable(s.children);
+      const label = readable(s.children);
+      return label && label !== s.url ? `${label} (${s.url})` : s.url;
+    })
+    .join('');
+}
+
 /** The text a person reads: title, body, fields, link, image. */
 export function consoleText(msg: Message): string {
   const lines: string[] = [];
   if (msg.title) lines.push(msg.title);
-  const body = plainText(msg.body);
+  const body = readable(msg.body);
   if (body) lines.push(body);
   for (const f of msg.fields) lines.push(`${f.name}: ${f.value}`);
   if (msg.link) lines.push(msg.link);
