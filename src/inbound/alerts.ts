@@ -58,11 +58,19 @@ function rank(l: Level): number {
   return ['info', 'success', 'warning', 'error'].indexOf(l);
 }
 
-function alertField(a: Alert, groupStatus: string): Field {
-  const status = (a.status ?? groupStatus).toUpperCase();
+/** What hookbot writes itself into the fields, per locale (the status as the title names it). */
+const WORDS = {
+  en: { firing: 'FIRING', resolved: 'RESOLVED', since: 'since', resolvedAt: 'resolved', more: 'More', notShown: (n: number) => `${n} more alert(s) not shown` },
+  zh: { firing: '告警', resolved: '已恢复', since: '开始于', resolvedAt: '恢复于', more: '更多', notShown: (n: number) => `另有 ${n} 条告警未显示` },
+};
+type Words = (typeof WORDS)['en'];
+
+function alertField(a: Alert, groupStatus: string, w: Words): Field {
+  const raw = a.status ?? groupStatus;
+  const status = raw === 'firing' ? w.firing : raw === 'resolved' ? w.resolved : raw.toUpperCase();
   const where = a.labels.instance ?? a.labels.job ?? '';
   const text = a.annotations.summary ?? a.annotations.description ?? a.valueString ?? '';
-  const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `resolved ${a.endsAt}` : a.startsAt ? `since ${a.startsAt}` : '';
+  const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `${w.resolvedAt} ${a.endsAt}` : a.startsAt ? `${w.since} ${a.startsAt}` : '';
   return {
     name: clip(`[${status}] ${a.labels.alertname ?? 'alert'}${where ? ` (${where})` : ''}`, MAX_TITLE)!,
     value: clip([text, since].filter(Boolean).join('\n') || '-', MAX_FIELD)!,
@@ -87,9 +95,10 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
     Object.values(g.commonLabels).join(' ') ||
     sender;
   const count = status === 'firing' ? `:${firing.length}` : '';
-  const shown = g.alerts.slice(0, MAX_ALERT_FIELDS).map((a) => alertField(a, status));
+  const w = ctx.config.locale === 'zh-CN' ? WORDS.zh : WORDS.en;
+  const shown = g.alerts.slice(0, MAX_ALERT_FIELDS).map((a) => alertField(a, status, w));
   const hidden = g.alerts.length - shown.length + (g.truncatedAlerts ?? 0);
-  if (hidden > 0) shown.push({ name: 'More', value: `${hidden} more alert(s) not shown` });
+  if (hidden > 0) shown.push({ name: w.more, value: w.notShown(hidden) });
   const single = g.alerts.length === 1 ? g.alerts[0] : undefined;
   const summary = g.commonAnnotations.summary ?? single?.annotations.summary ?? g.commonAnnotations.description ?? single?.annotations.description;
   const times = g.alerts.map((a) => (status === 'resolved' ? a.endsAt : a.startsAt)).filter((t): t is string => !!t && !t.startsWith('0001')).sort();

@@ -55,7 +55,7 @@ export const grafana: InboundFormat = {
     return bounded({
       event: 'custom',
       level: /alert|firing/i.test(c.state ?? c.status ?? '') ? 'error' : /ok|resolved/i.test(c.state ?? c.status ?? '') ? 'success' : 'info',
-      title: clip(c.title ?? 'Grafana notification', MAX_TITLE),
+      title: clip(c.title ?? (ctx.config.locale === 'zh-CN' ? 'Grafana 通知' : 'Grafana notification'), MAX_TITLE),
       text: clip(c.message ?? JSON.stringify(safeVars(obj), null, 2)),
       time: eventTime(undefined, ctx.clock),
       vars: spreadable(obj),

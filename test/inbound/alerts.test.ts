@@ -34,6 +34,17 @@ describe('alertmanager notice', () => {
     expect(n.fields![20]).toEqual({ name: 'More', value: '8 more alert(s) not shown' });
     expect(n.title).toBe('[FIRING:23] Alertmanager');
   });
+  it('writes its own words in the source locale', async () => {
+    const alerts = [...Array.from({ length: 20 }, (_, i) => alert(`A${i}`, `f${i}`)), alert('B', 'g', undefined, 'resolved')];
+    alerts[20]!.endsAt = '2024-05-01T11:00:00Z';
+    const n = await parse('alertmanager', { ...firing(), alerts, truncatedAlerts: 1 }, { locale: 'zh-CN' });
+    expect(n.fields![0]).toEqual({ name: '[告警] A0 (h1)', value: 'A0 summary\n开始于 2024-05-01T10:00:00Z' });
+    expect(n.fields![20]).toEqual({ name: '更多', value: '另有 2 条告警未显示' });
+    const r = await parse('alertmanager', { ...firing(), alerts: [alerts[20]] }, { locale: 'zh-CN' });
+    expect(r.fields![0]).toEqual({ name: '[已恢复] B (h1)', value: 'B summary\n恢复于 2024-05-01T11:00:00Z' });
+    const custom = await parse('grafana', { receiver: 'x', status: 'firing' }, { locale: 'zh-CN' });
+    expect(custom.title).toBe('Grafana 通知');
+  });
   const levels: [string[], string][] = [
     [['critical'], 'error'],
     [['warning'], 'warning'],
