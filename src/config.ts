@@ -204,8 +204,10 @@ export function parseConfig(text: string, opts: LoadOptions, file?: string): Con
   const raw = doc.toJS() ?? {};
   const problems: string[] = [];
   const substituted = substituteEnv(raw, opts.env, [], problems);
+  // A key whose variable is unset already has its problem: its empty value being "too short" is noise.
+  const unset = new Set(problems.map((p) => p.slice(0, p.indexOf(': environment variable '))));
   const result = buildConfigSchema(opts.bots, opts.formats).safeParse(substituted);
-  if (!result.success) problems.push(...result.error.issues.map((i) => describeIssue(i, substituted, opts)));
+  if (!result.success) problems.push(...result.error.issues.filter((i) => i.code === 'unrecognized_keys' || !unset.has(fmtPath(i.path))).map((i) => describeIssue(i, substituted, opts)));
   if (problems.length) throw new ConfigError(problems, file);
   const config = result.data!;
   const cross = crossCheck(config, opts);

@@ -44,6 +44,14 @@ describe('config', () => {
     expect(load(yaml).store.retention).toBe(want);
   });
 
+  it('an unset variable is one problem, not also a short or malformed value', () => {
+    const p = problems('bots:\n  tg: { platform: telegram, token: "${TELEGRAM_BOT_TOKEN}" }\nsources:\n  r: { format: report, token: "${NOPE}" }');
+    expect(p).toEqual([
+      'bots.tg.token: environment variable TELEGRAM_BOT_TOKEN is not set: export it, or give a default with ${TELEGRAM_BOT_TOKEN:-value}',
+      'sources.r.token: environment variable NOPE is not set: export it, or give a default with ${NOPE:-value}',
+    ]);
+  });
+
   it('lists every problem, not only the first', () => {
     const p = problems('sources:\n  a: { format: report, token: short }\n  b: { format: report, token: short2 }\nserver: { port: -1 }');
     expect(p.length).toBeGreaterThanOrEqual(3);
