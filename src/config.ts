@@ -200,7 +200,7 @@ export function loadConfig(file: string, opts: LoadOptions): Config {
 
 export function parseConfig(text: string, opts: LoadOptions, file?: string): Config {
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) throw new ConfigError(doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`), file);
+  if (doc.errors.length) throw new ConfigError([yamlProblem(doc.errors, text)], file);
   const raw = doc.toJS() ?? {};
   const problems: string[] = [];
   const substituted = substituteEnv(raw, opts.env, [], problems);
@@ -213,6 +213,16 @@ export function parseConfig(text: string, opts: LoadOptions, file?: string): Con
   const cross = crossCheck(config, opts);
   if (cross.length) throw new ConfigError(cross, file);
   return config;
+}
+
+// The first syntax error: the ones after it mostly follow from it (one unquoted ${…} in a flow map
+// gives dozens). The commonest cause gets its fix.
+function yamlProblem(errors: readonly { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }[], text: string): string {
+  const first = errors[0]!;
+  const line = first.linePos ? (text.split('\n')[first.linePos[0].line - 1] ?? '') : '';
+  const hint = /[{[].*(?<!["'])\$\{/.test(line) ? `: in a flow map or list ({ … } or [ … ]) put \${…} in quotes, e.g. token: "\${BGI_TOKEN}"` : '';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more YAML error${errors.length > 2 ? 's' : ''} after it)` : '';
+  return `YAML: ${(first.message.split('\n')[0] ?? '').replace(/:$/, '')}${hint}${more}`;
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}/g;

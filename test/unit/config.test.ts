@@ -52,6 +52,12 @@ describe('config', () => {
     ]);
   });
 
+  it('an unquoted ${…} in a flow map is one YAML problem that says to quote it', () => {
+    const p = problems('sources:\n  bgi: { format: bettergi, token: ${BGI_TOKEN} }\n  rec: { format: onelive, token: ${ONELIVE_KEY} }\n');
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^YAML: .*line 2, column \d+: in a flow map or list .* put \$\{…\} in quotes, e\.g\. token: "\$\{BGI_TOKEN\}" \(and \d+ more YAML errors after it\)$/);
+  });
+
   it('lists every problem, not only the first', () => {
     const p = problems('sources:\n  a: { format: report, token: short }\n  b: { format: report, token: short2 }\nserver: { port: -1 }');
     expect(p.length).toBeGreaterThanOrEqual(3);
