@@ -97,7 +97,7 @@ export function createServer(deps: ServerDeps) {
       const want = config.server.apiToken;
       const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
       if (!want) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
-      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'a valid Bearer server.apiToken is required');
+      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
       await next();
     });
     router.use('/api', deps.api.routes());

@@ -28,7 +28,10 @@ describe('management API', () => {
 
   it('refuses a missing or wrong token', async () => {
     expect((await fetch(base + '/status')).status).toBe(401);
-    expect((await get('/status', 'wrong-token-0123456789abc')).status).toBe(401);
+    const refused = await get('/status', 'wrong-token-0123456789abc');
+    expect(refused.status).toBe(401);
+    // The advice survives secret masking: it names the key and the header to use.
+    expect(((await refused.json()) as { error: string }).error).toBe('send the API token of server.apiToken as Authorization: Bearer <token>');
   });
 
   it('shows status, failed deliveries, and retries them', async () => {
