@@ -25,6 +25,9 @@ export class TargetError extends Error {
   }
 }
 
+/** A bare id whose send_from names no bot. */
+class UnknownSender extends Error {}
+
 const globCache = new Map<string, (s: string) => boolean>();
 function glob(pattern: string): (s: string) => boolean {
   let m = globCache.get(pattern);
@@ -63,7 +66,7 @@ export class Router {
       if (Object.hasOwn(this.config.people, raw)) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
       if (Object.hasOwn(this.config.groups, raw)) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
       const bot = this.botFor(from);
-      if (!bot) throw new Error(`send_from '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
+      if (!bot) throw new UnknownSender(`send_from '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
       return [this.make(bot, raw, kind, entry)];
     }
     const prefix = raw.slice(0, colon);
@@ -101,6 +104,8 @@ export class Router {
       try {
         out.push(...this.expand(e, kind, from));
       } catch (err) {
+        // A bad send_from is said once (route() names it), not again for every bare id it spoils.
+        if (err instanceof UnknownSender && problems.some((p) => p.startsWith('send_from:'))) continue;
         problems.push(`${where}[${i}]: ${(err as Error).message}`);
       }
     }

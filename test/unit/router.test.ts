@@ -64,6 +64,15 @@ describe('router', () => {
     }
   });
 
+  it('names a bad send_from once, however many bare ids it leaves without a bot', () => {
+    try {
+      targets({ to: ['1', '2'], toGroup: ['3'], from: 'ghost-bot' });
+      expect.unreachable();
+    } catch (e) {
+      expect((e as TargetError).problems).toEqual([expect.stringMatching(/^send_from: 'ghost-bot' is not a bot/)]);
+    }
+  });
+
   it('marks deliveries muted by source or event glob', () => {
     const mute = { id: 1, pattern: 'live_*', until: 10, by: 'x', createdAt: 0 };
     const d = router.route(notice({ event: 'live_end', to: ['1'] }), config.sources['src'] as any, [mute]);
