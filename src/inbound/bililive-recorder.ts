@@ -107,8 +107,8 @@ export const bililiveRecorder: InboundFormat = {
       StreamEnded: { title: '{{ Name }} ended the stream', text: '{{ Title }}' },
       SessionStarted: { title: 'Recording {{ Name }}', text: '{{ Title }}' },
       SessionEnded: { title: 'Stopped recording {{ Name }}', text: '{{ Title }}' },
-      FileOpening: { title: 'New file: {{ Name }}', text: '`{{ RelativePath }}`' },
-      FileClosed: { title: 'File finished: {{ Name }}', text: '`{{ RelativePath }}`' },
+      FileOpening: { title: 'New recording file: {{ Name }}', text: '`{{ RelativePath }}`' },
+      FileClosed: { title: 'Recording file finished: {{ Name }}', text: '`{{ RelativePath }}`' },
       '*': { title: '{{ EventType }}: {{ Name }}', text: '{{ Title }}' },
     },
     'zh-CN': {

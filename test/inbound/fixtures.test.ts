@@ -45,8 +45,9 @@ const table: Record<string, Record<string, Expect>> = {
   },
   'bililive-recorder': {
     'SessionStarted.json': { event: 'SessionStarted', level: 'info', title: /Recording started: 3号直播间/, dedupKey: 'e3e1c9ec-f386-4bc3-9e5a-661bf3ed2fb2', time: '2021-05-14T09:52:44.496Z', zh: /开始录制/ },
-    'FileOpening.json': { event: 'FileOpening', level: 'info', title: /New recording file/ },
-    'FileClosed.json': { event: 'FileClosed', level: 'success', title: /Recording file finished/, en: /Size: 797\.3 KiB\nDuration: 5s/ },
+    // The message says what the stored title (shown by /status and /recent) says.
+    'FileOpening.json': { event: 'FileOpening', level: 'info', title: /New recording file/, en: /^New recording file: / },
+    'FileClosed.json': { event: 'FileClosed', level: 'success', title: /Recording file finished/, en: /^Recording file finished: [\s\S]*Size: 797\.3 KiB\nDuration: 5s/ },
     'SessionEnded.json': { event: 'SessionEnded', level: 'info', title: /Recording ended/ },
     'StreamStarted.json': { event: 'StreamStarted', level: 'info', title: /Live now: 3号直播间/, en: /电台 · 唱见电台/, zh: /开播了/ },
     'StreamEnded.json': { event: 'StreamEnded', level: 'info', title: /Live ended/ },
