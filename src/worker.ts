@@ -136,9 +136,10 @@ export class Worker {
         signal: AbortSignal.timeout(this.deps.options.sendTimeoutMs),
         key: `hb${d.id}`,
       });
-      await store.markSent(d.id, clock.now());
       // One token was reserved; a delivery sent as several messages owes the rest to the limits.
+      // Charged before recording the outcome: the messages went out even if the store then fails.
       this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
+      await store.markSent(d.id, clock.now());
       if (res.movedTo && res.movedTo !== chat) {
         log.warn({ from: chat, to: res.movedTo }, 'chat moved; later deliveries go to the new id');
         this.moves.set(d.bot, { ...this.moves.get(d.bot), [d.chat]: res.movedTo, [chat]: res.movedTo });
