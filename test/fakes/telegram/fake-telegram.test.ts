@@ -258,4 +258,59 @@ describe('fake Telegram', () => {
     expect((await call(fake, 'setMyCommands', { commands })).body.result).toBe(true);
     expect((await call(fake, 'getMyCommands', {})).body.result).toEqual(commands);
   });
+
+  describe('command scopes', () => {
+    const everyone = [{ command: 'whoami', description: 'your ids' }];
+    const admin = [...everyone, { command: 'mute', description: 'mute a source' }];
+
+    it('keeps one list per scope and reads each back by its scope, without falling back', async () => {
+      expect((await call(fake, 'setMyCommands', { commands: everyone })).body.result).toBe(true);
+      expect((await call(fake, 'setMyCommands', { commands: admin, scope: { type: 'chat', chat_id: 42 } })).body.result).toBe(true);
+      expect((await call(fake, 'setMyCommands', { commands: admin, scope: { type: 'all_group_chats' }, language_code: 'de' })).body.result).toBe(true);
+      expect((await call(fake, 'getMyCommands', {})).body.result).toEqual(everyone);
+      expect((await call(fake, 'getMyCommands', { scope: { type: 'default' } })).body.result).toEqual(everyone);
+      expect((await call(fake, 'getMyCommands', { scope: { type: 'chat', chat_id: '42' } })).body.result).toEqual(admin);
+      expect((await call(fake, 'getMyCommands', { scope: { type: 'all_private_chats' } })).body.result).toEqual([]);
+      expect((await call(fake, 'getMyCommands', { scope: { type: 'all_group_chats' } })).body.result).toEqual([]);
+      expect((await call(fake, 'getMyCommands', { scope: { type: 'all_group_chats' }, language_code: 'de' })).body.result).toEqual(admin);
+      expect(fake.commands).toEqual(everyone);
+      expect(fake.commandsFor({ type: 'chat', chat_id: 42 })).toEqual(admin);
+      // A chat scope named by @username is the same chat as its numeric id.
+      await call(fake, 'setMyCommands', { commands: everyone, scope: { type: 'chat_administrators', chat_id: '@mychannel' } });
+      expect(fake.commandsFor({ type: 'chat_administrators', chat_id: -100555 })).toEqual(everyone);
+      await call(fake, 'setMyCommands', { commands: admin, scope: { type: 'chat_member', chat_id: -100777, user_id: 42 } });
+      expect(fake.commandsFor({ type: 'chat_member', chat_id: -100777, user_id: 42 })).toEqual(admin);
+    });
+
+    it('deletes the commands of one scope only', async () => {
+      await call(fake, 'setMyCommands', { commands: everyone });
+      await call(fake, 'setMyCommands', { commands: admin, scope: { type: 'chat', chat_id: 42 } });
+      expect((await call(fake, 'deleteMyCommands', { scope: { type: 'chat', chat_id: 42 } })).body.result).toBe(true);
+      expect(fake.commandsFor({ type: 'chat', chat_id: 42 })).toEqual([]);
+      expect(fake.commands).toEqual(everyone);
+    });
+
+    const bad: [string, Record<string, unknown>, RegExp][] = [
+      ['an unknown scope type', { type: 'everyone' }, /^Bad Request: unsupported bot command scope type$/],
+      ['a scope with no type', {}, /^Bad Request: unsupported bot command scope type$/],
+      ['a chat scope without chat_id', { type: 'chat' }, /^Bad Request: chat_id is empty$/],
+      ['a chat scope of an unknown chat', { type: 'chat', chat_id: 999 }, /^Bad Request: chat not found$/],
+      ['chat_administrators of an unknown chat', { type: 'chat_administrators', chat_id: -100999 }, /^Bad Request: chat not found$/],
+      ['chat_administrators of a private chat', { type: 'chat_administrators', chat_id: 42 }, /scope for this chat/],
+      ['chat_member without user_id', { type: 'chat_member', chat_id: -100777 }, /^Bad Request: user not found$/],
+    ];
+    it.each(bad)('answers 400 to %s, and stores nothing', async (_name, scope, description) => {
+      const got = await call(fake, 'setMyCommands', { commands: everyone, scope });
+      expect(got.status).toBe(400);
+      expect(got.body.description).toMatch(description);
+      expect((await call(fake, 'getMyCommands', { scope })).status).toBe(400);
+      expect([...fake.commandScopes.keys()]).toEqual([]);
+    });
+
+    it('answers 400 to a scope that is not a JSON object', async () => {
+      const got = await call(fake, 'setMyCommands', { commands: everyone, scope: 'chat' });
+      expect(got.status).toBe(400);
+      expect(got.body.description).toMatch(/can't parse BotCommandScope/);
+    });
+  });
 });

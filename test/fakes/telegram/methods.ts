@@ -59,6 +59,19 @@ export interface PushedCommand {
   chatType?: FakeChat['type'];
 }
 
+export interface BotCommand {
+  command: string;
+  description: string;
+}
+
+/** A BotCommandScope as the Bot API takes it. */
+export type CommandScope =
+  | { type: 'default' | 'all_private_chats' | 'all_group_chats' | 'all_chat_administrators' }
+  | { type: 'chat' | 'chat_administrators'; chat_id: number | string }
+  | { type: 'chat_member'; chat_id: number | string; user_id: number };
+
+const SCOPE_TYPES = ['default', 'all_private_chats', 'all_group_chats', 'all_chat_administrators', 'chat', 'chat_administrators', 'chat_member'];
+
 type Method = (p: Params, res: ServerResponse) => Promise<unknown> | unknown;
 
 const MB = 1024 * 1024;
@@ -66,7 +79,8 @@ const MB = 1024 * 1024;
 export abstract class FakeBotMethods {
   protected readonly chats = new Map<string, FakeChat>();
   readonly sent: SentMessage[] = [];
-  commands: { command: string; description: string }[] = [];
+  /** setMyCommands lists by scope (see `scopeKey`): `default`, `chat:42`, `chat_member:-100:77`…, with `|<language>` when one was given. */
+  readonly commandScopes = new Map<string, BotCommand[]>();
   webhook?: { url: string; secret?: string };
   /** HTTP statuses our webhook endpoint answered, in order. */
   readonly webhookStatuses: number[] = [];
@@ -86,6 +100,16 @@ export abstract class FakeBotMethods {
   }
 
   protected abstract changed(): void;
+
+  /** The commands of the default scope (what a user sees when no narrower scope has a list). */
+  get commands(): BotCommand[] {
+    return this.commandScopes.get('default') ?? [];
+  }
+
+  /** The commands set for exactly this scope (no fallback to wider scopes, like getMyCommands). */
+  commandsFor(scope: CommandScope, languageCode?: string): BotCommand[] {
+    return this.commandScopes.get(this.scopeKey(scope, languageCode)) ?? [];
+  }
 
   addChat(chat: FakeChat): this {
     this.chats.set(String(chat.id), chat);
@@ -156,8 +180,8 @@ export abstract class FakeBotMethods {
       },
       getwebhookinfo: () => ({ url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: this.updates.length }),
       setmycommands: (p) => this.setMyCommands(p),
-      getmycommands: () => this.commands,
-      deletemycommands: () => ((this.commands = []), true),
+      getmycommands: (p) => this.commandScopes.get(this.scopeOf(p)) ?? [],
+      deletemycommands: (p) => (this.commandScopes.delete(this.scopeOf(p)), true),
       sendmessage: (p) => this.sendMessage(p),
       sendphoto: (p) => this.sendMedia(p, 'sendPhoto'),
       senddocument: (p) => this.sendMedia(p, 'sendDocument'),
@@ -216,8 +240,41 @@ export abstract class FakeBotMethods {
         throw new ApiError(400, 'Bad Request: command description must be 1-256 characters');
       }
     }
-    this.commands = list as { command: string; description: string }[];
+    const key = this.scopeOf(p);
+    if (list.length === 0) this.commandScopes.delete(key);
+    else this.commandScopes.set(key, (list as BotCommand[]).map((c) => ({ command: c.command, description: c.description })));
     return true;
+  }
+
+  /** The storage key of the `scope` and `language_code` parameters, validated as Telegram does. */
+  private scopeOf(p: Params): string {
+    const scope = p.values.scope;
+    const lang = str(p.values.language_code);
+    if (lang !== undefined && lang !== '' && !/^[a-z]{2}$/.test(lang)) throw new ApiError(400, 'Bad Request: invalid language code specified');
+    if (scope === undefined || scope === '') return this.scopeKey({ type: 'default' }, lang);
+    if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw new ApiError(400, "Bad Request: can't parse BotCommandScope JSON object");
+    return this.scopeKey(scope as CommandScope, lang);
+  }
+
+  private scopeKey(scope: CommandScope, lang?: string): string {
+    const s = scope as { type?: unknown; chat_id?: unknown; user_id?: unknown };
+    if (typeof s.type !== 'string' || !SCOPE_TYPES.includes(s.type)) throw new ApiError(400, 'Bad Request: unsupported bot command scope type');
+    let key = s.type;
+    if (s.type === 'chat' || s.type === 'chat_administrators' || s.type === 'chat_member') {
+      if (s.chat_id === undefined || s.chat_id === '') throw new ApiError(400, 'Bad Request: chat_id is empty');
+      const chat = this.findChat(String(s.chat_id));
+      if (!chat) throw new ApiError(400, 'Bad Request: chat not found');
+      if (s.type !== 'chat' && chat.type !== 'group' && chat.type !== 'supergroup') {
+        throw new ApiError(400, `Bad Request: can't use ${s.type} scope for this chat`);
+      }
+      key += `:${chat.id}`;
+      if (s.type === 'chat_member') {
+        const user = Number(s.user_id);
+        if (s.user_id === undefined || !Number.isSafeInteger(user) || user <= 0) throw new ApiError(400, 'Bad Request: user not found');
+        key += `:${user}`;
+      }
+    }
+    return lang ? `${key}|${lang}` : key;
   }
 
   private sendMessage(p: Params): unknown {
@@ -284,14 +341,17 @@ export abstract class FakeBotMethods {
   private resolveChat(p: Params): FakeChat {
     const id = p.values.chat_id;
     if (id === undefined || id === '') throw new ApiError(400, 'Bad Request: chat_id is empty');
-    const key = String(id);
-    const chat = key.startsWith('@') ? [...this.chats.values()].find((c) => c.username && '@' + c.username.toLowerCase() === key.toLowerCase()) : this.chats.get(key);
+    const chat = this.findChat(String(id));
     if (!chat) throw new ApiError(400, 'Bad Request: chat not found');
     if (chat.migratedTo !== undefined) {
       throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
     }
     if (chat.blocked) throw new ApiError(403, chat.blocked);
     return chat;
+  }
+
+  private findChat(key: string): FakeChat | undefined {
+    return key.startsWith('@') ? [...this.chats.values()].find((c) => c.username && '@' + c.username.toLowerCase() === key.toLowerCase()) : this.chats.get(key);
   }
 
   private checkThread(chat: FakeChat, p: Params): number | undefined {
