@@ -32,7 +32,27 @@ async function startChild(argv: string[], env: Record<string, string>): Promise<
   return child;
 }
 
-async function load(port: number): Promise<number> {
+/** CPU time (user + system, all threads) a process has used, in ms; undefined off Linux. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * (1000 / 100); // clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+type Run = { rps: number; cpuUs?: number };
+
+/** Requests per second, and the server's CPU per request (µs) while it served them. */
+async function measure(port: number, child: ChildProcess): Promise<Run> {
+  const before = cpuMs(child.pid);
+  const r = await load(port);
+  const after = cpuMs(child.pid);
+  return { rps: r.rps, cpuUs: before !== undefined && after !== undefined ? ((after - before) * 1000) / r.total : undefined };
+}
+
+async function load(port: number): Promise<{ rps: number; total: number }> {
   const r = await autocannon({
     url: `http://127.0.0.1:${port}/report`,
     method: 'POST',
@@ -43,7 +63,7 @@ async function load(port: number): Promise<number> {
   });
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad) throw new Error(`${bad} requests failed (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
-  return r.requests.average;
+  return { rps: r.requests.average, total: r.requests.total };
 }
 
 async function stop(c: ChildProcess) {
@@ -65,15 +85,15 @@ sources:
   report: { format: report, token: ${TOKEN}, capture: 0 }
 `;
 
-type Row = { bare: number; paced: number; unpaced: number };
+type Row = { bare: Run; paced: Run; unpaced: Run };
 const results: Row[] = [];
 
-async function runHookbot(paced: boolean): Promise<number> {
+async function runHookbot(paced: boolean): Promise<Run> {
   const port = await freePort();
   writeFileSync(join(dir, 'hookbot.yaml'), config(port, paced));
   const hb = await startChild(['src/cli.ts', 'start', '-c', join(dir, 'hookbot.yaml')], { HOOKBOT_LOG_LEVEL: 'info' });
   try {
-    return await load(port);
+    return await measure(port, hb);
   } finally {
     await stop(hb);
   }
@@ -83,18 +103,19 @@ for (let round = 0; round < ROUNDS; round++) {
   process.stderr.write(`round ${round + 1}: bare Koa…\n`);
   const barePort = await freePort();
   const bare = await startChild(['bench/bare-koa.ts'], { PORT: String(barePort) });
-  const bareRps = await load(barePort).finally(() => stop(bare));
+  const bareRun = await measure(barePort, bare).finally(() => stop(bare));
   process.stderr.write(`round ${round + 1}: hookbot…\n`);
   const paced = await runHookbot(true);
   const unpaced = await runHookbot(false);
-  results.push({ bare: bareRps, paced, unpaced });
-  process.stderr.write(`round ${round + 1}: bare ${bareRps.toFixed(0)}, paced ${paced.toFixed(0)}, unpaced ${unpaced.toFixed(0)} req/s\n`);
+  results.push({ bare: bareRun, paced, unpaced });
+  process.stderr.write(`round ${round + 1}: bare ${bareRun.rps.toFixed(0)}, paced ${paced.rps.toFixed(0)}, unpaced ${unpaced.rps.toFixed(0)} req/s\n`);
 }
 rmSync(dir, { recursive: true, force: true });
 
-const avg = (k: keyof Row) => results.reduce((sum, r) => sum + r[k], 0) / results.length;
+const mean = (k: keyof Row, m: keyof Run) => results.reduce((sum, r) => sum + (r[k][m] ?? NaN), 0) / results.length;
 const cmd = `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`;
-const f = (n: number) => n.toFixed(0);
+const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(0));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || Number.isNaN(a / b) ? 'n/a' : (a / b).toFixed(2));
 const table = [
   `## Ingest: POST /report, ${CONNECTIONS} connections (${new Date().toISOString().slice(0, 10)})`,
   '',
@@ -105,11 +126,17 @@ const table = [
   '  committed to SQLite (WAL, synchronous=FULL, group commit) before each 202, while the worker delivers.',
   "  *paced*: the console bot sends at Telegram's 30 messages/s per bot, as a real platform paces delivery;",
   '  *unpaced*: it sends as fast as it can, so delivery competes with ingest for the CPU.',
+  '- **CPU µs/req**: the server process\'s CPU time (all its threads) while loaded, divided by the requests served.',
   '',
   '| round | baseline req/s | hookbot paced req/s | ratio | hookbot unpaced req/s | ratio |',
   '|---|---|---|---|---|---|',
-  ...results.map((r, i) => `| ${i + 1} | ${f(r.bare)} | ${f(r.paced)} | ${(r.paced / r.bare).toFixed(2)} | ${f(r.unpaced)} | ${(r.unpaced / r.bare).toFixed(2)} |`),
-  `| **mean** | **${f(avg('bare'))}** | **${f(avg('paced'))}** | **${(avg('paced') / avg('bare')).toFixed(2)}** | **${f(avg('unpaced'))}** | **${(avg('unpaced') / avg('bare')).toFixed(2)}** |`,
+  ...results.map((r, i) => `| ${i + 1} | ${f(r.bare.rps)} | ${f(r.paced.rps)} | ${ratio(r.paced.rps, r.bare.rps)} | ${f(r.unpaced.rps)} | ${ratio(r.unpaced.rps, r.bare.rps)} |`),
+  `| **mean** | **${f(mean('bare', 'rps'))}** | **${f(mean('paced', 'rps'))}** | **${ratio(mean('paced', 'rps'), mean('bare', 'rps'))}** | **${f(mean('unpaced', 'rps'))}** | **${ratio(mean('unpaced', 'rps'), mean('bare', 'rps'))}** |`,
+  '',
+  '| round | baseline CPU µs/req | hookbot paced CPU µs/req | × baseline | hookbot unpaced CPU µs/req | × baseline |',
+  '|---|---|---|---|---|---|',
+  ...results.map((r, i) => `| ${i + 1} | ${f(r.bare.cpuUs)} | ${f(r.paced.cpuUs)} | ${ratio(r.paced.cpuUs, r.bare.cpuUs)} | ${f(r.unpaced.cpuUs)} | ${ratio(r.unpaced.cpuUs, r.bare.cpuUs)} |`),
+  `| **mean** | **${f(mean('bare', 'cpuUs'))}** | **${f(mean('paced', 'cpuUs'))}** | **${ratio(mean('paced', 'cpuUs'), mean('bare', 'cpuUs'))}** | **${f(mean('unpaced', 'cpuUs'))}** | **${ratio(mean('unpaced', 'cpuUs'), mean('bare', 'cpuUs'))}** |`,
   '',
 ];
 const file = join('bench', 'RESULTS.md');
