@@ -211,7 +211,8 @@ export class SlackBot implements BotAdapter {
   private socketState(problem: string | undefined, fatal = false): void {
     const before = this.commandProblem;
     this.commandProblem = problem && `commands: ${problem}`;
-    if (problem && problem !== before) (fatal ? this.deps.logger.error : this.deps.logger.warn).call(this.deps.logger, { bot: this.id }, `slack: ${this.commandProblem}`);
+    // Said once per change: a reconnection failing the same way every minute is one line, not one a minute.
+    if (problem && this.commandProblem !== before) (fatal ? this.deps.logger.error : this.deps.logger.warn).call(this.deps.logger, { bot: this.id }, `slack: ${this.commandProblem}`);
     else if (!problem && before) this.deps.logger.info({ bot: this.id }, 'slack: Socket Mode connected again; taking commands');
   }
 
