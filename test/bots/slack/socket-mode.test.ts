@@ -61,6 +61,8 @@ describe('Slack Socket Mode connection', () => {
     await h.fake.socket.connected();
     await h.bot.stop();
     await h.fake.waitFor(() => h.fake.socket.clients.size === 0, 5000, 'the close');
+    // A reconnection would come 1 s after the close (the first backoff): wait past it.
+    await new Promise((r) => setTimeout(r, 1500));
     expect(h.fake.socket.connections).toBe(1);
     expect(h.bot.health().state).toBe('stopped');
   });
