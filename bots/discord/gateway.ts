@@ -78,6 +78,8 @@ export class GatewayConnection {
       const wait = backoffDelay(this.backoff, this.attempt++);
       this.on.retrying(`gateway login failed: ${this.mask(err?.message ?? String(e))}`, wait);
       this.timer = setTimeout(() => void this.connect(), wait);
+      // Waiting to retry is no reason to keep the process alive (as Slack's reconnection loop).
+      this.timer.unref();
     }
   }
 

@@ -71,6 +71,7 @@ export class CommandRegistration {
       this.attempt++;
       this.on.retrying(err.message, wait);
       this.timer = setTimeout(() => void this.run(list), wait);
+      this.timer.unref();
     }
   }
 
