@@ -44,7 +44,7 @@ describe('RateLimiter', () => {
     expect(rl.reserve('tg', 'g', 'group')).toBe(2500);
   });
 
-  it('keeps one bucket per chat even when it is named both as a user and as a group', () => {
+  it('keeps a chat\'s bucket per kind when it is named both as a user and as a group', () => {
     const clock = new ManualClock(0);
     const rl = new RateLimiter(() => limits, clock);
     expect(rl.reserve('tg', '-100', 'user')).toBe(0);
