@@ -164,13 +164,15 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
     worker: z
       .strictObject({
         concurrency: z.number().int().min(1).max(256).default(16),
-        maxAttempts: z.number().int().min(1).default(8),
+        // 20 attempts with the default backoff retry for about two hours: a platform outage of that
+        // long loses nothing before anyone can look (then /failed and /retry).
+        maxAttempts: z.number().int().min(1).default(20),
         baseDelayMs: z.number().int().positive().default(2000),
         maxDelayMs: z.number().int().positive().default(15 * 60_000),
         pollMs: z.number().int().positive().default(250),
         sendTimeoutMs: z.number().int().positive().default(30_000),
       })
-      .default({ concurrency: 16, maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
+      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
     commands: z.array(customCommandSchema).default([]),
   });
 }
@@ -203,9 +205,9 @@ export function parseConfig(text: string, opts: LoadOptions, file?: string): Con
   if (doc.errors.length) throw new ConfigError([yamlProblem(doc.errors, text)], file);
   const raw = doc.toJS() ?? {};
   const problems: string[] = [];
-  const substituted = substituteEnv(raw, opts.env, [], problems);
   // A key whose variable is unset already has its problem: its empty value being "too short" is noise.
-  const unset = new Set(problems.map((p) => p.slice(0, p.indexOf(': environment variable '))));
+  const unset = new Set<string>();
+  const substituted = substituteEnv(raw, opts.env, [], problems, unset);
   const result = buildConfigSchema(opts.bots, opts.formats).safeParse(substituted);
   if (!result.success) problems.push(...result.error.issues.filter((i) => i.code === 'unrecognized_keys' || !unset.has(fmtPath(i.path))).map((i) => describeIssue(i, substituted, opts)));
   if (problems.length) throw new ConfigError(problems, file);
@@ -227,13 +229,15 @@ function yamlProblem(errors: readonly { message: string; linePos?: [{ line: numb
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}/g;
 
-function substituteEnv(v: unknown, env: LoadOptions['env'], path: (string | number)[], problems: string[]): unknown {
+/** Replaces ${NAME} references; an unset one is a problem, and its key path goes into `unset`. */
+function substituteEnv(v: unknown, env: LoadOptions['env'], path: (string | number)[], problems: string[], unset: Set<string>): unknown {
   if (typeof v === 'string') {
     const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?\}$/.exec(v);
     const lookup = (name: string, def: string | undefined) => {
       const val = env[name];
       if (val !== undefined && val !== '') return val;
       if (def !== undefined) return def;
+      unset.add(fmtPath(path));
       problems.push(`${fmtPath(path)}: environment variable ${name} is not set: export it, or give a default with \${${name}:-value}`);
       return '';
     };
@@ -242,9 +246,9 @@ function substituteEnv(v: unknown, env: LoadOptions['env'], path: (string | numb
     }
     return v.replace(ENV_REF, (_m, name: string, def: string | undefined) => lookup(name, def));
   }
-  if (Array.isArray(v)) return v.map((x, i) => substituteEnv(x, env, [...path, i], problems));
+  if (Array.isArray(v)) return v.map((x, i) => substituteEnv(x, env, [...path, i], problems, unset));
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substituteEnv(x, env, [...path, k], problems)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, substituteEnv(x, env, [...path, k], problems, unset)]));
   }
   return v;
 }

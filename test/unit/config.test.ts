@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { backoffMs } from '../../src/worker.js';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { botModules } from '../../bots/index.js';
 import { formats } from '../../src/inbound/index.js';
@@ -56,6 +57,13 @@ describe('config', () => {
     const p = problems('sources:\n  bgi: { format: bettergi, token: ${BGI_TOKEN} }\n  rec: { format: onelive, token: ${ONELIVE_KEY} }\n');
     expect(p).toHaveLength(1);
     expect(p[0]).toMatch(/^YAML: .*line 2, column \d+: in a flow map or list .* put \$\{…\} in quotes, e\.g\. token: "\$\{BGI_TOKEN\}" \(and \d+ more YAML errors after it\)$/);
+  });
+
+  it('retries a failing delivery for hours by default before dead-lettering it', () => {
+    const w = load('').worker;
+    const span = (random: () => number) => Array.from({ length: w.maxAttempts - 1 }, (_, i) => backoffMs(i + 1, w.baseDelayMs, w.maxDelayMs, random)).reduce((a, b) => a + b, 0);
+    expect(span(() => 0)).toBeGreaterThan(80 * 60_000); // the shortest, with all jitter against it
+    expect(span(() => 1)).toBeLessThan(3 * 3600_000);
   });
 
   it('lists every problem, not only the first', () => {
