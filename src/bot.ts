@@ -95,6 +95,11 @@ export interface BotHost {
   onCommand(cmd: ChatCommand): Promise<Reply | undefined>;
   /** Commands this bot offers (for Telegram's menu, Discord and Slack registration). */
   commands(): CommandInfo[];
+  /**
+   * User ids of this bot's admins, for a menu that shows the admin commands (`CommandInfo.admin`)
+   * to them only (Telegram's per-chat command scope). Absent = none.
+   */
+  admins?(): string[];
   mount(route: HttpMount): void;
 }
 

@@ -146,6 +146,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
         return reply;
       },
       commands: () => plane.commandsFor(id),
+      admins: () => plane.adminsFor(id),
       mount,
     };
     try {

@@ -119,17 +119,42 @@ export class TelegramBot implements BotAdapter {
     }
   }
 
+  /**
+   * The command menu. Everyone (the default scope) gets the commands anyone may run; each admin gets
+   * all of them in the private chat with the bot (scope `chat`, whose id is the admin's user id).
+   * A failure for one admin is a warning: commands still work when typed, only that menu is stale.
+   */
   private async publishCommands() {
-    const commands = (this.host?.commands() ?? [])
-      .filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name))
-      .slice(0, 100)
-      .map((c) => ({ command: c.name, description: (c.description || c.name).slice(0, 256) }));
-    if (commands.length === 0) return;
+    const all = (this.host?.commands() ?? []).filter((c) => /^[a-z0-9_]{1,32}$/.test(c.name)).slice(0, 100);
+    if (all.length === 0) return;
+    const menu = (list: typeof all) => list.map((c) => ({ command: c.name, description: (c.description || c.name).slice(0, 256) }));
+    const everyone = menu(all.filter((c) => !c.admin));
     try {
-      await this.bot.api.setMyCommands(commands);
+      // The default list must be replaced even when it is empty: an older one may still show admin commands.
+      if (everyone.length > 0) await this.bot.api.setMyCommands(everyone);
+      else await this.bot.api.deleteMyCommands();
     } catch (e) {
       if (toDeliveryError(e).unhealthy) throw e;
       this.log.warn({ err: describe(e, this.opts.token) }, 'telegram: setMyCommands failed; commands still work, the menu is not updated');
+    }
+    if (!all.some((c) => c.admin)) return;
+    const forAdmins = menu(all);
+    for (const admin of new Set(this.host?.admins?.() ?? [])) {
+      // A private chat's id is the user's id: a positive integer. A group id or a @username is no user.
+      if (!/^[1-9]\d{0,15}$/.test(admin) || !Number.isSafeInteger(Number(admin))) {
+        this.log.warn({ admin }, `telegram: admin '${admin}' is not a numeric user id, so it gets no admin command menu (send /whoami to the bot to get your id)`);
+        continue;
+      }
+      try {
+        await this.bot.api.setMyCommands(forAdmins, { scope: { type: 'chat', chat_id: Number(admin) } });
+      } catch (e) {
+        if (toDeliveryError(e).unhealthy) throw e;
+        this.log.warn(
+          { admin, err: describe(e, this.opts.token) },
+          `telegram: could not set the admin command menu for admin ${admin}; the commands still work when typed. ` +
+            'To get the menu, open a private chat with the bot and send /start, then restart hookbot',
+        );
+      }
     }
   }
 

@@ -8,9 +8,15 @@ export interface Principal {
   isUser: boolean;
 }
 
+/** The bot's admin user ids, as strings (empty = nobody). */
+export function adminsOf(config: Pick<Config, 'bots'>, bot: string): string[] {
+  const b = config.bots[bot] as { admins?: string[] } | undefined;
+  return [...(b?.admins ?? [])];
+}
+
 export function principalOf(config: Config, bot: string, userId: string): Principal {
   const b = config.bots[bot] as { admins?: string[]; users?: string[] } | undefined;
-  const admins = b?.admins ?? [];
+  const admins = adminsOf(config, bot);
   // Ids are compared as strings: YAML may have given them as numbers, config.ts turns them into strings.
   const isAdmin = admins.includes(userId);
   const isUser = isAdmin || b?.users === undefined || b.users.includes(userId);

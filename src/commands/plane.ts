@@ -8,7 +8,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { Notice } from '../notice.js';
 import type { IngestAnswer, Store } from '../store/store.js';
 import { mask } from '../log.js';
-import { mayRun, principalOf, type Principal } from './acl.js';
+import { adminsOf, mayRun, principalOf, type Principal } from './acl.js';
 import { builtinCommands } from './builtin/index.js';
 import { commandInfo, UsageError, type Command } from './command.js';
 import { customCommand } from './custom.js';
@@ -36,8 +36,14 @@ export interface CommandDeps {
 export interface CommandPlane {
   /** Never throws: errors become a polite reply. Undefined when there is nothing to say. */
   handle(cmd: ChatCommand): Promise<Reply | undefined>;
-  /** For Telegram's menu and Discord/Slack registration. Admin commands are left out when the bot has no admins. */
+  /**
+   * For Telegram's menu and Discord/Slack registration. Admin commands are left out when the bot has
+   * no admins; the others say whether they are admin-only (`admin`), so a platform that can scope its
+   * menu shows them to `adminsFor(botId)` only.
+   */
   commandsFor(botId: string): CommandInfo[];
+  /** The user ids that may run the admin commands of this bot (empty = nobody). */
+  adminsFor(botId: string): string[];
 }
 
 // Telegram sends /start when someone opens a chat with the bot: answer it with help.
@@ -152,10 +158,9 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
   }
 
   function commandsFor(botId: string): CommandInfo[] {
-    const b = deps.config.bots[botId] as { admins?: string[] } | undefined;
-    const hasAdmins = (b?.admins?.length ?? 0) > 0;
+    const hasAdmins = adminsOf(deps.config, botId).length > 0;
     return all.filter((c) => c.access !== 'admin' || hasAdmins).map(commandInfo);
   }
 
-  return { handle, commandsFor };
+  return { handle, commandsFor, adminsFor: (botId) => adminsOf(deps.config, botId) };
 }

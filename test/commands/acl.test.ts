@@ -111,6 +111,22 @@ describe('command ACL', () => {
     expect(none.every((c) => c.description.length > 0 && c.description.length <= 100)).toBe(true);
     expect(plane.commandsFor('tg').find((c) => c.name === 'mute')).toMatchObject({ admin: true, usage: '<source|event-glob> <duration>' });
   });
+
+  it('tells which commands are admin-only and who the admins are, for menus scoped to admins', () => {
+    const { plane } = makePlane(`
+bots:
+  tg: { platform: console, admins: [42, "alice"] }
+  open: { platform: console }
+`);
+    const admin = plane.commandsFor('tg').filter((c) => c.admin).map((c) => c.name);
+    expect(admin).toEqual(expect.arrayContaining(['test', 'mute', 'unmute', 'retry', 'audit']));
+    expect(admin).not.toContain('whoami');
+    expect(plane.commandsFor('tg').filter((c) => !c.admin).map((c) => c.name)).toEqual(expect.arrayContaining(['help', 'whoami', 'status']));
+    // As strings, as the config gives them (YAML numbers included); the adapter decides what it can use.
+    expect(plane.adminsFor('tg')).toEqual(['42', 'alice']);
+    expect(plane.adminsFor('open')).toEqual([]);
+    expect(plane.adminsFor('nope')).toEqual([]);
+  });
 });
 
 describe('command plane robustness', () => {

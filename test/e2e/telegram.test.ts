@@ -28,6 +28,8 @@ describe('Telegram end to end (long polling)', () => {
       botUsername: 'hookbot_e2e_bot',
       limits: { group: { ...GROUP_RATE, burst: GROUP_RATE.count + 2 }, bot: { ...BOT_RATE, burst: BOT_RATE.count + 2 } },
     });
+    // The admin has opened a private chat with the bot, so its menu can be set there.
+    fake.addChat({ id: ADMIN, type: 'private' });
     for (const id of [-1001, -1002, -1003, -1004, -1005, -1006, -1007]) fake.addChat({ id, type: 'supergroup' });
     fake.addChat({ id: -1009, type: 'supergroup', forum: true, topics: [7] });
     await fake.start();
@@ -63,8 +65,12 @@ commands:
 
   const report = (body: Record<string, unknown>) => hb.post('/report', { token: REPORT_TOKEN, ...body });
 
-  it('publishes its commands in the menu at start', () => {
-    expect(fake.commands.map((c) => c.command)).toEqual(expect.arrayContaining(['help', 'whoami', 'status', 'mute', 'test']));
+  it('publishes its commands in the menu at start, the admin commands in the admin\'s chat only', () => {
+    const everyone = fake.commands.map((c) => c.command);
+    expect(everyone).toEqual(expect.arrayContaining(['help', 'whoami', 'status']));
+    for (const admin of ['mute', 'retry', 'test', 'run']) expect(everyone).not.toContain(admin);
+    const forAdmin = fake.commandsFor({ type: 'chat', chat_id: ADMIN }).map((c) => c.command);
+    expect(forAdmin).toEqual(expect.arrayContaining(['help', 'whoami', 'status', 'mute', 'retry', 'test', 'run']));
   });
 
   it('delivers a report to a group as valid HTML', async () => {

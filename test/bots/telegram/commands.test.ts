@@ -37,10 +37,8 @@ describe('Telegram commands by long polling', () => {
 
   it('publishes the command menu and becomes healthy', async () => {
     const { bot } = await started();
-    expect(fake.commands).toEqual([
-      { command: 'whoami', description: 'your ids' },
-      { command: 'mute', description: 'mute a source' },
-    ]);
+    // Admin commands are not in everyone's menu (this host names no admins, so nobody's).
+    expect(fake.commands).toEqual([{ command: 'whoami', description: 'your ids' }]);
     expect(bot.health().state).toBe('ok');
   });
 
@@ -230,5 +228,85 @@ describe('Telegram through a proxy', () => {
       await new Promise((r) => proxy.close(r));
       await fake.stop();
     }
+  });
+});
+
+describe('Telegram command menus: admin commands for admins only', () => {
+  const MENU = [
+    { name: 'help', description: 'what you may run', admin: false },
+    { name: 'whoami', description: 'your ids', admin: false },
+    { name: 'mute', description: 'mute a source', admin: true },
+    { name: 'retry', description: 'send failed deliveries again', admin: true },
+  ];
+  const EVERYONE = [
+    { command: 'help', description: 'what you may run' },
+    { command: 'whoami', description: 'your ids' },
+  ];
+  const ALL = [...EVERYONE, { command: 'mute', description: 'mute a source' }, { command: 'retry', description: 'send failed deliveries again' }];
+  let fake: FakeTelegram;
+  let stop: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    fake = new FakeTelegram({ tokens: [TOKEN], limits: false, botUsername: 'hook_bot' });
+    // Admins who opened a private chat with the bot; 333 never did.
+    fake.addChat({ id: 111, type: 'private' }).addChat({ id: 222, type: 'private' });
+    await fake.start();
+  });
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+    await fake.stop();
+  });
+
+  async function startWith(admins: string[] | undefined, commands = MENU) {
+    const { bot, logs } = makeBot(fake.url);
+    await bot.start(makeHost(() => undefined, commands, admins).host);
+    stop = () => bot.stop();
+    await fake.waitFor(() => fake.heldPolls === 1, 5000, 'the bot to poll');
+    return { bot, logs };
+  }
+
+  it('gives everyone the commands anyone may run, and each admin all of them in its private chat', async () => {
+    const { bot } = await startWith(['111', '222']);
+    expect(fake.commands).toEqual(EVERYONE);
+    expect(fake.commandsFor({ type: 'chat', chat_id: 111 })).toEqual(ALL);
+    expect(fake.commandsFor({ type: 'chat', chat_id: 222 })).toEqual(ALL);
+    expect([...fake.commandScopes.keys()].sort()).toEqual(['chat:111', 'chat:222', 'default']);
+    expect(bot.health().state).toBe('ok');
+  });
+
+  it('warns about an admin id that is no numeric user id, names it, and sets the menu of the others', async () => {
+    const { bot, logs } = await startWith(['@alice', '111', '-100123', 'U0123ABCD']);
+    expect(fake.commands).toEqual(EVERYONE);
+    expect(fake.commandsFor({ type: 'chat', chat_id: 111 })).toEqual(ALL);
+    expect([...fake.commandScopes.keys()].sort()).toEqual(['chat:111', 'default']);
+    // Only valid ids were asked for: no call with the bad ones.
+    const scopes = fake.calls('setMyCommands').map((c) => (c.params.scope as { chat_id?: unknown } | undefined)?.chat_id);
+    expect(scopes).toEqual([undefined, 111]);
+    for (const bad of ['@alice', '-100123', 'U0123ABCD']) expect(logs()).toContain(`admin '${bad}' is not a numeric user id`);
+    expect(bot.health().state).toBe('ok');
+  });
+
+  it('warns, naming the admin and the fix, when an admin never opened a chat with the bot, and goes on', async () => {
+    const { bot, logs } = await startWith(['333', '111']);
+    expect(fake.calls('setMyCommands').map((c) => c.status)).toEqual([200, 400, 200]);
+    expect(fake.commandsFor({ type: 'chat', chat_id: 111 })).toEqual(ALL);
+    expect(fake.commands).toEqual(EVERYONE);
+    expect(logs()).toContain('admin command menu for admin 333');
+    expect(logs()).toContain('chat not found');
+    expect(logs()).toContain('open a private chat with the bot and send /start, then restart');
+    expect(bot.health().state).toBe('ok');
+  });
+
+  it('sets no admin menus when there are no admin commands', async () => {
+    await startWith(['111'], MENU.filter((c) => !c.admin));
+    expect(fake.commands).toEqual(EVERYONE);
+    expect([...fake.commandScopes.keys()]).toEqual(['default']);
+  });
+
+  it('clears an older default menu when every command is for admins', async () => {
+    fake.commandScopes.set('default', ALL);
+    await startWith(['111'], MENU.filter((c) => c.admin));
+    expect(fake.commands).toEqual([]);
+    expect(fake.commandsFor({ type: 'chat', chat_id: 111 })).toEqual(ALL.slice(2));
   });
 });

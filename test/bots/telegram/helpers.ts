@@ -43,7 +43,7 @@ let n = 0;
 export const sendCtx = () => ({ signal: new AbortController().signal, key: `d${++n}` });
 
 /** A BotHost that records commands and answers them with `answer`. */
-export function makeHost(answer: (cmd: ChatCommand) => Reply | undefined, commands: CommandInfo[] = []) {
+export function makeHost(answer: (cmd: ChatCommand) => Reply | undefined, commands: CommandInfo[] = [], admins?: string[]) {
   const received: ChatCommand[] = [];
   const mounts: HttpMount[] = [];
   const host: BotHost = {
@@ -52,6 +52,7 @@ export function makeHost(answer: (cmd: ChatCommand) => Reply | undefined, comman
       return answer(cmd);
     },
     commands: () => commands,
+    ...(admins ? { admins: () => admins } : {}),
     mount: (r) => void mounts.push(r),
   };
   return { host, received, mounts };
