@@ -63,6 +63,12 @@ export class SlackBot implements BotAdapter {
   private tokenProblem?: string;
   /** Commands cannot be taken (Socket Mode refused, Slack unreachable at start). */
   private commandProblem?: string;
+  /**
+   * The command problem needs a person (an app-level token refused, a receiver that cannot start):
+   * unhealthy. Otherwise it is a connection being retried: `starting`, with the reason, as the other
+   * platforms show one, so /healthz does not fail over a network blip that deliveries ride out.
+   */
+  private commandFatal = false;
   private retryTimer?: NodeJS.Timeout;
   private app?: App;
   private link?: SocketLink;
@@ -172,6 +178,7 @@ export class SlackBot implements BotAdapter {
       }
       const waitMs = Math.min(5000 * 2 ** attempt, 300_000);
       this.commandProblem = `auth.test: ${err.message}; trying again in ${Math.round(waitMs / 1000)} s`;
+      this.commandFatal = false;
       this.deps.logger.warn({ bot: this.id }, `slack: ${this.commandProblem}`);
       this.retryTimer = setTimeout(() => void this.connectCommands(host, attempt + 1), waitMs);
       this.retryTimer.unref();
@@ -204,6 +211,7 @@ export class SlackBot implements BotAdapter {
     } catch (e) {
       const reason = maskSecrets((e as Error).message, this.secrets);
       this.commandProblem = `commands: ${reason}`;
+      this.commandFatal = true;
       this.deps.logger.error({ bot: this.id }, `slack: cannot take commands: ${reason}`);
     }
   }
@@ -211,6 +219,7 @@ export class SlackBot implements BotAdapter {
   private socketState(problem: string | undefined, fatal = false): void {
     const before = this.commandProblem;
     this.commandProblem = problem && `commands: ${problem}`;
+    this.commandFatal = fatal;
     // Said once per change: a reconnection failing the same way every minute is one line, not one a minute.
     if (problem && this.commandProblem !== before) (fatal ? this.deps.logger.error : this.deps.logger.warn).call(this.deps.logger, { bot: this.id }, `slack: ${this.commandProblem}`);
     else if (!problem && before) this.deps.logger.info({ bot: this.id }, 'slack: Socket Mode connected again; taking commands');
@@ -226,9 +235,10 @@ export class SlackBot implements BotAdapter {
   }
 
   health(): BotHealth {
-    const problem = this.tokenProblem ?? this.commandProblem;
-    const state = this.phase === 'stopped' ? 'stopped' : problem ? 'unhealthy' : this.phase === 'running' ? 'ok' : 'starting';
-    const reason = state === 'unhealthy' ? problem : undefined;
+    const needsPerson = this.tokenProblem ?? (this.commandFatal ? this.commandProblem : undefined);
+    const retrying = this.commandProblem;
+    const state = this.phase === 'stopped' ? 'stopped' : needsPerson ? 'unhealthy' : retrying || this.phase !== 'running' ? 'starting' : 'ok';
+    const reason = state === 'unhealthy' ? needsPerson : state === 'starting' ? retrying : undefined;
     if (state !== this.state.state || reason !== this.state.reason) this.state = { state, reason, since: new Date(this.deps.clock.now()).toISOString() };
     return this.state;
   }

@@ -34,21 +34,21 @@ describe('Slack Socket Mode connection', () => {
     await vi.waitFor(() => expect(h.bot.health().state).toBe('ok'), { timeout: 5000 });
   }, 30_000);
 
-  it('says it is unhealthy while disconnected', async () => {
+  it('says it is reconnecting (starting, with the reason) while disconnected, not unhealthy', async () => {
     h = await slackHarness({ appToken: APP_TOKEN });
     await h.bot.start(host);
     await h.fake.socket.connected();
     h.fake.failNext('apps.connections.open', { status: 503 });
     h.fake.socket.drop();
     expect(h.bot.health().state).toBe('ok');
-    await vi.waitFor(() => expect(h.bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringMatching(/^commands: Socket Mode: slack: HTTP 503/) }), { timeout: 10_000 });
+    await vi.waitFor(() => expect(h.bot.health()).toMatchObject({ state: 'starting', reason: expect.stringMatching(/^commands: Socket Mode: slack: HTTP 503/) }), { timeout: 10_000 });
   }, 20_000);
 
   it('does not hold up start-up when Socket Mode cannot connect at first, and connects later', async () => {
     h = await slackHarness({ appToken: APP_TOKEN });
     h.fake.failNext('apps.connections.open', { status: 503 });
     await h.bot.start(host);
-    expect(h.bot.health()).toMatchObject({ state: 'unhealthy', reason: expect.stringContaining('HTTP 503') });
+    expect(h.bot.health()).toMatchObject({ state: 'starting', reason: expect.stringContaining('HTTP 503') });
     await h.fake.socket.connected(10_000);
     // Health is the bot's own state, read when asked: poll it.
     await vi.waitFor(() => expect(h.bot.health().state).toBe('ok'), { timeout: 5000 });
