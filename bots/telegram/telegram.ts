@@ -116,6 +116,7 @@ export class TelegramBot implements BotAdapter {
       const delay = Math.min(60_000, 1000 * 2 ** attempt);
       this.log.warn({ err: err.message, retryInMs: delay }, 'telegram: starting the bot failed (getMe, setMyCommands or setWebhook), will retry');
       this.retryTimer = setTimeout(() => void this.connect(attempt + 1), delay);
+      this.retryTimer.unref(); // a retry never keeps the process alive on its own
     }
   }
 
@@ -177,6 +178,7 @@ export class TelegramBot implements BotAdapter {
         // 409: another process polls with this token (or a webhook was set behind our back).
         this.log.error({ err: describe(e, this.opts.token) }, 'telegram: polling stopped, restarting in 30 s');
         this.retryTimer = setTimeout(() => void this.connect(5), 30_000);
+        this.retryTimer.unref(); // a retry never keeps the process alive on its own
       },
     );
   }

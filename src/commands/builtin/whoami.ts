@@ -21,7 +21,7 @@ export const whoami: Command = {
         ? `Put ${code(here)} under ${code('to_group')} (or in ${code('groups:')}) to send notices here.`
         : `Put ${code(here)} under ${code('to')} (or in ${code('people:')}) to send notices to you.`,
     );
-    // A group chat as the sender is a channel post (or an anonymous group admin): no person to make admin.
+    // The chat itself as the sender is a channel post: there is no person to make admin.
     if (!(chat.kind === 'group' && user.id === chat.id)) lines.push(`To make yourself an admin: ${code(`bots.${bot}.admins: ["${user.id}"]`)}`);
     return { text: lines.join('\n'), ephemeral: true };
   },
