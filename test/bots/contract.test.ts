@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveryError, type BotAdapter, type BotHost, type ChatRef } from '../../src/bot.js';
+import type { BotAdapter, BotHost, ChatRef } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Message } from '../../src/message.js';
 import { escapeMarkup, parseMarkup } from '../../src/render/markup.js';
@@ -20,6 +20,7 @@ import { TOKEN as TELEGRAM_TOKEN, makeBot as telegramBot } from './telegram/help
 import { makeBot as discordBot } from './discord/harness.js';
 import { slackHarness } from './slack/harness.js';
 import { fromDiscord, fromMrkdwn, fromTelegram, joinSeen, plain, type Seen } from './seen.js';
+import { failure } from '../helpers/failure.js';
 
 /** What reached one chat of the platform. */
 interface Received {
@@ -243,15 +244,6 @@ const group = (chat: string): ChatRef => ({ chat, kind: 'group' });
 
 function message(over: Partial<Message> = {}): Message {
   return { body: [], fields: [], level: 'info', source: 'report', event: 'test', time: '2024-05-01T12:00:00Z', silent: false, ...over };
-}
-
-async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeliveryError);
-  return e as DeliveryError;
 }
 
 /** Counts the times `needle` occurs in `hay`. */

@@ -1,21 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../../../src/bot.js';
 import { FakeTelegram } from '../../fakes/telegram/fake-telegram.js';
 import { TOKEN, makeBot, message, sendCtx } from './helpers.js';
 import { PNG as PNG_1x1 } from '../../helpers/images.js';
+import { failure } from '../../helpers/failure.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const GROUP = '-1001234567890';
 const USER = '42';
-
-async function failure(p: Promise<unknown>): Promise<DeliveryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DeliveryError);
-  return e as DeliveryError;
-}
 
 describe('Telegram delivery against the fake Bot API', () => {
   let fake: FakeTelegram;
