@@ -83,7 +83,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const metrics = new Metrics(store, bots);
 
   const guards = new Map<string, SourceGuard>();
-  for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies }));
+  for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies, tokenFields: formats[(s as SourceConfig).format]?.tokenFields }));
 
   const limiter = new RateLimiter((id) => {
     const b = config.bots[id] as { platform: string; limits?: object } | undefined;

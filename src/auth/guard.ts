@@ -41,6 +41,8 @@ export interface SourceGuard {
 export interface GuardOptions {
   clock: Clock;
   trustProxies: string[];
+  /** Body fields the source's format reads a token from (NoneBot's `token`), named in the 401 advice. */
+  tokenFields?: readonly string[];
 }
 
 /** Compares secrets in constant time (hashing first so lengths do not leak either). */
@@ -80,6 +82,10 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
   const tokens = [source.token, ...(source.tokens ?? [])].filter((t): t is string => Boolean(t));
   // Hashed once here, so a request costs one hash whatever the number of tokens.
   const tokenHashes = tokens.map(sha256);
+  // Only the places this sender can use: a body field exists for some formats alone.
+  const fields = (opts.tokenFields ?? []).map((f) => `the body's "${f}" field`);
+  const ways = ['?token=', 'Authorization: Bearer', 'X-Hookbot-Token', ...fields];
+  const missingTokenAdvice = `a token is required: send it as ${ways.slice(0, -1).join(', ')} or ${ways.at(-1)}`;
   let clientAddress: (req: RequestFacts) => string;
   try {
     clientAddress = clientAddressResolver(opts.trustProxies);
@@ -120,7 +126,7 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
         throw new HttpError(403, `source '${name}' has no token configured`);
       }
       const given = presentedToken(req);
-      if (given === undefined) throw new HttpError(401, `a token is required: send it as ?token=, Authorization: Bearer, or in the body`);
+      if (given === undefined) throw new HttpError(401, missingTokenAdvice);
       // Check every configured token, so the time taken does not tell which one was close.
       const h = sha256(given);
       let ok = false;

@@ -55,6 +55,14 @@ describe('the token, wherever the sender can put it', () => {
     expect(outcome(() => guardOf({ token: TOKEN }).authenticate(facts(over as any)))).toBe(status);
   });
 
+  it.each([
+    ['a format with a body token field', ['token'], `a token is required: send it as ?token=, Authorization: Bearer, X-Hookbot-Token or the body's "token" field`],
+    ['a format without one', undefined, 'a token is required: send it as ?token=, Authorization: Bearer or X-Hookbot-Token'],
+  ] as const)('says where a missing token can go, for %s', (_what, tokenFields, advice) => {
+    const g = createSourceGuard('s', source({ token: TOKEN }), { clock: new ManualClock(0), trustProxies: [], tokenFields });
+    expect(() => g.authenticate(facts())).toThrow(advice);
+  });
+
   it('accepts any of several tokens (rotation), and the message never holds a token', () => {
     const g = guardOf({ tokens: ['old-token-0123456789ab', 'new-token-0123456789ab'] });
     expect(outcome(() => g.authenticate(facts({ query: { token: 'old-token-0123456789ab' } })))).toBe(200);
