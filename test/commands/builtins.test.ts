@@ -132,6 +132,7 @@ describe('failed and retry', () => {
     expect((await store.getDelivery(b))?.state).toBe('dead');
     expect((await plane.handle(cmd('retry', String(a))))?.text).toMatch(/is pending, not failed/);
     expect((await plane.handle(cmd('retry', '9999')))?.text).toMatch(/No delivery #9999/);
+    expect((await store.auditLog(1))[0]).toMatchObject({ command: 'retry', outcome: 'error', detail: expect.stringMatching(/No delivery #9999/) });
     expect((await plane.handle(cmd('retry', 'all')))?.text).toBe('Retrying 1 failed delivery.');
     expect((await store.getDelivery(b))?.state).toBe('pending');
     expect((await plane.handle(cmd('retry', 'soon')))?.text).toMatch(/Usage: \/retry/);

@@ -38,7 +38,8 @@ export const retry: Command = {
     const id = Number(word);
     const n = await deps.store.retry(id, now);
     if (n) return { text: `Retrying delivery #${id}.` };
+    // Nothing retried is the caller's mistake: answered like a usage error, and audited as one.
     const d = await deps.store.getDelivery(id);
-    return { text: d ? `Delivery #${id} is ${esc(d.state)}, not failed: nothing to retry.` : `No delivery #${id}; see /failed for the ids.` };
+    throw new UsageError(d ? `Delivery #${id} is ${d.state}, not failed: nothing to retry.` : `No delivery #${id}; see /failed for the ids.`);
   },
 };
