@@ -127,6 +127,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
     },
     metrics: () => metrics.render(),
+    onWebhook: (source, status) => metrics.webhook(source, status),
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
   });
 

@@ -6,6 +6,7 @@ import type { Store } from './store/store.js';
 export class Metrics {
   private readonly registry = new Registry();
   private readonly outcomes = new Counter({ name: 'hookbot_delivery_outcomes_total', help: 'Delivery attempts by outcome', labelNames: ['outcome', 'bot'], registers: [this.registry] });
+  private readonly webhooks = new Counter({ name: 'hookbot_webhooks_total', help: 'Webhooks answered, by source and HTTP status', labelNames: ['source', 'status'], registers: [this.registry] });
 
   constructor(store: Store, bots: Map<string, BotAdapter>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookbot_' });
@@ -31,6 +32,11 @@ export class Metrics {
 
   outcome(outcome: string, bot: string): void {
     this.outcomes.inc({ outcome, bot });
+  }
+
+  /** `source` must be a configured source name (or ''): a name from a URL would let anyone add series. */
+  webhook(source: string, status: number): void {
+    this.webhooks.inc({ source, status: String(status) });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -19,6 +19,8 @@ export interface ServerDeps {
   metrics: () => Promise<{ contentType: string; body: string }>;
   /** Management API under /api (Bearer server.apiToken). */
   api?: Router;
+  /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
+  onWebhook?: (source: string, status: number) => void;
 }
 
 function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
@@ -64,6 +66,22 @@ export function createServer(deps: ServerDeps) {
 
   const hook = (sourceName: () => string | undefined) => async (ctx: Koa.Context) => {
     const name = sourceName();
+    try {
+      await receiveHook(ctx, name);
+      deps.onWebhook?.(name!, ctx.status);
+    } catch (e) {
+      let status = 500;
+      try {
+        status = toHttpError(e).status;
+      } catch {
+        /* an unexpected error: the error middleware logs it and answers 500 */
+      }
+      deps.onWebhook?.(name && ingest.source(name) ? name : '', status);
+      throw e;
+    }
+  };
+
+  const receiveHook = async (ctx: Koa.Context, name: string | undefined) => {
     if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
     const facts = { remoteAddress: ctx.req.socket.remoteAddress ?? '', headers: flatHeaders(ctx.headers), query: ctx.query };
     ingest.admit(name, facts);

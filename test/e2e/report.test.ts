@@ -91,8 +91,15 @@ describe('report end to end', () => {
     const h = await fetch(hb.url + '/healthz');
     expect(h.status).toBe(200);
     expect(((await h.json()) as any).bots.console.state).toBe('ok');
+    expect((await hb.post('/hooks/no-such-source', {})).status).toBe(404);
     const m = await (await fetch(hb.url + '/metrics')).text();
     expect(m).toMatch(/hookbot_deliveries\{state="sent"\} \d+/);
+    // Webhooks by source and status (the tests above answered 202s and 403s); an unknown source
+    // name from the URL is counted without its name, so strangers cannot add series.
+    expect(m).toMatch(/hookbot_webhooks_total\{source="report",status="202"\} [1-9]/);
+    expect(m).toMatch(/hookbot_webhooks_total\{source="report",status="403"\} [1-9]/);
+    expect(m).toMatch(/hookbot_webhooks_total\{source="",status="404"\} 1/);
+    expect(m).not.toContain('no-such-source');
   });
 });
 
