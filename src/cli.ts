@@ -72,8 +72,10 @@ program
   .action((o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
     try {
-      const { config, bots } = prepare(file, process.env, systemClock, createLogger('silent'));
+      const { config, bots, advice } = prepare(file, process.env, systemClock, createLogger('silent'));
       process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
+      // Valid, so exit 0; but say what looks unintended.
+      for (const a of advice) process.stdout.write(`  note: ${a}\n`);
     } catch (e) {
       fail(e);
     }

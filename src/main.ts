@@ -6,6 +6,7 @@ import { botModules } from '../bots/index.js';
 import type { BotAdapter, BotHost } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
+import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
 import { createSourceGuard, type SourceGuard } from './auth/guard.js';
 import { Ingest } from './ingest.js';
@@ -61,7 +62,7 @@ export function prepare(configFile: string, env: Record<string, string | undefin
     problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
   }
   if (problems.length) throw new ConfigError(problems, configFile);
-  return { config, bots, router, renderer };
+  return { config, bots, router, renderer, advice: configAdvice(config) };
 }
 
 function registerSecrets(config: Config) {
@@ -77,8 +78,9 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
-  const { config, bots, router, renderer } = prepare(opts.configFile, env, clock, boot);
+  const { config, bots, router, renderer, advice } = prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
+  for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock);
   const metrics = new Metrics(store, bots);
 

@@ -26,6 +26,12 @@ describe('hookbot CLI', () => {
     const good = await hookbot(['check', '-c', 'config/hookbot.example.yaml']);
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/OK \(bots: console; sources: report\)/);
+    expect(good.stdout).not.toContain('note:');
+
+    // Valid but probably unintended: said, with exit 0.
+    const odd = await hookbot(['check', '-c', configFile('sources:\n  bgi: { format: bettergi, token: a-long-enough-token-123 }\n')]);
+    expect(odd.code).toBe(0);
+    expect(odd.stdout).toMatch(/note: sources\.bgi: a payload that names no target will be refused/);
 
     const bad = await hookbot(['check', '-c', configFile('sources:\n  a: { format: report, token: short }\n  b: { format: report, tokn: x }\nsuperusers: [nobot:1]\n')]);
     expect(bad.code).toBe(1);

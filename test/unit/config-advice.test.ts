@@ -1,0 +1,26 @@
+// Advice on configs that are valid but probably not meant: untargeted sources, bots without admins.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+import { configAdvice } from '../../src/config-advice.js';
+import { botModules } from '../../bots/index.js';
+import { formats } from '../../src/inbound/index.js';
+
+const TOKEN = 'a-long-enough-token-123';
+const TG = 'telegram: { platform: telegram, token: "123456789:AAHfakefakefakefakefakefakefakefake1"';
+const advice = (yaml: string) => configAdvice(parseConfig(yaml, { env: {}, bots: botModules, formats }));
+
+describe('config advice', () => {
+  it.each([
+    ['a source with nowhere to send untargeted payloads', `sources:\n  bgi: { format: bettergi, token: ${TOKEN} }`, [/^sources\.bgi: a payload that names no target will be refused/]],
+    ['superusers catch them', `superusers: [console:me]\nsources:\n  bgi: { format: bettergi, token: ${TOKEN} }`, []],
+    ['the source has its own targets', `sources:\n  bgi: { format: bettergi, token: ${TOKEN}, to_group: [console:ops] }`, []],
+    ['a route for the source', `routes: [{ match: { source: "bg*" }, to: [console:me] }]\nsources:\n  bgi: { format: bettergi, token: ${TOKEN} }`, []],
+    ['a route for another source only', `routes: [{ match: { source: onelive }, to: [console:me] }]\nsources:\n  bgi: { format: bettergi, token: ${TOKEN} }`, [/^sources\.bgi:/]],
+    ['a platform bot without admins', `bots:\n  ${TG} }\nsuperusers: [telegram:1]`, [/^bots: no bot has admins/]],
+    ['a platform bot with an admin', `bots:\n  ${TG}, admins: ["1"] }\nsuperusers: [telegram:1]`, []],
+  ])('%s', (_what, yaml, want) => {
+    const got = advice(yaml);
+    expect(got).toHaveLength(want.length);
+    want.forEach((re, i) => expect(got[i]).toMatch(re));
+  });
+});
