@@ -104,8 +104,8 @@ export class Router {
       try {
         out.push(...this.expand(e, kind, from));
       } catch (err) {
-        // A bad send_from is said once (route() names it), not again for every bare id it spoils.
-        if (err instanceof UnknownSender && problems.some((p) => p.startsWith('send_from:'))) continue;
+        // Every caller names a bad send_from once itself, rather than once for every bare id it spoils.
+        if (err instanceof UnknownSender) continue;
         problems.push(`${where}[${i}]: ${(err as Error).message}`);
       }
     }
@@ -138,7 +138,7 @@ export class Router {
     const problems: string[] = [];
     const targets: Target[] = [];
     const from = n.from ?? source?.from;
-    if (n.from !== undefined && !this.botFor(n.from)) problems.push(`send_from: '${n.from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
+    if (from !== undefined && !this.botFor(from)) problems.push(`send_from: '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
     let silent = n.silent ?? source?.silent ?? false;
     if (override) {
       this.expandAll(override.to, 'user', from, 'to', targets, problems);

@@ -73,6 +73,12 @@ describe('router', () => {
     }
   });
 
+  it('names a source whose from is no bot once when checking the config, not again per bare id', () => {
+    const yaml = YAML.replace('sources:\n', 'sources:\n  odd: { format: report, token: a-long-enough-token-123, from: ghost, to: ["1", "2"] }\n');
+    const c = parseConfig(yaml, { env: {}, bots: botModules, formats });
+    expect(new Router(c, bots).checkConfig()).toEqual([`sources.odd.from: no bot or bot alias 'ghost'`]);
+  });
+
   it('marks deliveries muted by source or event glob', () => {
     const mute = { id: 1, pattern: 'live_*', until: 10, by: 'x', createdAt: 0 };
     const d = router.route(notice({ event: 'live_end', to: ['1'] }), config.sources['src'] as any, [mute]);
