@@ -1,7 +1,7 @@
 // Advice on a config that is valid but probably not what its author meant: said by `hookbot check`
 // and logged at start, never an error (each of these can be on purpose).
-import picomatch from 'picomatch';
 import type { Config, SourceConfig } from './config.js';
+import { glob } from './router.js';
 
 export function configAdvice(config: Config): string[] {
   const advice: string[] = [];
@@ -9,7 +9,7 @@ export function configAdvice(config: Config): string[] {
     for (const [name, s] of Object.entries(config.sources) as [string, SourceConfig][]) {
       const ownTargets = (s.to?.length ?? 0) + (s.to_group?.length ?? 0) > 0;
       // A route may match it when it names no source or a glob that takes this name.
-      const routed = config.routes.some((r) => !r.match.source || picomatch(r.match.source, { dot: true })(name));
+      const routed = config.routes.some((r) => !r.match.source || glob(r.match.source)(name));
       if (!ownTargets && !routed)
         advice.push(
           `sources.${name}: a payload that names no target will be refused (400 "no targets"): give the source to / to_group, add a route for it, or set superusers`,

@@ -29,7 +29,8 @@ export class TargetError extends Error {
 class UnknownSender extends Error {}
 
 const globCache = new Map<string, (s: string) => boolean>();
-function glob(pattern: string): (s: string) => boolean {
+/** A compiled glob as routes and mutes match with it (cached). */
+export function glob(pattern: string): (s: string) => boolean {
   let m = globCache.get(pattern);
   if (!m) {
     m = picomatch(pattern, { dot: true });
