@@ -69,10 +69,10 @@ program
   .command('check')
   .description('validate a config file and list every problem')
   .option('-c, --config <file>', 'config file')
-  .action((o: { config?: string }) => {
+  .action(async (o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
     try {
-      const { config, bots, advice } = prepare(file, process.env, systemClock, createLogger('silent'));
+      const { config, bots, advice } = await prepare(file, process.env, systemClock, createLogger('silent'));
       process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
       // Valid, so exit 0; but say what looks unintended.
       for (const a of advice) process.stdout.write(`  note: ${a}\n`);
@@ -90,7 +90,7 @@ program
   .option('--user', 'the target is a user (Discord and Slack open a DM)')
   .action(async (target: string, text: string, o: { config?: string; user?: boolean }) => {
     try {
-      const { router, bots } = prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
+      const { router, bots } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
       const kind = o.user ? 'user' : 'group';
       for (const t of router.expand(target, kind)) {
         const bot = bots.get(t.bot)!;
@@ -105,7 +105,7 @@ program
 
 registerReplay(program, async (file) => {
   const logger = createLogger('warn');
-  const { config, router, renderer } = prepare(resolveConfigPath(file), process.env, systemClock, logger);
+  const { config, router, renderer } = await prepare(resolveConfigPath(file), process.env, systemClock, logger);
   const store = await openStore(config.store, systemClock);
   // No guards: captured payloads were checked when they came in, and their secrets are gone.
   const ingest = new Ingest({ config, formats, router, store, guards: new Map(), clock: systemClock, logger });

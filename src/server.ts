@@ -3,7 +3,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
-import type { HttpMount } from './bot.js';
+import type { HttpMount, WebSocketMount } from './bot.js';
+import { webSocketMounts } from './http/websocket.js';
 import type { Config } from './config.js';
 import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
@@ -43,6 +44,7 @@ export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  const sockets = webSocketMounts(logger);
 
   app.use(async (ctx, next) => {
     try {
@@ -135,5 +137,9 @@ export function createServer(deps: ServerDeps) {
     mount(route: HttpMount) {
       mounts.set(`${route.method} ${route.path}`, route);
     },
+    mountWebSocket: (route: WebSocketMount) => sockets.add(route),
+    /** For the HTTP server's 'upgrade' event. */
+    upgrade: sockets.upgrade,
+    closeSockets: sockets.close,
   };
 }
