@@ -33,11 +33,14 @@ interface File {
   immutable: boolean;
 }
 
-/** Where the built files are: beside the compiled code (dist/src/web → dist/web), or dist/web from the sources. */
+/**
+ * Where the built files are: beside the compiled code (dist/src/web → dist/web), or dist/web when
+ * running the sources. A built folder has assets/; the sources' web/ (index.html only) does not.
+ */
 export function findWebRoot(): string | undefined {
   for (const rel of ['../../web/', '../../dist/web/']) {
     const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, 'index.html'))) return dir;
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return undefined;
 }
