@@ -61,10 +61,12 @@ store: { sqlite: "{{dir}}/hookbot.db" }
     const session = cookies.find((c) => c.name === 'hookbot_session');
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Strict');
-    expect(await page.evaluate(() => document.cookie)).not.toContain('hookbot_session');
+    // Runs in the page: `document` is the browser's.
+    expect(await page.evaluate('document.cookie')).not.toContain('hookbot_session');
     // The cookie alone reads; a change without the CSRF header is refused.
     const cookie = `hookbot_session=${session!.value}`;
-    expect((await fetch(hb.url + '/api/v1/session', { headers: { cookie } }).then((r) => r.json())).signedIn).toBe(true);
+    const info = (await fetch(hb.url + '/api/v1/session', { headers: { cookie } }).then((r) => r.json())) as { signedIn: boolean };
+    expect(info.signedIn).toBe(true);
     const forged = await fetch(hb.url + '/api/deliveries/all/retry', { method: 'POST', headers: { cookie } });
     expect(forged.status).toBe(403);
     const sameSite = await fetch(hb.url + '/api/deliveries/all/retry', { method: 'POST', headers: { cookie, 'x-hookbot-csrf': '1' } });
