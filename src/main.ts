@@ -1,6 +1,5 @@
 // The only place that wires things together: config → store → bots → commands → worker → server.
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
 import type { BotAdapter, BotHost } from './bot.js';
@@ -22,8 +21,9 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
+import { VERSION } from './package-root.js';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export { VERSION };
 
 export interface StartOptions {
   configFile: string;
