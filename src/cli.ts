@@ -36,6 +36,13 @@ program
     const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
     if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
     process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
+    // Every error leaves through the logger, masked, as a JSON line; nothing is printed raw.
+    process.on('uncaughtException', (e) => {
+      logger.fatal({ err: e }, 'uncaught exception: stopping');
+      process.exit(1);
+    });
+    process.removeAllListeners('warning');
+    process.on('warning', (w) => logger.warn({ warning: w.name, error: w.message }, 'node warning'));
     // Whoever reads our output may be gone (a closed pipe): that is no reason to stop delivering.
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     // Signals are handled from the first moment: one that comes while starting stops us once started.

@@ -1,5 +1,5 @@
 // The only place that wires things together: config → store → bots → commands → worker → server.
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
 import type { BotAdapter, BotHost } from './bot.js';
@@ -15,6 +15,7 @@ import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
+import { createListener } from './http/listener.js';
 import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
@@ -133,7 +134,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
   });
 
-  const http = createHttpServer(app.callback());
+  const http = createListener(config.server, app.callback(), logger.child({ part: 'http' }));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());

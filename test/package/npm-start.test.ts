@@ -63,7 +63,7 @@ describe('npm start', () => {
       expect(await npm.exited).toBe(0);
       expect(npm.stderr()).toMatch(/"msg":"stopped"/);
       expect(await portIsFree(port)).toBe(true);
-    });
+    }, 180_000);
   }
 
   it('runs the compiled JavaScript, not TypeScript', () => {
@@ -90,11 +90,11 @@ describe('the hookbot bin', () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     const r = await run(['--version']);
     expect(r).toMatchObject({ code: 0, stdout: `${version}\n` });
-  });
+  }, 120_000);
 
   it('checks the example config it ships with, from any directory', async () => {
     const r = await run(['check']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/hookbot\.example\.yaml: OK \(bots: console; sources: report\)/);
-  });
+  }, 120_000);
 });
