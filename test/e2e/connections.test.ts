@@ -15,7 +15,7 @@ beforeAll(async () => {
   hb = await spawnHookbot({
     startTimeoutMs: 120_000,
     config: `
-server: { port: {{port}}, host: 127.0.0.1, headersTimeout: 1s, requestTimeout: 3s, keepAliveTimeout: 4s, maxConnections: ${CAP}, maxRequestsPerSocket: 5 }
+server: { port: {{port}}, host: 127.0.0.1, headersTimeout: 2s, requestTimeout: 3s, keepAliveTimeout: 4s, maxConnections: ${CAP}, maxRequestsPerSocket: 5 }
 store: { sqlite: "{{dir}}/h.db" }
 bots: { console: { platform: console } }
 superusers: [console:me]
@@ -86,11 +86,12 @@ describe('connections', () => {
     const ends = await Promise.all(flood.map((f) => f.closed));
     const refused = ends.filter((e) => e.data.startsWith('HTTP/1.1 503 '));
     const timedOut = ends.filter((e) => e.data.startsWith('HTTP/1.1 408 '));
-    // The sender holds one slot; every other flood connection was refused or timed out.
-    expect(refused.length).toBeGreaterThanOrEqual(CAP);
+    // Every flood connection was refused at once or closed at the header timeout. (How many of
+    // each depends on how fast the machine opens them: a slot freed by a timeout is taken again.)
+    expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.data).toMatch(/Retry-After: 1[\s\S]*too many connections/);
     expect(refused.length + timedOut.length).toBe(CAP * 2);
-    // 1 s header timeout: far under Node's own (60 s, checked every 30 s), even on a busy machine.
+    // 2 s header timeout: far under Node's own (60 s, checked every 30 s), even on a busy machine.
     for (const e of timedOut) expect(e.afterMs).toBeLessThan(20_000);
     sender.destroy();
     await hb.waitForOutput('during the flood 2', 60_000);
