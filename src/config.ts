@@ -140,6 +140,8 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         host: z.string().default('0.0.0.0'),
         apiToken: secret('API token').optional(),
+        /** Another secret that signs in to the dashboard (the API token always does). */
+        dashboardPassword: secret('dashboard password').optional(),
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
@@ -287,7 +289,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies', ...Object.keys(serverLimitsShape)];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

@@ -22,6 +22,7 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
+import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
 
 export { VERSION };
@@ -132,6 +133,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
+    sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
+    sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
   const http = createListener(config.server, app.callback(), logger.child({ part: 'http' }));
