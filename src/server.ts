@@ -90,7 +90,7 @@ export function createServer(deps: ServerDeps) {
     const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query: facts.query, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
     ctx.status = ingest.acceptedStatus(name);
     if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
-    ctx.body = { id: answer.id, deliveries: answer.deliveries };
+    ctx.body = answer.warnings ? { id: answer.id, deliveries: answer.deliveries, warnings: answer.warnings } : { id: answer.id, deliveries: answer.deliveries };
   };
 
   // NoneBot's route: the source named `report`, else the first source of format `report`.
