@@ -13,7 +13,7 @@ import type { Capture, IngestAnswer, Mute, Store } from './store/store.js';
 import type { SourceGuard, RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
-import { redactPayload } from './capture/redact.js';
+import { collectSecrets, redactPayload, redactText, redactValue } from './capture/redact.js';
 
 export interface IncomingHook extends RequestFacts {
   raw: Buffer;
@@ -67,8 +67,11 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 export class Ingest {
   private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
   private readonly sources: Record<string, SourceConfig>;
+  /** Every secret in the config: cut out of payloads before they are parsed, stored or captured. */
+  private readonly secrets: string[];
 
   constructor(private readonly deps: IngestDeps) {
+    this.secrets = collectSecrets(deps.config);
     // Formats read the locale from their source (field names, fallback titles): the top-level
     // `locale` is the default for sources that do not set their own. A format may need a larger
     // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
@@ -124,6 +127,10 @@ export class Ingest {
       // path costing microseconds per object, and this runs on every request.
       this.deps.guards.get(sourceName)!.authenticate({ remoteAddress: req.remoteAddress, headers: req.headers, query: req.query, raw: req.raw, bodyToken, formatAuthenticated });
       authenticated = true;
+      // Before any format reads it: nothing stored, rendered (a generic payload without a message is
+      // shown as JSON) or captured can then hold a token, password or another source's secret.
+      if (typeof body === 'string') body = redactText(body, this.secrets);
+      else redactValue(body, this.secrets);
       const parsed = await format.parse(body, ctx);
       const dedupKey = parsed.dedupKey;
       const notice = toNotice(parsed, sourceName, source.format);
@@ -188,7 +195,7 @@ export class Ingest {
   }
 
   private captureOf(sourceName: string, source: SourceConfig, req: IncomingHook, outcome: string): Omit<Capture, 'id'> {
-    const r = redactPayload(source, { headers: req.headers, query: req.query, body: req.raw });
+    const r = redactPayload(source, { headers: req.headers, query: req.query, body: req.raw }, { secrets: this.secrets });
     return { source: sourceName, at: this.deps.clock.now(), headers: r.headers, query: r.query, body: r.body, outcome };
   }
 
