@@ -6,6 +6,7 @@
 // Apprise sends no id and no time, so nothing is deduplicated.
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
+import { PayloadError } from './format.js';
 import type { ImageRef, Level } from '../notice.js';
 import { imageFromBase64, MAX_IMAGE_BYTES } from './image.js';
 import { asObject, bounded, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, wording } from './lenient.js';
@@ -66,6 +67,7 @@ export const apprise: InboundFormat = {
     const type = (b.type ?? 'info').trim().toLowerCase() || 'info';
     const text = b.message ?? b.body;
     const img = firstImage(b.attachments, ctx.config.locale);
+    if (!b.title && !text && b.attachments.length === 0) throw new PayloadError('nothing to send: title and message are empty and there are no attachments: give a message');
     // The image is shown; every other attachment is named, so nothing is silently dropped.
     const others = b.attachments.filter((_, i) => i !== img.index || !img.image).map((a, i) => nameOf(a, i));
     return bounded({
