@@ -6,6 +6,7 @@ import { consolePlatform } from './console/platform.js';
 import { telegramPlatform } from './telegram/platform.js';
 import { slackPlatform } from './slack/platform.js';
 import { discordPlatform } from './discord/platform.js';
+import { onebotPlatform } from './onebot/platform.js';
 
 function lazy<O>(declaration: PlatformDeclaration<O>, load: () => Promise<BotModule<O>>): RegisteredPlatform<O> {
   let loaded: Promise<BotModule<O>> | undefined;
@@ -17,4 +18,5 @@ export const botModules: Record<string, RegisteredPlatform> = {
   telegram: lazy(telegramPlatform, async () => (await import('./telegram/telegram.js')).telegramBot),
   slack: lazy(slackPlatform, async () => (await import('./slack/slack.js')).slackBot),
   discord: lazy(discordPlatform, async () => (await import('./discord/discord.js')).discordBot),
+  onebot: lazy(onebotPlatform, async () => (await import('./onebot/onebot.js')).onebotBot),
 };

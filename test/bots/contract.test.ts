@@ -25,6 +25,7 @@ import { makeBot as discordBot } from './discord/harness.js';
 import { slackHarness } from './slack/harness.js';
 import { fromDiscord, fromMrkdwn, fromTelegram, joinSeen, plain, type Seen } from './seen.js';
 import { failure } from '../helpers/failure.js';
+import { onebotHarness, GROUP as QQ_GROUP } from './onebot/harness.js';
 
 /** What reached one chat of the platform. */
 interface Received {
@@ -206,6 +207,37 @@ const rows: Row[] = [
         },
         rateLimitNext: (seconds) => h.fake.failNext('chat.postMessage', { status: 429, retryAfter: seconds }),
         settled: async () => {},
+        close: h.close,
+      };
+    },
+  },
+  {
+    platform: 'onebot',
+    chat: String(QQ_GROUP),
+    thread: ['', { chat: '', thread: '' }],
+    malformed: 'general',
+    waive: {
+      // reference chinese-platforms §1.7-1.8: risk control shows as a send timeout, retried once after a minute (outcome tests).
+      rateLimit: 'QQ answers no 429 with a wait: risk control shows as a send timeout, retried after a minute',
+    },
+    async start({ badToken }) {
+      // Pacing is the worker's job (its limiter, through `pace`); here the fake's risk control is off.
+      const h = await onebotHarness({ start: false, fake: { risk: { chatGapMs: 0, perSecond: 1000, groupPerMinute: 1000 } }, ...(badToken ? { options: { accessToken: 'not-the-onebot-token-000' } } : {}) });
+      return {
+        bot: h.bot,
+        token: badToken ? 'not-the-onebot-token-000' : undefined,
+        logs: h.logs,
+        received: (chat) => {
+          const sent = h.fake.sent.filter((m) => String(m.target) === chat);
+          const text = (m: (typeof sent)[number]) => m.segments.filter((s) => s.type === 'text').map((s) => s.data['text']).join('');
+          return {
+            parts: sent.map((m) => plain(text(m))),
+            overLimit: sent.filter((m) => text(m).length > 1500).map((m) => `a message of ${text(m).length} characters`),
+            uploads: sent.flatMap((m) => m.segments.filter((s) => s.type === 'image' && s.data['file']!.startsWith('base64://')).map((s) => Buffer.from(s.data['file']!.slice(9), 'base64'))),
+          };
+        },
+        unknownChat: () => '99999999',
+        settled: () => h.waitHealth('ok').then(() => undefined),
         close: h.close,
       };
     },

@@ -32,7 +32,9 @@ export type Injected =
   /** An HTTP status instead of an answer (HTTP only). */
   | { status: number }
   /** The connection is cut before any answer. */
-  | { reset: true };
+  | { reset: true }
+  /** No failure: lets this call through, so a failure queued after it meets a later call. */
+  | { pass: true };
 
 // NapCat's texts [source: NapCatQQ issues #600, #808, #932]; the unknown-user text is [unverified].
 export const TIMEOUT_TEXT = 'Timeout: NTEvent serviceAndMethod:NodeIKernelMsgService/sendMsg ListenerName:NodeIKernelMsgListener/onMsgInfoListUpdate EventRet:\n{}\n';
