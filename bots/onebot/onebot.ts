@@ -3,6 +3,7 @@
 // it serves on hookbot's port, whose lifecycle and heartbeat events drive the bot's health.
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { WebSocket } from 'ws';
@@ -25,6 +26,7 @@ import { OneBotSocket } from './socket.js';
 
 const MAX_PROGRESS = 5000;
 
+
 export class OneBotBot implements BotAdapter {
   readonly platform = 'onebot';
   private readonly health$: Health;
@@ -44,6 +46,8 @@ export class OneBotBot implements BotAdapter {
   private readonly refusalsLogged = new Set<string>();
   private readonly progress = new Map<string, string[]>();
   private readonly inflight = new Set<Promise<void>>();
+  private readonly turns = new Map<string, Promise<void>>();
+  private readonly lastSent = new Map<string, number>();
   /** The account QQ says it is (get_login_info, X-Self-ID). */
   selfId?: string;
   /** Emits `health` on every change of state or reason (for tests and the start-up log). */
@@ -104,7 +108,7 @@ export class OneBotBot implements BotAdapter {
   private async sendOne(kind: ChatRef['kind'], chat: string, message: Segment[], signal: AbortSignal): Promise<string | undefined> {
     const [action, key] = kind === 'group' ? ['send_group_msg', 'group_id'] : ['send_private_msg', 'user_id'];
     try {
-      const answer = await this.call(action, { [key]: Number(chat), message }, signal);
+      const answer = await this.inTurn(`${kind}:${chat}`, signal, () => this.call(action, { [key]: Number(chat), message }, signal));
       const id = outcomeOf(answer, this.opts.url ? 'the OneBot HTTP server' : 'the OneBot implementation', this.configKey);
       if (this.problem && this.opts.url) {
         // The token works again (fixed in NapCat): deliveries resume.
@@ -119,6 +123,29 @@ export class OneBotBot implements BotAdapter {
         this.refresh();
       }
       throw new DeliveryError(this.mask(err.message), { retryable: err.retryable, retryAfterMs: err.retryAfterMs, unhealthy: err.unhealthy });
+    }
+  }
+
+  /**
+   * Runs `send` when the chat's turn comes: after the sends before it, `chatGapMs` after the last.
+   * Command replies do not pass the worker's rate limiter, and risk control counts them too.
+   */
+  private async inTurn<T>(chat: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(chat) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = before.then(() => new Promise<void>((r) => (release = r)));
+    this.turns.set(chat, mine);
+    await before;
+    try {
+      const wait = (this.lastSent.get(chat) ?? Number.NEGATIVE_INFINITY) + this.opts.chatGapMs - this.deps.clock.now();
+      if (wait > 0) await delay(wait, undefined, { signal }).catch(() => Promise.reject(new DeliveryError('aborted while waiting for the chat’s turn', { retryable: true })));
+      return await send();
+    } finally {
+      this.lastSent.set(chat, this.deps.clock.now());
+      if (this.lastSent.size > MAX_PROGRESS) this.lastSent.delete(this.lastSent.keys().next().value!);
+      await Promise.resolve();
+      release();
+      if (this.turns.get(chat) === mine) this.turns.delete(chat);
     }
   }
 

@@ -25,6 +25,8 @@ export const onebotOptions = z.strictObject({
   proxy: proxyOption.optional(),
   /** How long to wait for QQ to confirm a send. NapCat may take 14 s or more and still deliver. */
   timeoutMs: z.number().int().positive().default(30_000),
+  /** At least this long between two messages to one chat, command replies included (QQ's risk control counts both). */
+  chatGapMs: z.number().int().min(0).default(1000),
   /** Longer text goes as several messages; long messages are what QQ's risk control flags. */
   maxChars: z.number().int().min(100).max(4500).default(1500),
 });

@@ -222,7 +222,7 @@ const rows: Row[] = [
     },
     async start({ badToken }) {
       // Pacing is the worker's job (its limiter, through `pace`); here the fake's risk control is off.
-      const h = await onebotHarness({ start: false, fake: { risk: { chatGapMs: 0, perSecond: 1000, groupPerMinute: 1000 } }, ...(badToken ? { options: { accessToken: 'not-the-onebot-token-000' } } : {}) });
+      const h = await onebotHarness({ start: false, fake: { risk: { chatGapMs: 0, perSecond: 1000, groupPerMinute: 1000 } }, options: { chatGapMs: 0, ...(badToken ? { accessToken: 'not-the-onebot-token-000' } : {}) } });
       return {
         bot: h.bot,
         token: badToken ? 'not-the-onebot-token-000' : undefined,

@@ -22,6 +22,12 @@ sources:
   report: { format: report, token: ${REPORT} }
 `;
 
+/** Waits on the fake; a failure shows hookbot's log, which says why. */
+const waitSent = (fake: FakeOneBot, hb: RunningHookbot, cond: () => boolean, what: string) =>
+  fake.waitFor(cond, 90_000, what).catch((e: Error) => {
+    throw new Error(`${e.message}\nsent: ${JSON.stringify(fake.sent.map((s) => [s.type, s.target, s.segments.map((x) => x.data['text'] ?? x.type).join('')]))}\nrisk: ${fake.qq.riskRefusals.join('; ')}\n${hb.logs().slice(-4000)}`);
+  });
+
 const textOf = (fake: FakeOneBot, i: number) => fake.sent[i]!.segments.filter((s) => s.type === 'text').map((s) => s.data['text']).join('');
 
 describe('QQ (OneBot v11) end to end', () => {
@@ -36,6 +42,7 @@ describe('QQ (OneBot v11) end to end', () => {
     await hb?.stop();
     hb = undefined;
     fake.sent.length = 0;
+    fake.qq.riskRefusals.length = 0;
   });
   afterAll(async () => {
     await fake.stop();
@@ -46,7 +53,7 @@ describe('QQ (OneBot v11) end to end', () => {
     const res = await hb.post('/report', { token: REPORT, title: '录制完成', content: '主播已下播', send_from: SELF, send_to: [ADMIN], send_to_group: GROUP });
     expect(res.status).toBe(202);
     expect(res.body.deliveries.map((d: { target: string }) => d.target).sort()).toEqual([`qq:${ADMIN}`, `qq:${GROUP}`]);
-    await fake.waitFor(() => fake.sent.length === 2, 60_000, 'both deliveries');
+    await waitSent(fake, hb, () => fake.sent.length === 2, 'both deliveries');
     const got = fake.sent.map((s) => `${s.type}:${s.target}`).sort();
     expect(got).toEqual([`group:${GROUP}`, `private:${ADMIN}`]);
     expect(textOf(fake, 0)).toContain('录制完成');
@@ -54,7 +61,7 @@ describe('QQ (OneBot v11) end to end', () => {
 
     const none = await hb.post('/report', { token: REPORT, title: 'no targets', content: 'to the superusers' });
     expect(none.status).toBe(202);
-    await fake.waitFor(() => fake.sent.length === 3, 60_000, 'the superuser delivery');
+    await waitSent(fake, hb, () => fake.sent.length === 3, 'the superuser delivery');
     expect(fake.sent[2]).toMatchObject({ type: 'private', target: ADMIN });
   }, 180_000);
 
@@ -62,7 +69,7 @@ describe('QQ (OneBot v11) end to end', () => {
     hb = await spawnHookbot({ config: config(fake) });
     const res = await hb.post('/report', { token: REPORT, title: 'BetterGI', content: '任务完成', send_to_group: String(GROUP), screenshot: PNG.toString('base64') });
     expect(res.status).toBe(202);
-    await fake.waitFor(() => fake.sent.length === 1, 60_000, 'the screenshot');
+    await waitSent(fake, hb, () => fake.sent.length === 1, 'the screenshot');
     const segs = fake.sent[0]!.segments;
     expect(segs.map((s) => s.type)).toEqual(['text', 'image']);
     expect(segs[1]!.data['file']).toBe(`base64://${PNG.toString('base64')}`);
@@ -75,18 +82,18 @@ describe('QQ (OneBot v11) end to end', () => {
 
     fake.groupMessage(GROUP, ADMIN, '/test');
     // The reply in the group, then the test notice itself, delivered through the queue.
-    await fake.waitFor(() => fake.sent.filter((s) => s.type === 'group' && s.target === GROUP).length >= 2, 60_000, 'the /test reply and notice');
+    await waitSent(fake, hb, () => fake.sent.filter((s) => s.type === 'group' && s.target === GROUP).length >= 2, 'the /test reply and notice');
 
     const before = fake.sent.length;
     fake.groupMessage(GROUP, STRANGER, '/mute report 1h', { format: 'string' });
-    await fake.waitFor(() => fake.sent.length > before, 60_000, 'the refusal');
+    await waitSent(fake, hb, () => fake.sent.length > before, 'the refusal');
     const refusal = fake.sent.at(-1)!;
     expect(refusal).toMatchObject({ type: 'group', target: GROUP });
     expect(refusal.segments.find((s) => s.type === 'text')!.data['text']).toContain('bots.qq.admins');
     // Not muted: a report still goes out.
     const after = fake.sent.length;
     await hb.post('/report', { token: REPORT, title: 'still on', content: 'x', send_to_group: GROUP });
-    await fake.waitFor(() => fake.sent.length > after, 60_000, 'the report after the refused mute');
+    await waitSent(fake, hb, () => fake.sent.length > after, 'the report after the refused mute');
 
     const health = async (): Promise<{ state: string; reason?: string }> => ((await (await fetch(`${hb!.url}/healthz`)).json()) as any).bots.qq;
     expect(await health()).toMatchObject({ state: 'ok' });
@@ -108,11 +115,11 @@ describe('QQ (OneBot v11) end to end', () => {
     expect(sentBefore).toBeLessThan(N);
     hb = await spawnHookbot({ config: config(fake), dir });
     const numbers = () => new Set(fake.sent.map((_, i) => /n=(\d+);/.exec(textOf(fake, i))?.[1]));
-    await fake.waitFor(() => numbers().size === N, 90_000, 'every report after the restart');
+    await waitSent(fake, hb, () => numbers().size === N, 'every report after the restart');
     expect([...numbers()].sort()).toEqual(Array.from({ length: N }, (_, i) => String(i)));
     // At least once: a send cut off by the kill may go again, nothing more.
     expect(fake.sent.length).toBeLessThanOrEqual(N + 1);
-    expect(fake.qq.riskRefusals).toEqual([]);
+    expect(fake.qq.riskRefusals, fake.qq.riskRefusals.join('; ')).toEqual([]);
   }, 240_000);
 });
 

@@ -60,7 +60,7 @@ describe('sending over the HTTP API', () => {
 
   it('paces the parts of a long notice, and a retry goes on from the part not yet sent', async () => {
     // The worker's limiter does the pacing here (through `pace`), so the fake's own risk control is off.
-    h = await onebotHarness({ options: { maxChars: 100 }, fake: { risk: { chatGapMs: 0, perSecond: 100 } } });
+    h = await onebotHarness({ options: { maxChars: 100, chatGapMs: 0 }, fake: { risk: { chatGapMs: 0, perSecond: 100 } } });
     const long = msg({ body: parseMarkup(Array.from({ length: 6 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\n')) });
     const c = ctx();
     // The rate limiter says the second part must wait 800 ms: the first went, the rest is owed.

@@ -106,4 +106,17 @@ describe('the reverse WebSocket', () => {
     expect(g!.segments[1]!.data['text']).toBe('ok whoami');
     expect(p).toMatchObject({ type: 'private', target: ADMIN });
   });
+
+  it('spaces a command reply and a delivery to the same group, so risk control sees no burst', async () => {
+    h = await onebotHarness({ host: { onCommand: async (): Promise<Reply> => ({ text: 'pong' }) } });
+    await h.fake.connect(h.wsUrl);
+    await h.waitHealth('ok');
+    h.fake.groupMessage(GROUP, ADMIN, '/ping');
+    const delivery = h.bot.send({ chat: String(GROUP), kind: 'group' }, { body: [{ kind: 'text', text: 'notice' }], fields: [], level: 'info', source: 's', event: 'e', time: '', silent: false }, { signal: new AbortController().signal, key: 'spaced' });
+    await h.fake.waitFor(() => h!.fake.sent.length === 2, 20_000, 'the reply and the delivery');
+    await delivery;
+    const [a, b] = h.fake.sent;
+    expect(b!.at - a!.at).toBeGreaterThanOrEqual(900);
+    expect(h.fake.qq.riskRefusals).toEqual([]);
+  });
 });
