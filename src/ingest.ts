@@ -14,6 +14,7 @@ import type { SourceGuard, RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
 import { redactPayload } from './capture/redact.js';
+import { newEventId } from './event-id.js';
 
 export interface IncomingHook extends RequestFacts {
   raw: Buffer;
@@ -166,7 +167,7 @@ export class Ingest {
   ): Promise<IngestAnswer> {
     const deliveries = this.deps.router.route(notice, this.source(notice.source), await this.activeMutes(), override);
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
-    const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
+    const answer = await this.deps.store.ingest({ id: newEventId(this.deps.clock.now()), source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();
     return answer;
   }

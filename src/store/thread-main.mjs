@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 register();
 try {
   const { SqliteStore } = await import('./sqlite.ts');
-  const store = SqliteStore.open(workerData.file);
+  const store = SqliteStore.open(workerData.file, { instance: workerData.instance });
   // Calls come in batches; all of them join the store's next group commit, and their answers
   // go back in one message too.
   // Both ways as JSON text (see threaded.ts). JSON turns an `undefined` argument into null, and no
