@@ -103,6 +103,22 @@ program
     }
   });
 
+program
+  .command('migrate')
+  .description('apply the store migrations not applied yet (they also run at start), then exit')
+  .option('-c, --config <file>', 'config file')
+  .action(async (o: { config?: string }) => {
+    try {
+      const { config } = prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('silent'));
+      const store = await openStore(config.store, systemClock, undefined, { listen: false });
+      await store.close();
+      process.stdout.write(`store is up to date (${config.store.postgres !== undefined ? 'postgres' : 'sqlite'})\n`);
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
 registerReplay(program, async (file) => {
   const logger = createLogger('warn');
   const { config, router, renderer } = prepare(resolveConfigPath(file), process.env, systemClock, logger);

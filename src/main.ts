@@ -83,7 +83,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const { config, bots, router, renderer, advice } = prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
-  const store = await openStore(config.store, clock, newInstanceId());
+  const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
   const metrics = new Metrics(store, bots);
 
   const guards = new Map<string, SourceGuard>();

@@ -13,7 +13,7 @@ const req = (text: string, chats: string[], dedupKey?: string): IngestRequest =>
   deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
 });
 
-describe.each(storeFactories())('Store contract: %s', (_name, factory) => {
+describe.each(await storeFactories())('Store contract: %s', (_name, factory) => {
   let store: Store;
   let db: Awaited<ReturnType<typeof factory>> | undefined;
   const handles: Store[] = [];

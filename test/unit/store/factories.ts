@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { ThreadedStore } from '../../../src/store/threaded.js';
+import { PgStore } from '../../../src/store/postgres.js';
+import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
 import type { Store } from '../../../src/store/store.js';
 
 export interface TestDatabase {
@@ -17,7 +19,18 @@ function sqliteDir(): { file: string; drop: () => Promise<void> } {
   return { file: join(dir, 'h.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function storeFactories(): [string, () => Promise<TestDatabase>][] {
+export async function storeFactories(): Promise<[string, () => Promise<TestDatabase>][]> {
+  const pg: [string, () => Promise<TestDatabase>][] = (await postgresAvailable())
+    ? [
+        [
+          'postgres',
+          async () => {
+            const db = await createTestDatabase();
+            return { open: (instance) => PgStore.open(db.url, { instance }), drop: db.drop };
+          },
+        ],
+      ]
+    : [];
   return [
     [
       'sqlite',
@@ -33,5 +46,6 @@ export function storeFactories(): [string, () => Promise<TestDatabase>][] {
         return { open: (instance) => ThreadedStore.open(file, instance), drop };
       },
     ],
+    ...pg,
   ];
 }
