@@ -274,9 +274,11 @@ export class Worker {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {
         signal: AbortSignal.timeout(this.deps.options.sendTimeoutMs),
         key: `hb${d.id}`,
+        pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
       });
-      // One token was reserved; a delivery sent as several messages owes the rest to the limits.
-      this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
+      // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
+      // limits. Charged before recording the outcome: the messages went out even if the store then fails.
+      if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
       this.heldUntil.delete(d.bot);
       this.deps.onOutcome?.('sent', d.bot);
       log.debug('sent');
@@ -296,8 +298,9 @@ export class Worker {
       }
       if (!err.retryable) return this.dead(d, reason);
       if (err.retryAfterMs !== undefined) {
-        // The platform said how long to wait: obey it exactly; it is not the delivery's fault.
-        log.info({ retryAfterMs: err.retryAfterMs }, 'rate limited by the platform; waiting as told');
+        // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
+        // it is not the delivery's fault.
+        log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
         this.deps.onOutcome?.('retry', d.bot);
         return { kind: 'retry', nextAt: now + err.retryAfterMs, error: reason, countAttempt: false };
       }
