@@ -137,7 +137,7 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      migrate(db);
+      migrateSqlite(db);
     } catch (e) {
       throw new StoreUnavailable(`cannot open the SQLite store at ${file}: ${(e as Error).message}`, { cause: e });
     }
@@ -496,7 +496,7 @@ for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
 }
 
 /** Applies the migrations this file has not had yet (PRAGMA user_version counts them). */
-function migrate(db: Database.Database): void {
+export function migrateSqlite(db: Database.Database): void {
   const have = db.pragma('user_version', { simple: true }) as number;
   // A store made before migrations were counted has every table of the first.
   for (let v = have; v < MIGRATIONS.length; v++) {
