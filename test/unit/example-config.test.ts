@@ -27,6 +27,7 @@ const ENV = {
   DISCORD_BOT_TOKEN: 'discord-token-0123456789abcdef',
   DISCORD_PUBLIC_KEY: 'a'.repeat(64),
   SLACK_BOT_TOKEN: 'xoxb-0123456789abcdef',
+  ONEBOT_TOKEN: 'onebot-example-token-0123456789',
   SLACK_APP_TOKEN: 'xapp-0123456789abcdef',
   SLACK_SIGNING_SECRET: 'signing-secret-0123456789',
   GITHUB_WEBHOOK_SECRET: 'github-secret',
@@ -49,7 +50,7 @@ describe('config/hookbot.example.yaml', () => {
     const full = uncommented(text);
     expect(full.split('\n').filter((l) => /^ {2}(telegram|discord|slack|bgi|onelive|volc|alerts|apprise|anything):/.test(l))).toHaveLength(9);
     const c = load(full, ENV);
-    expect(Object.keys(c.bots)).toEqual(['console', 'telegram', 'discord', 'slack']);
+    expect(Object.keys(c.bots)).toEqual(['console', 'telegram', 'discord', 'slack', 'qq']);
     expect(Object.keys(c.sources)).toEqual(['report', 'bgi', 'onelive', 'volc', 'alerts', 'apprise', 'anything']);
   });
 });
