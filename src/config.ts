@@ -175,8 +175,15 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         maxDelayMs: z.number().int().positive().default(15 * 60_000),
         pollMs: z.number().int().positive().default(250),
         sendTimeoutMs: z.number().int().positive().default(30_000),
+        // At SIGTERM, how long the sends in flight are waited for before they are aborted (they stay pending).
+        stopTimeoutMs: z.number().int().positive().default(10_000),
+        // A failing platform is probed with one delivery after 1 s, 2 s, 4 s, … at most this far apart.
+        probeMaxMs: z.number().int().min(1000).default(10_000),
+        // /healthz: a chat whose next message has not gone for this long is stuck (503), and so is a
+        // platform unreachable for this long.
+        stuckAfterMs: z.number().int().positive().default(30 * 60_000),
       })
-      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
+      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000, probeMaxMs: 10_000, stuckAfterMs: 30 * 60_000 }),
     commands: z.array(customCommandSchema).default([]),
   });
 }
@@ -286,7 +293,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies'];
-  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
+  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs', 'probeMaxMs', 'stuckAfterMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];
     return ['format', ...Object.keys(sourceCommonShape), ...shapeKeys(format?.options)];

@@ -20,6 +20,7 @@ import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
+import { StoreHealth, healthReport } from './health.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 
@@ -82,7 +83,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock);
-  const metrics = new Metrics(store, bots);
+  const storeHealth = new StoreHealth(clock);
 
   const guards = new Map<string, SourceGuard>();
   for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies, tokenFields: formats[(s as SourceConfig).format]?.tokenFields }));
@@ -106,7 +107,10 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     localeOf,
     options: config.worker,
     onOutcome: (o, bot) => metrics.outcome(o, bot),
+    storeHealth,
   });
+  const health = () => healthReport({ version: VERSION, clock, bots, worker: worker!.health(), store: storeHealth, outageDownAfterMs: config.worker.stuckAfterMs });
+  const metrics = new Metrics(store, bots, health);
 
   const startedAt = clock.now();
   const plane = createCommandPlane({
@@ -124,10 +128,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     config,
     ingest,
     logger,
-    health: () => {
-      const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
-    },
+    health: () => ({ ...health() }),
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
@@ -170,7 +171,13 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       const closed = new Promise<void>((r) => http.close(() => r()));
       http.closeIdleConnections();
       await worker!.stop();
-      await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      // A platform that hangs must not hold the exit either (a last call that never answers).
+      let bounded: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...bots.values()].map((b) => b.stop())),
+        new Promise((r) => (bounded = setTimeout(r, config.worker.stopTimeoutMs))),
+      ]);
+      clearTimeout(bounded);
       await stopPruning();
       http.closeAllConnections();
       await closed;

@@ -257,14 +257,29 @@ export class SqliteStore implements Store {
    * anyway, and within this process the `claimed` set keeps a delivery from being claimed twice.
    */
   async claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]> {
+    return this.claimHeads(now, now, limit, (bot) => !skipBots.includes(bot));
+  }
+
+  async claimProbe(bot: string, now: number): Promise<Delivery | undefined> {
+    return (await this.claimHeads(now, Infinity, 1, (b) => b === bot))[0];
+  }
+
+  async releaseHeld(ids: number[], now: number): Promise<number> {
+    if (!ids.length) return 0;
+    const sql = `UPDATE deliveries SET next_at = ?, updated_at = ? WHERE state = 'pending' AND next_at > ? AND id IN (${ids.map(() => '?').join(',')})`;
+    return this.grouped(() => this.db.prepare(sql).run(now, now, now, ...ids).changes);
+  }
+
+  /** Heads of lanes due by `dueBy` whose bot is wanted, soonest due first, marked `sending` at `now`. */
+  private claimHeads(now: number, dueBy: number, limit: number, wanted: (bot: string) => boolean): Delivery[] {
     this.sync();
     const due: any[] = [];
     type Lane = { bot: string; chat: string; id: number };
     const next = (l: Lane) => (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) as Lane | undefined;
     for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
-      if (skipBots.includes(lane.bot) || this.claimed.has(lane.id)) continue;
+      if (!wanted(lane.bot) || this.claimed.has(lane.id)) continue;
       const r = this.stmts.byId.get(lane.id) as any;
-      if (r.state === 'pending' && r.next_at <= now) due.push(r);
+      if (r.state === 'pending' && r.next_at <= dueBy) due.push(r);
     }
     due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
     const out: Delivery[] = [];

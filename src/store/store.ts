@@ -95,6 +95,13 @@ export interface Store {
   ingest(req: IngestRequest): Promise<IngestAnswer>;
   /** Due deliveries, oldest first, at most one per chat (so a chat's order holds), marked `sending`. */
   claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]>;
+  /**
+   * For probing a bot whose platform is failing: the head of one of its chats, due or not (the one
+   * due soonest), marked `sending`; undefined when it has none free.
+   */
+  claimProbe(bot: string, now: number): Promise<Delivery | undefined>;
+  /** Those of `ids` still pending and waiting for a later retry are due at `now`, attempts kept; returns how many. */
+  releaseHeld(ids: number[], now: number): Promise<number>;
   markSent(id: number, now: number): Promise<void>;
   /** Back to pending, due at `nextAt`; counts an attempt unless `countAttempt` is false (rate-limit waits). */
   markRetry(id: number, nextAt: number, error: string | undefined, now: number, countAttempt?: boolean): Promise<void>;

@@ -21,7 +21,16 @@ describe('store unavailable', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expect(((await res.json()) as { error: string }).error).toMatch(/store is unavailable/);
-      expect((await fetch(`http://127.0.0.1:${hb.port}/healthz`)).status).toBe(200);
+      // /healthz names the store as soon as the worker has met it failing (its next look for work).
+      const healthz = async () => {
+        const r = await fetch(`http://127.0.0.1:${hb.port}/healthz`);
+        return { status: r.status, body: (await r.json()) as { problems: { what: string; reason: string }[] } };
+      };
+      let h = await healthz();
+      for (const end = Date.now() + 10_000; h.status !== 503 && Date.now() < end; ) h = await healthz();
+      expect(h.status).toBe(503);
+      expect(h.body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ what: 'store', reason: expect.stringMatching(/^cannot read due deliveries: /) })]));
+      expect(h.body.problems.every((p) => p.what === 'store')).toBe(true);
     } finally {
       await hb.stop().catch(() => {});
     }

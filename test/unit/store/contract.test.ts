@@ -67,6 +67,40 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     expect(await store.claimDue(now + 5000, 10, ['b'])).toEqual([]);
   });
 
+  it('claims a probe for one bot: the head due soonest, due or not, one per chat', async () => {
+    await fresh();
+    const a = await store.ingest(req('1', ['a']));
+    await store.ingest(req('2', ['a']));
+    const b = await store.ingest(req('3', ['b']));
+    const now = Date.now();
+    // Both heads wait for retries, b's sooner: the probe takes b's though it is not due.
+    await store.claimDue(now + 1000, 10, []);
+    await store.markRetry(a.deliveries[0]!.id, now + 60_000, 'down', now);
+    await store.markRetry(b.deliveries[0]!.id, now + 30_000, 'down', now);
+    expect(await store.claimDue(now, 10, [])).toEqual([]);
+    const probe = await store.claimProbe('b', now);
+    expect(probe).toMatchObject({ id: b.deliveries[0]!.id, state: 'sending', nextAt: now + 30_000 });
+    expect((await store.claimProbe('b', now))?.id).toBe(a.deliveries[0]!.id); // the other chat's head; never '2' behind it
+    expect(await store.claimProbe('b', now)).toBeUndefined();
+    expect(await store.claimProbe('other', now)).toBeUndefined();
+  });
+
+  it('releases held deliveries: those still pending and waiting become due now, attempts kept', async () => {
+    await fresh();
+    const { deliveries } = await store.ingest(req('1', ['a', 'b', 'c']));
+    const [a, b, c] = deliveries.map((d) => d.id) as [number, number, number];
+    const now = Date.now();
+    await store.claimDue(now + 1000, 10, []);
+    await store.markRetry(a, now + 60_000, 'down', now);
+    await store.markSent(b, now);
+    await store.markDead(c, 'gone', now);
+    expect(await store.releaseHeld([a, b, c], now + 10)).toBe(1);
+    expect(await store.getDelivery(a)).toMatchObject({ state: 'pending', nextAt: now + 10, attempts: 1 });
+    expect(await store.getDelivery(b)).toMatchObject({ state: 'sent' });
+    expect(await store.getDelivery(c)).toMatchObject({ state: 'dead' });
+    expect(await store.releaseHeld([], now)).toBe(0);
+  });
+
   it('dead-letters, lists and retries; counts by state', async () => {
     await fresh();
     const { deliveries } = await store.ingest(req('x', ['a']));
