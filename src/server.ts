@@ -9,7 +9,9 @@ import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
 import { toHttpError } from './ingest.js';
 import { mask } from './log.js';
-import { safeEqual } from './auth/guard.js';
+import { csrfOk, Sessions } from './web/session.js';
+import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
+import { findWebRoot, serveDashboard } from './web/static.js';
 
 export interface ServerDeps {
   config: Config;
@@ -21,6 +23,11 @@ export interface ServerDeps {
   api?: Router;
   /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
   onWebhook?: (source: string, status: number) => void;
+  /** Dashboard sign-in (cookie sessions); the API also takes Bearer server.apiToken. */
+  sessions?: Sessions;
+  sessionInfo?: () => SessionInfo;
+  /** Where the built dashboard is; found beside the code when not given. */
+  webRoot?: string;
 }
 
 function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
@@ -39,10 +46,27 @@ export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer>
   }
 }
 
+async function readJson(ctx: Koa.Context, limit: number): Promise<unknown> {
+  const raw = await readBody(ctx, limit);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+}
+
 export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  // What Koa meets outside the middleware (a client that aborts its upload or resets the
+  // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const gone = ctx?.req.destroyed || ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') || err.message === 'Parse Error';
+    if (gone) logger.debug({ path: ctx?.path, code: err.code, error: err.message }, 'the client went away');
+    else logger.error({ path: ctx?.path, err }, 'error after the answer');
+  });
 
   app.use(async (ctx, next) => {
     try {
@@ -110,14 +134,20 @@ export function createServer(deps: ServerDeps) {
     ctx.type = m.contentType;
     ctx.body = m.body;
   });
+  const sessions = deps.sessions ?? new Sessions({ apiToken: config.server.apiToken, now: Date.now });
+  if (deps.sessionInfo) {
+    const info = deps.sessionInfo;
+    router.use('/api/v1/session', sessionRoutes(sessions, info, (ctx) => readJson(ctx, config.server.bodyLimit)).routes());
+  }
   if (deps.api) {
-    router.use('/api', async (ctx, next) => {
-      const want = config.server.apiToken;
-      const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
-      if (!want) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
-      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+    const guard: Koa.Middleware = async (ctx, next) => {
+      if (!config.server.apiToken) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
+      const auth = sessions.authenticate(ctx);
+      if (!auth) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+      if (auth.by === 'cookie' && !csrfOk(ctx)) throw new HttpError(403, 'a change made with the dashboard session needs the X-Hookbot-CSRF header');
       await next();
-    });
+    };
+    router.use('/api', guard);
     router.use('/api', deps.api.routes());
   }
 
@@ -129,6 +159,8 @@ export function createServer(deps: ServerDeps) {
     await m.handler(ctx, next);
   });
   app.use(router.routes()).use(router.allowedMethods());
+  // Last: the dashboard's static files at `/`, behind every route above.
+  app.use(serveDashboard(deps.webRoot ?? findWebRoot()));
 
   return {
     app,
