@@ -8,9 +8,8 @@ import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
 import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
-import { createSourceGuard, type SourceGuard } from './auth/guard.js';
-import { Ingest } from './ingest.js';
-import { createLogger, registerSecret } from './log.js';
+import type { Ingest } from './ingest.js';
+import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
@@ -22,6 +21,10 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
+import { registerConfigSecrets } from './runtime/secrets.js';
+import { LiveConfig } from './runtime/live.js';
+import { openConfigObjects } from './store/open-config-objects.js';
+import { createApiV1 } from './api/v1.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -40,7 +43,13 @@ export interface Hookbot {
   ingest: Ingest;
   bots: Map<string, BotAdapter>;
   stop(): Promise<void>;
+  /** Re-reads the config file (SIGHUP); a broken file is refused (ConfigError) and the running config kept. */
+  reload(): Promise<void>;
+  live: LiveConfig;
 }
+
+/** How often an instance looks for configuration changed through another instance's API. */
+export const CONFIG_POLL_MS = 1000;
 
 /** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
 export function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
@@ -65,37 +74,34 @@ export function prepare(configFile: string, env: Record<string, string | undefin
   return { config, bots, router, renderer, advice: configAdvice(config) };
 }
 
-function registerSecrets(config: Config) {
-  const walk = (v: unknown, key = '') => {
-    if (typeof v === 'string' && /token|secret|key|password/i.test(key)) registerSecret(v);
-    else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
-  };
-  walk(config);
-}
+const registerSecrets = registerConfigSecrets;
 
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
-  const { config, bots, router, renderer, advice } = prepare(opts.configFile, env, clock, boot);
+  const { config, bots, advice } = prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock);
   const metrics = new Metrics(store, bots);
 
-  const guards = new Map<string, SourceGuard>();
-  for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies, tokenFields: formats[(s as SourceConfig).format]?.tokenFields }));
+  // The file plus what was created through /api/v1, rebuilt when either changes.
+  const objects = await openConfigObjects(config.store);
+  let worker: Worker | undefined;
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick() });
+  await live.open();
+  const { ingest, renderer } = live;
 
   const limiter = new RateLimiter((id) => {
     const b = config.bots[id] as { platform: string; limits?: object } | undefined;
     const defaults = b ? botModules[b.platform]?.limits ?? {} : {};
     return { ...defaults, ...(b?.limits ?? {}) };
   }, clock);
-  const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
-
-  let worker: Worker | undefined;
-  const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick() });
+  const localeOf = (source: string): Locale => {
+    const c = live.current.config;
+    return ((c.sources[source] as SourceConfig | undefined)?.locale ?? c.locale) as Locale;
+  };
   worker = new Worker({
     store,
     bots,
@@ -120,6 +126,15 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     startedAt,
   });
 
+  const api = createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() });
+  // Another instance picks up stored keys on its next poll: wait that long before relying on them.
+  const settle = async () => {
+    await live.refresh(true);
+    await new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200));
+  };
+  api.use('/v1', createApiV1({ live, objects, store, bots, botModules, formats, clock, version: VERSION, settle }).router.routes());
+  const stopWatching = live.watch(CONFIG_POLL_MS);
+
   const { app, mount } = createServer({
     config,
     ingest,
@@ -130,7 +145,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
-    api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
+    api,
   });
 
   const http = createHttpServer(app.callback());
@@ -172,11 +187,23 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       await worker!.stop();
       await Promise.allSettled([...bots.values()].map((b) => b.stop()));
       await stopPruning();
+      stopWatching();
       http.closeAllConnections();
       await closed;
       await store.close();
+      await objects.close();
       logger.info('stopped');
     })());
 
-  return { config, http, port, store, ingest, bots, stop };
+  const reload = async () => {
+    try {
+      await live.reload();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      logger.error({ problems: e.problems }, 'the config file was not reloaded: fix it and send SIGHUP again; the running config is kept');
+      throw e;
+    }
+  };
+
+  return { config, http, port, store, ingest, bots, stop, reload, live };
 }
