@@ -107,7 +107,7 @@ export function objectRoutes(api: ApiBuilder, kind: ManagedKind, o: KindOptions,
     },
   );
 
-  api.add({ method: 'delete', path: `/${o.plural}/:name`, tag, summary: `Delete one of the ${o.plural} created through the API; takes effect at once`, errors: { 404: 'no such object', 409: 'defined in the config file, or still used by another object' } }, async (ctx) => {
+  api.add({ method: 'delete', path: `/${o.plural}/:name`, tag, summary: `Delete one of the ${o.plural} created through the API; takes effect at once`, errors: { 404: 'no such object', 409: 'defined in the config file, or the config would not validate without it (`problems` says why)' } }, async (ctx) => {
     const name = param(ctx, 'name');
     const what = `DELETE /api/v1/${o.plural}/${name}`;
     try {
