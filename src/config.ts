@@ -51,7 +51,8 @@ const stringList = z
   .transform((v) => (Array.isArray(v) ? v : [v]).map(String));
 
 const rate = z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive(), minGapMs: z.number().int().nonnegative().optional() });
-const limitsSchema = z.strictObject({ user: rate.optional(), group: rate.optional(), bot: rate.optional() });
+const rates = z.union([rate, z.array(rate).min(1)]);
+const limitsSchema = z.strictObject({ user: rates.optional(), group: rates.optional(), bot: rates.optional() });
 
 /** Options every bot has, whatever its platform. */
 export const botCommonShape = {
