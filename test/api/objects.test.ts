@@ -102,7 +102,7 @@ describe('/api/v1 runtime configuration', () => {
     expect(m.status).toBe(201);
     expect((await h.api('GET', '/api/v1/mutes')).body).toEqual([expect.objectContaining({ pattern: 'report', by: 'api:api-token' })]);
     const r = await post(`${h.base}/report`, { token: FILE_TOKEN, title: 'quiet', content: 'x', send_to_group: 'console:ops' });
-    expect((await r.json()).deliveries[0].state).toBe('muted');
+    expect(((await r.json()) as { deliveries: { state: string }[] }).deliveries[0]!.state).toBe('muted');
     expect((await h.api('DELETE', '/api/v1/mutes/report')).body).toEqual({ removed: 1 });
     expect((await h.api('POST', '/api/v1/mutes', { pattern: 'x', duration: 'forever-ish' })).status).toBe(400);
   });
