@@ -23,8 +23,9 @@ import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { registerConfigSecrets } from './runtime/secrets.js';
 import { LiveConfig } from './runtime/live.js';
-import { openConfigObjects } from './store/open-config-objects.js';
+import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
 import { createApiV1 } from './api/v1.js';
+import { volcChat } from './volcengine/chat.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -124,6 +125,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     logger: logger.child({ part: 'commands' }),
     version: VERSION,
     startedAt,
+    volcengine: volcChat(() => ({ config: live.current.config, objects, clock, source: (name) => (Object.hasOwn(live.current.config.sources, name) ? (live.current.config.sources[name] as { format: string; keys?: string[] }) : undefined) })),
   });
 
   const api = createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() });
@@ -132,7 +134,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     await live.refresh(true);
     await new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200));
   };
-  api.use('/v1', createApiV1({ live, objects, store, bots, botModules, formats, clock, version: VERSION, settle }).router.routes());
+  const events = await openEventQuery(config.store);
+  api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick() }).router.routes());
   const stopWatching = live.watch(CONFIG_POLL_MS);
 
   const { app, mount } = createServer({
@@ -192,6 +195,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       await closed;
       await store.close();
       await objects.close();
+      await events.close();
       logger.info('stopped');
     })());
 

@@ -17,6 +17,8 @@ import { reloadRoutes } from './reload.js';
 import { objectSchemas } from './schemas.js';
 import { sourceOptions } from './sources.js';
 import { volcengineRoutes } from './volcengine.js';
+import { dashboardRoutes } from './dashboard.js';
+import type { EventQuery } from '../store/event-query.js';
 
 export interface ApiV1Deps {
   live: LiveConfig;
@@ -27,6 +29,10 @@ export interface ApiV1Deps {
   formats: Record<string, InboundFormat>;
   clock: Clock;
   version: string;
+  startedAt: number;
+  events: EventQuery;
+  /** The worker looks at once (after a retry or a test notice). */
+  kick: () => void;
   /** Waits until other instances have picked up stored keys (Volcengine rotation). */
   settle: () => Promise<void>;
   fetch?: typeof fetch;
@@ -46,6 +52,7 @@ export function createApiV1(deps: ApiV1Deps): { router: Router; api: ApiBuilder 
   objectRoutes(api, 'group', { plural: 'groups', schema: schemas.group }, objectDeps);
   muteRoutes(api, { store: deps.store, clock: deps.clock, audit, changed: () => deps.live.ingest.mutesChanged() });
   reloadRoutes(api, { live: deps.live, audit });
+  dashboardRoutes(api, { store: deps.store, events: deps.events, live: deps.live, bots: deps.bots, clock: deps.clock, version: deps.version, startedAt: deps.startedAt, audit, kick: deps.kick });
   volcengineRoutes(api, {
     config,
     audit,

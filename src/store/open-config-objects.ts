@@ -1,9 +1,17 @@
-// Picks the runtime-configuration store beside the main store.
+// Picks the runtime-configuration store and the dashboard's event queries beside the main store.
 import type { Config } from '../config.js';
 import type { ConfigObjectStore } from './config-objects.js';
 import { SqliteConfigObjects } from './sqlite-config-objects.js';
+import type { EventQuery } from './event-query.js';
+import { SqliteEventQuery } from './sqlite-event-query.js';
 
 export async function openConfigObjects(cfg: Config['store']): Promise<ConfigObjectStore> {
   if (cfg.sqlite !== undefined) return SqliteConfigObjects.open(cfg.sqlite);
+  throw new Error('store.postgres: the PostgreSQL store is not available in this version: use store: { sqlite: ./data/hookbot.db }');
+}
+
+/** The dashboard's read-only event queries, beside the main store. */
+export async function openEventQuery(cfg: Config['store']): Promise<EventQuery & { close(): Promise<void> }> {
+  if (cfg.sqlite !== undefined) return SqliteEventQuery.open(cfg.sqlite);
   throw new Error('store.postgres: the PostgreSQL store is not available in this version: use store: { sqlite: ./data/hookbot.db }');
 }

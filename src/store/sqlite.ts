@@ -218,7 +218,9 @@ export class SqliteStore implements Store {
       const answer = this.ingestOne(req, this.clock.now(), this.seen);
       if (req.capture && !answer.duplicate) {
         const c = req.capture;
-        this.stmts.insCapture.run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, c.outcome);
+        // The event id is known only now: it links the payload to its event (the dashboard shows both).
+        const outcome = c.outcome === 'accepted' ? `accepted ${answer.id}` : c.outcome;
+        this.stmts.insCapture.run(c.source, c.at, JSON.stringify(c.headers), JSON.stringify(c.query), c.body, outcome);
         this.keep.set(c.source, c.keep);
       }
       return answer;

@@ -31,6 +31,19 @@ describe('Volcengine callback registration', () => {
     await h.waitSent((s) => s.some((m) => m.target === 'console:ops' && m.text.includes('room-42')), 'the push_start notice');
   });
 
+  it('/volc describe answers admins in chat, and only admins', async () => {
+    const { makePlane, cmd, BASE_YAML } = await import('../commands/harness.js');
+    const { volcChat } = await import('../../src/volcengine/chat.js');
+    const live = h.hb.live;
+    const chat = volcChat(() => ({ config: live.current.config, objects: { get: async () => undefined } as never, clock: { now: Date.now }, source: (n) => live.current.config.sources[n] as { format: string; keys?: string[] } }));
+    const { plane } = makePlane(BASE_YAML, { volcengine: chat });
+    const text = (await plane.handle(cmd('volc', 'describe volc push.example.com live')))!.text;
+    expect(text).toMatch(/push_end \(app live\): points at this hookbot; signed with our key/);
+    expect(text).not.toContain(KEY);
+    expect((await plane.handle(cmd('volc', 'describe volc push.example.com', { userId: '99' })))!.text).toMatch(/is for admins/);
+    expect((await plane.handle(cmd('volc', 'list')))!.text).toMatch(/Usage: \/volc describe <source> <domain> \[app\]/);
+  });
+
   it('keeps another receiver already registered for a type', async () => {
     const { VolcClient } = await import('../../src/volcengine/client.js');
     const client = new VolcClient({ credentials: { accessKeyId: 'AKLTfakeAccessKey0001', secretAccessKey: 'fakeSecretAccessKey0001==', region: 'cn-north-1', endpoint: h.fake.url }, clock: { now: Date.now } });
