@@ -7,6 +7,7 @@ import type { BotModule } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
 import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
+import { serverLimitsShape } from './http/limits.js';
 import { LEVELS } from './notice.js';
 import { volcengineSchema } from './volcengine/config.js';
 
@@ -58,7 +59,10 @@ const limitsSchema = z.strictObject({ user: rates.optional(), group: rates.optio
 export const botCommonShape = {
   /** User ids allowed to run admin commands. Empty = nobody (deny by default). */
   admins: stringList.default([]),
-  /** When set, only these user ids (and admins) may run the non-admin commands. */
+  /**
+   * User ids (besides admins) that may run the commands that read state (status, recent, failed,
+   * mutes); `*` = everyone. Without it only admins may: those show chat ids and payloads.
+   */
   users: stringList.optional(),
   /** Other names payloads use for this bot in `send_from` (e.g. the account id a sender was set up with). */
   aliases: stringList.default([]),
@@ -140,13 +144,16 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         host: z.string().default('0.0.0.0'),
         apiToken: secret('API token').optional(),
+        /** Another secret that signs in to the dashboard (the API token always does). */
+        dashboardPassword: secret('dashboard password').optional(),
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
         /** How senders reach this hookbot (behind a proxy, a public name): the base of the URLs the API hands out. */
         publicUrl: z.string().url({ error: 'must be an absolute URL, e.g. https://hook.example.com' }).optional(),
+        ...serverLimitsShape,
       })
-      .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
+      .prefault({}),
     // One object rather than a union of { sqlite } and { postgres }, so an error names its key.
     store: z
       .strictObject({ sqlite: z.string().optional(), postgres: z.string().optional(), retention: retention.default(DEFAULT_RETENTION_MS) })
@@ -295,7 +302,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies', 'publicUrl'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

@@ -1,6 +1,5 @@
 // The only place that wires things together: config → store → bots → commands → worker → server.
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
 import type { BotAdapter, BotHost } from './bot.js';
@@ -15,6 +14,7 @@ import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
+import { createListener } from './http/listener.js';
 import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
@@ -26,8 +26,10 @@ import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
 import { createApiV1 } from './api/v1.js';
 import { volcChat } from './volcengine/chat.js';
+import { Sessions } from './web/session.js';
+import { VERSION } from './package-root.js';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export { VERSION };
 
 export interface StartOptions {
   configFile: string;
@@ -138,7 +140,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick() }).router.routes());
   const stopWatching = live.watch(CONFIG_POLL_MS);
 
-  const { app, mount } = createServer({
+  const { handler, mount } = createServer({
     config,
     ingest,
     logger,
@@ -149,9 +151,11 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     api,
+    sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
+    sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
-  const http = createHttpServer(app.callback());
+  const http = createListener(config.server, handler, logger.child({ part: 'http' }));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());

@@ -1,4 +1,6 @@
-// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses.
+// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses; the webhook
+// endpoints go on the lean route of http/hooks.ts in front of it (`handler`).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
@@ -9,7 +11,10 @@ import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
 import { toHttpError } from './ingest.js';
 import { mask } from './log.js';
-import { safeEqual } from './auth/guard.js';
+import { hookRoute } from './http/hooks.js';
+import { csrfOk, Sessions } from './web/session.js';
+import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
+import { findWebRoot, serveDashboard } from './web/static.js';
 
 export interface ServerDeps {
   config: Config;
@@ -21,10 +26,11 @@ export interface ServerDeps {
   api?: Router;
   /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
   onWebhook?: (source: string, status: number) => void;
-}
-
-function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
-  return h as Record<string, string | string[] | undefined>;
+  /** Dashboard sign-in (cookie sessions); the API also takes Bearer server.apiToken. */
+  sessions?: Sessions;
+  sessionInfo?: () => SessionInfo;
+  /** Where the built dashboard is; found beside the code when not given. */
+  webRoot?: string;
 }
 
 /** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
@@ -39,10 +45,27 @@ export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer>
   }
 }
 
+async function readJson(ctx: Koa.Context, limit: number): Promise<unknown> {
+  const raw = await readBody(ctx, limit);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
+  }
+}
+
 export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  // What Koa meets outside the middleware (a client that aborts its upload or resets the
+  // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const gone = ctx?.req.destroyed || ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') || err.message === 'Parse Error';
+    if (gone) logger.debug({ path: ctx?.path, code: err.code, error: err.message }, 'the client went away');
+    else logger.error({ path: ctx?.path, err }, 'error after the answer');
+  });
 
   app.use(async (ctx, next) => {
     try {
@@ -64,42 +87,6 @@ export function createServer(deps: ServerDeps) {
 
   const router = new Router();
 
-  const hook = (sourceName: () => string | undefined) => async (ctx: Koa.Context) => {
-    const name = sourceName();
-    try {
-      await receiveHook(ctx, name);
-      deps.onWebhook?.(name!, ctx.status);
-    } catch (e) {
-      let status = 500;
-      try {
-        status = toHttpError(e).status;
-      } catch {
-        /* an unexpected error: the error middleware logs it and answers 500 */
-      }
-      deps.onWebhook?.(name && ingest.source(name) ? name : '', status);
-      throw e;
-    }
-  };
-
-  const receiveHook = async (ctx: Koa.Context, name: string | undefined) => {
-    if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
-    const facts = { remoteAddress: ctx.req.socket.remoteAddress ?? '', headers: flatHeaders(ctx.headers), query: ctx.query };
-    ingest.admit(name, facts);
-    const source = ingest.source(name)!;
-    const raw = await readBody(ctx, source.bodyLimit ?? config.server.bodyLimit);
-    const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query: facts.query, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
-    ctx.status = ingest.acceptedStatus(name);
-    if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
-    ctx.body = { id: answer.id, deliveries: answer.deliveries };
-  };
-
-  // NoneBot's route: the source named `report`, else the first source of format `report`.
-  const reportSource =
-    (config.sources['report'] ? 'report' : undefined) ?? Object.entries(config.sources).find(([, s]) => (s as { format: string }).format === 'report')?.[0];
-  router.post('/report', (ctx) => hook(() => reportSource)(ctx));
-  router.post('/hooks/:source', (ctx) => hook(() => ctx.params['source'])(ctx));
-  router.post('/hooks', (ctx) => hook(() => (typeof ctx.query['source'] === 'string' ? ctx.query['source'] : undefined))(ctx));
-
   router.get('/healthz', (ctx) => {
     const h = deps.health();
     ctx.status = h['ok'] ? 200 : 503;
@@ -110,14 +97,20 @@ export function createServer(deps: ServerDeps) {
     ctx.type = m.contentType;
     ctx.body = m.body;
   });
+  const sessions = deps.sessions ?? new Sessions({ apiToken: config.server.apiToken, now: Date.now });
+  if (deps.sessionInfo) {
+    const info = deps.sessionInfo;
+    router.use('/api/v1/session', sessionRoutes(sessions, info, (ctx) => readJson(ctx, config.server.bodyLimit)).routes());
+  }
   if (deps.api) {
-    router.use('/api', async (ctx, next) => {
-      const want = config.server.apiToken;
-      const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
-      if (!want) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
-      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+    const guard: Koa.Middleware = async (ctx, next) => {
+      if (!config.server.apiToken) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
+      const auth = sessions.authenticate(ctx);
+      if (!auth) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+      if (auth.by === 'cookie' && !csrfOk(ctx)) throw new HttpError(403, 'a change made with the dashboard session needs the X-Hookbot-CSRF header');
       await next();
-    });
+    };
+    router.use('/api', guard);
     router.use('/api', deps.api.routes());
   }
 
@@ -129,9 +122,17 @@ export function createServer(deps: ServerDeps) {
     await m.handler(ctx, next);
   });
   app.use(router.routes()).use(router.allowedMethods());
+  // Last: the dashboard's static files at `/`, behind every route above.
+  app.use(serveDashboard(deps.webRoot ?? findWebRoot()));
 
+  // The webhook endpoints first, on their lean route (http/hooks.ts); everything else through Koa.
+  const hooks = hookRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
+  const koa = app.callback();
   return {
     app,
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      if (!hooks(req, res)) void koa(req, res);
+    },
     mount(route: HttpMount) {
       mounts.set(`${route.method} ${route.path}`, route);
     },
