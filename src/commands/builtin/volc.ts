@@ -11,7 +11,7 @@ export const volc: Command = {
   access: 'admin',
   async run({ argv, deps }) {
     if (argv[0] !== 'describe' || argv.length < 3 || argv.length > 4) throw new UsageError('Usage: /volc describe <source> <domain> [app], e.g. /volc describe volc push.example.com live');
-    if (!deps.volcengine) throw new UsageError('Volcengine is not configured: add volcengine: { accessKeyId, secretAccessKey } to the config (docs/volcengine.md)');
+    if (!deps.volcengine) return { text: esc('Volcengine is not configured: add volcengine: { accessKeyId, secretAccessKey } to the config (docs/volcengine.md)') };
     const [, source, domain, app] = argv as [string, string, string, string | undefined];
     // Errors from Volcengine carry their code and the fix; the plane turns them into the reply.
     return { text: esc(await deps.volcengine.describe(source, domain, app)) };
