@@ -9,6 +9,7 @@ import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
 import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
+import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
 import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
@@ -21,7 +22,6 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
-import { registerConfigSecrets } from './runtime/secrets.js';
 import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
 import { createApiV1 } from './api/v1.js';
@@ -55,17 +55,18 @@ export interface Hookbot {
 export const CONFIG_POLL_MS = 1000;
 
 /** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
-export function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
+export async function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
   const config = loadConfig(configFile, { env, bots: botModules, formats });
   // With no platform configured, hookbot still runs: the console bot prints what it would send.
   if (Object.keys(config.bots).length === 0) (config.bots as Record<string, unknown>)['console'] = { platform: 'console', admins: [], aliases: [], stdin: false };
-  registerSecrets(config);
+  registerConfigSecrets(config, botModules);
   const bots = new Map<string, BotAdapter>();
   for (const [id, b] of Object.entries(config.bots)) {
-    const mod = botModules[(b as { platform: string }).platform]!;
+    // Only now is a platform's code (and its SDK) imported: the one of a configured bot.
+    const mod = await botModules[(b as { platform: string }).platform]!.load();
     bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
   }
-  const router = new Router(config, bots);
+  const router = new Router(config, bots, (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
   const renderer = new Renderer(config.templates, formats, config.locale);
   const problems = [...router.checkConfig(), ...renderer.check()];
   try {
@@ -74,16 +75,14 @@ export function prepare(configFile: string, env: Record<string, string | undefin
     problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
   }
   if (problems.length) throw new ConfigError(problems, configFile);
-  return { config, bots, router, renderer, advice: configAdvice(config) };
+  return { config, bots, router, renderer, advice: configAdvice(config, botModules) };
 }
-
-const registerSecrets = registerConfigSecrets;
 
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
-  const { config, bots, advice } = prepare(opts.configFile, env, clock, boot);
+  const { config, bots, advice } = await prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock);
@@ -140,7 +139,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick() }).router.routes());
   const stopWatching = live.watch(CONFIG_POLL_MS);
 
-  const { handler, mount } = createServer({
+  const { handler, mount, mountWebSocket, upgrade, closeSockets } = createServer({
     config,
     ingest,
     logger,
@@ -156,6 +155,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   });
 
   const http = createListener(config.server, handler, logger.child({ part: 'http' }));
+  // WebSocket endpoints adapters mount (OneBot's reverse WebSocket) are served on the same port.
+  http.on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());
@@ -173,6 +174,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       commands: () => plane.commandsFor(id),
       admins: () => plane.adminsFor(id),
       mount,
+      mountWebSocket,
     };
     try {
       await bot.start(host);
@@ -193,6 +195,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       http.closeIdleConnections();
       await worker!.stop();
       await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      closeSockets();
       await stopPruning();
       stopWatching();
       http.closeAllConnections();

@@ -1,11 +1,11 @@
 // The zod schemas of the objects /api/v1 manages: taken from the YAML config schema itself, so an
 // object is valid through the API exactly when it would be valid in the file.
 import { z } from 'zod';
-import type { BotModule } from '../bot.js';
+import type { PlatformDeclaration } from '../bot.js';
 import { buildConfigSchema } from '../config.js';
 import type { InboundFormat } from '../inbound/format.js';
 
-export function objectSchemas(bots: Record<string, BotModule>, formats: Record<string, InboundFormat>) {
+export function objectSchemas(bots: Record<string, PlatformDeclaration>, formats: Record<string, InboundFormat>) {
   const shape = buildConfigSchema(bots, formats).shape;
   const valueOf = (s: z.ZodType) => ((s as z.ZodDefault).unwrap() as z.ZodRecord).valueType as z.ZodType;
   return {

@@ -1,7 +1,7 @@
 // /api/v1: runtime configuration (sources, routes, templates, people, groups, mutes), reload,
 // Volcengine callback registration, what the dashboard shows, and the OpenAPI document of it all.
 import Router from '@koa/router';
-import type { BotAdapter, BotModule } from '../bot.js';
+import type { BotAdapter, PlatformDeclaration } from '../bot.js';
 import type { Clock } from '../clock.js';
 import type { InboundFormat } from '../inbound/format.js';
 import { mask } from '../log.js';
@@ -25,7 +25,7 @@ export interface ApiV1Deps {
   objects: ConfigObjectStore;
   store: Store;
   bots: Map<string, BotAdapter>;
-  botModules: Record<string, BotModule>;
+  botModules: Record<string, PlatformDeclaration>;
   formats: Record<string, InboundFormat>;
   clock: Clock;
   version: string;

@@ -4,7 +4,7 @@
 // config that does not validate is refused and the running one kept.
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import type { BotAdapter, BotModule } from '../bot.js';
+import type { BotAdapter, PlatformDeclaration } from '../bot.js';
 import type { Clock } from '../clock.js';
 import { ConfigError, loadConfig, type Config, type SourceConfig } from '../config.js';
 import type { InboundFormat } from '../inbound/format.js';
@@ -21,7 +21,7 @@ import { registerConfigSecrets } from './secrets.js';
 export interface LiveDeps {
   configFile: string;
   env: Record<string, string | undefined>;
-  botModules: Record<string, BotModule>;
+  botModules: Record<string, PlatformDeclaration>;
   formats: Record<string, InboundFormat>;
   /** The running bots: started once, not rebuilt. */
   bots: Map<string, BotAdapter>;
@@ -119,7 +119,7 @@ export class LiveConfig {
     if (this.current && !isDeepStrictEqual(config.bots, this.current.config.bots)) {
       throw new ConfigError(['bots: bots start once: restart hookbot to add, remove or change a bot (nothing was changed)'], d.configFile);
     }
-    const router = new Router(config, d.bots);
+    const router = new Router(config, d.bots, (id) => d.botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
     const renderer = new Renderer(config.templates, d.formats, config.locale);
     const problems = [...router.checkConfig(), ...renderer.check()];
     try {
