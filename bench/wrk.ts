@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { freePort } from '../test/helpers/hookbot.js';
-import { SCHEMA } from '../src/store/schema.js';
+import { migrateSqlite } from '../src/store/sqlite.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
@@ -71,7 +71,7 @@ async function hookbot(db: string, via: 'node' | 'npm' = 'node'): Promise<{ port
 function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec(SCHEMA);
+  migrateSqlite(db);
   const now = Date.now();
   const ev = db.prepare('INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)');
   const dl = db.prepare("INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, created_at, updated_at) VALUES (?, 'console', ?, NULL, 'group', ?, 0, 'pending', 0, ?, ?, ?)");

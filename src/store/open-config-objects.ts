@@ -4,14 +4,17 @@ import type { ConfigObjectStore } from './config-objects.js';
 import { SqliteConfigObjects } from './sqlite-config-objects.js';
 import type { EventQuery } from './event-query.js';
 import { SqliteEventQuery } from './sqlite-event-query.js';
+import { storeEventQuery } from './store-event-query.js';
+import type { Store } from './store.js';
 
 export async function openConfigObjects(cfg: Config['store']): Promise<ConfigObjectStore> {
   if (cfg.sqlite !== undefined) return SqliteConfigObjects.open(cfg.sqlite);
-  throw new Error('store.postgres: the PostgreSQL store is not available in this version: use store: { sqlite: ./data/hookbot.db }');
+  const { PgConfigObjects } = await import('./pg-config-objects.js');
+  return PgConfigObjects.open(cfg.postgres!);
 }
 
 /** The dashboard's read-only event queries, beside the main store. */
-export async function openEventQuery(cfg: Config['store']): Promise<EventQuery & { close(): Promise<void> }> {
+export async function openEventQuery(cfg: Config['store'], store: Store): Promise<EventQuery & { close(): Promise<void> }> {
   if (cfg.sqlite !== undefined) return SqliteEventQuery.open(cfg.sqlite);
-  throw new Error('store.postgres: the PostgreSQL store is not available in this version: use store: { sqlite: ./data/hookbot.db }');
+  return { ...storeEventQuery(store), close: async () => {} };
 }

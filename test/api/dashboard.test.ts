@@ -42,7 +42,9 @@ describe('/api/v1 for the dashboard', () => {
   });
 
   it('lists dead letters and retries them', async () => {
+    const { newEventId } = await import('../../src/event-id.js');
     const { deliveries } = await h.hb.store.ingest({
+      id: newEventId(Date.now()),
       source: 'report',
       notice: { source: 'report', format: 'report', event: 'report', level: 'info', time: new Date().toISOString(), text: 'x', vars: {} },
       deliveries: [{ bot: 'gone', chat: 'c', kind: 'group', target: 'gone:c', silent: false }],

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigObjectStore } from '../../../src/store/config-objects.js';
 import { SqliteConfigObjects } from '../../../src/store/sqlite-config-objects.js';
+import { PgConfigObjects } from '../../../src/store/pg-config-objects.js';
+import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
 
-const impls: [string, () => Promise<{ a: ConfigObjectStore; b: ConfigObjectStore }>][] = [
+const impls: [string, () => Promise<{ a: ConfigObjectStore; b: ConfigObjectStore; drop?: () => Promise<void> }>][] = [
   [
     'sqlite (two connections to one file, as two instances would be)',
     async () => {
@@ -14,14 +16,26 @@ const impls: [string, () => Promise<{ a: ConfigObjectStore; b: ConfigObjectStore
       return { a: SqliteConfigObjects.open(file), b: SqliteConfigObjects.open(file) };
     },
   ],
+  [
+    'postgres (two pools on one database, as two instances would be)',
+    async () => {
+      const db = await createTestDatabase();
+      const a = await PgConfigObjects.open(db.url);
+      const b = await PgConfigObjects.open(db.url);
+      return { a, b, drop: db.drop };
+    },
+  ],
 ];
 
+const pgUp = await postgresAvailable();
+
 for (const [name, open] of impls) {
-  describe(`config objects: ${name}`, () => {
-    let stores: { a: ConfigObjectStore; b: ConfigObjectStore };
+  describe.skipIf(name.startsWith('postgres') && !pgUp)(`config objects: ${name}`, () => {
+    let stores: { a: ConfigObjectStore; b: ConfigObjectStore; drop?: () => Promise<void> };
     afterEach(async () => {
       await stores.a.close();
       await stores.b.close();
+      await stores.drop?.();
     });
 
     it('creates, replaces, lists by kind, deletes; the version moves with each change and is shared', async () => {
