@@ -10,7 +10,16 @@ export async function migratePg(pool: pg.Pool): Promise<number[]> {
   const applied: number[] = [];
   const client = await pool.connect();
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS hookbot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    // Under the lock too: two CREATE TABLE IF NOT EXISTS at once can still collide.
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
+      await client.query('CREATE TABLE IF NOT EXISTS hookbot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
     for (let v = 1; v <= PG_MIGRATIONS.length; v++) {
       await client.query('BEGIN');
       try {
