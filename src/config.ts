@@ -193,8 +193,10 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
         maxDelayMs: z.number().int().positive().default(15 * 60_000),
         pollMs: z.number().int().positive().default(250),
         sendTimeoutMs: z.number().int().positive().default(30_000),
+        // At SIGTERM, how long the sends in flight are waited for before they are aborted (they stay pending).
+        stopTimeoutMs: z.number().int().positive().default(10_000),
       })
-      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
+      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000 }),
     commands: z.array(customCommandSchema).default([]),
     volcengine: volcengineSchema.optional(),
   });
@@ -311,7 +313,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', ...Object.keys(serverLimitsShape)];
-  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
+  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];
     return ['format', ...Object.keys(sourceCommonShape), ...shapeKeys(format?.options)];

@@ -220,7 +220,10 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       http.closeIdleConnections();
       await worker!.stop();
       // Stops every bot this instance owns and hands them over at once.
-      await ownership!.stop();
+      // A platform that hangs must not hold the exit either (a last call that never answers).
+      let bounded: NodeJS.Timeout | undefined;
+      await Promise.race([ownership!.stop(), new Promise((r) => (bounded = setTimeout(r, config.worker.stopTimeoutMs)))]);
+      clearTimeout(bounded);
       closeSockets();
       await stopPruning();
       stopWatching();

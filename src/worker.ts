@@ -18,6 +18,8 @@ export interface WorkerOptions {
   maxDelayMs: number;
   pollMs: number;
   sendTimeoutMs: number;
+  /** At a stop, how long to wait for the sends in flight before aborting them (they stay pending). */
+  stopTimeoutMs?: number;
 }
 
 export interface WorkerDeps {
@@ -72,6 +74,8 @@ export class Worker {
   private ticking = false;
   private again = false;
   private readonly heldUntil = new Map<string, number>();
+  /** Aborts the sends still in flight when a stop has waited `stopTimeoutMs` for them. */
+  private readonly abortSends = new AbortController();
   private readonly moves = new Map<string, Record<string, string>>();
   private readonly random: () => number;
 
@@ -272,7 +276,7 @@ export class Worker {
     const chat = this.moves.get(d.bot)?.[d.chat] ?? d.chat;
     try {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {
-        signal: AbortSignal.timeout(this.deps.options.sendTimeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.deps.options.sendTimeoutMs), this.abortSends.signal]),
         key: `hb${d.id}`,
         pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
       });
@@ -284,6 +288,8 @@ export class Worker {
       log.debug('sent');
       return { kind: 'sent', chat, movedTo: res.movedTo };
     } catch (e) {
+      // Stopped while the platform hung: maybe not sent, not the delivery's fault; it stays pending.
+      if (this.abortSends.signal.aborted) return { kind: 'retry', nextAt: d.nextAt, error: d.lastError, countAttempt: false };
       const err =
         e instanceof DeliveryError
           ? e
@@ -331,7 +337,26 @@ export class Worker {
     this.stopping = true;
     clearTimeout(this.timer);
     clearInterval(this.upkeep);
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    const limit = this.deps.options.stopTimeoutMs ?? 10_000;
+    if (!(await settles(this.inflight, limit))) {
+      // The platform hangs: abort what is still in flight; those deliveries stay pending, not
+      // counted as an attempt. An adapter that ignores its signal is not waited for long.
+      this.deps.logger.warn({ sends: this.inflight.size, waitedMs: limit }, 'stopping: sends still in flight after the stop timeout; aborting them (they stay pending)');
+      this.abortSends.abort();
+      await settles(this.inflight, 2000);
+    }
     await this.deps.store.releaseClaims(this.deps.clock.now(), { own: true }).catch(() => {});
+  }
+}
+
+/** Waits until the set is empty (new members included) or `ms` passed; true when it emptied. */
+async function settles(set: Set<Promise<void>>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    while (set.size) if ((await Promise.race([Promise.allSettled([...set]).then(() => true), timeout])) === false) return false;
+    return true;
+  } finally {
+    clearTimeout(timer);
   }
 }
