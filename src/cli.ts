@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { createLogger, mask } from './log.js';
+import { registerVolcengine } from './volcengine/cli.js';
 import { systemClock } from './clock.js';
 import { registerReplay } from './replay.js';
 import { EXAMPLE_CONFIG, VERSION } from './package-root.js';
@@ -57,6 +58,8 @@ program
         .then(() => process.exit(0))
         .catch(() => process.exit(1));
     };
+    // SIGHUP re-reads the config file; a broken one is logged and the running config kept.
+    process.on('SIGHUP', () => void bot?.reload().catch(() => {}));
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.once(sig, () => {
         stopRequested = true;
@@ -151,6 +154,23 @@ registerReplay(program, async (file) => {
     sources: Object.keys(config.sources),
     ingestCaptured: (source, capture, dryRun) => ingest.replayCapture(source, capture, dryRun, show),
     close: () => store.close(),
+  };
+});
+
+registerVolcengine(program, async (file) => {
+  const [{ prepare, CONFIG_POLL_MS }, { openConfigObjects }] = await Promise.all([import('./main.js'), import('./store/open-config-objects.js')]);
+  const { config } = await prepare(resolveConfigPath(file), process.env, systemClock, createLogger('warn'));
+  const objects = await openConfigObjects(config.store);
+  const stored = new Map((await objects.list('source')).map((o) => [o.name, o.body as { format: string; keys?: string[] }]));
+  return {
+    config,
+    objects,
+    clock: systemClock,
+    source: (name) => (Object.hasOwn(config.sources, name) ? (config.sources[name] as { format: string; keys?: string[] }) : stored.get(name)),
+    // Running instances read stored keys on their next poll.
+    settle: () => new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200)),
+    out: (line) => process.stdout.write(line + '\n'),
+    close: () => objects.close(),
   };
 });
 

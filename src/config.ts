@@ -9,6 +9,7 @@ import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
 import { serverLimitsShape } from './http/limits.js';
 import { LEVELS } from './notice.js';
+import { volcengineSchema } from './volcengine/config.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], readonly file?: string) {
@@ -150,6 +151,8 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
+        /** How senders reach this hookbot (behind a proxy, a public name): the base of the URLs the API hands out. */
+        publicUrl: z.string().url({ error: 'must be an absolute URL, e.g. https://hook.example.com' }).optional(),
         ...serverLimitsShape,
       })
       .prefault({}),
@@ -195,6 +198,7 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
       })
       .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000 }),
     commands: z.array(customCommandSchema).default([]),
+    volcengine: volcengineSchema.optional(),
   });
 }
 
@@ -208,6 +212,11 @@ export interface LoadOptions {
   env: Record<string, string | undefined>;
   bots: Record<string, PlatformDeclaration>;
   formats: Record<string, InboundFormat>;
+  /**
+   * Adds to the file's contents (after ${ENV} substitution) before validation: the objects created
+   * at run time through /api/v1, so they are checked exactly as the file is.
+   */
+  overlay?: (raw: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** Reads, substitutes ${ENV}, validates and cross-checks a config file. Throws ConfigError listing every problem. */
@@ -228,7 +237,8 @@ export function parseConfig(text: string, opts: LoadOptions, file?: string): Con
   const problems: string[] = [];
   // A key whose variable is unset already has its problem: its empty value being "too short" is noise.
   const unset = new Set<string>();
-  const substituted = substituteEnv(raw, opts.env, [], problems, unset);
+  const fromFile = substituteEnv(raw, opts.env, [], problems, unset);
+  const substituted = opts.overlay && fromFile && typeof fromFile === 'object' && !Array.isArray(fromFile) ? opts.overlay(fromFile as Record<string, unknown>) : fromFile;
   const result = buildConfigSchema(opts.bots, opts.formats).safeParse(substituted);
   if (!result.success) problems.push(...result.error.issues.filter((i) => i.code === 'unrecognized_keys' || !unset.has(fmtPath(i.path))).map((i) => describeIssue(i, substituted, opts)));
   if (problems.length) throw new ConfigError(problems, file);
@@ -301,8 +311,8 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions
 function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOptions): string[] {
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
-  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', ...Object.keys(serverLimitsShape)];
+  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

@@ -189,8 +189,10 @@ export class Ingest {
     const source = this.source(notice.source);
     const { deliveries, warnings } = this.deps.router.plan(notice, source, await this.activeMutes(), { override, strict: override !== undefined || source?.strictTargets === true });
     if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
-    const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
-    const answer = await this.deps.store.ingest({ id: newEventId(this.deps.clock.now()), source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
+    const id = newEventId(this.deps.clock.now());
+    // The outcome names the event, so the dashboard shows an event with the payload it came from.
+    const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, `accepted ${id}`) : undefined;
+    const answer = await this.deps.store.ingest({ id, source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();
     return warnings.length ? { ...answer, warnings } : answer;
   }

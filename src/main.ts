@@ -7,8 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
 import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
-import { createSourceGuard, type SourceGuard } from './auth/guard.js';
-import { Ingest } from './ingest.js';
+import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
@@ -25,6 +24,10 @@ import { Ownership } from './ownership.js';
 import { newInstanceId } from './instance.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
+import { LiveConfig } from './runtime/live.js';
+import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
+import { createApiV1 } from './api/v1.js';
+import { volcChat } from './volcengine/chat.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
 
@@ -45,7 +48,13 @@ export interface Hookbot {
   ingest: Ingest;
   bots: Map<string, BotAdapter>;
   stop(): Promise<void>;
+  /** Re-reads the config file (SIGHUP); a broken file is refused (ConfigError) and the running config kept. */
+  reload(): Promise<void>;
+  live: LiveConfig;
 }
+
+/** How often an instance looks for configuration changed through another instance's API. */
+export const CONFIG_POLL_MS = 1000;
 
 /** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
 export async function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
@@ -75,27 +84,32 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info', undefined, env['HOOKBOT_LOG_FORMAT'] || 'auto');
-  const { config, bots, router, renderer, advice } = await prepare(opts.configFile, env, clock, boot);
+  const { config, bots, advice } = await prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
   const metrics = new Metrics(store, bots);
 
-  const guards = new Map<string, SourceGuard>();
-  for (const [name, s] of Object.entries(config.sources)) guards.set(name, createSourceGuard(name, s as SourceConfig, { clock, trustProxies: config.server.trustProxies, tokenFields: formats[(s as SourceConfig).format]?.tokenFields }));
+  // The file plus what was created through /api/v1, rebuilt when either changes.
+  const objects = await openConfigObjects(config.store);
+  let worker: Worker | undefined;
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick() });
+  await live.open();
+  const { ingest, renderer } = live;
 
   const limiter = new RateLimiter((id) => {
     const b = config.bots[id] as { platform: string; limits?: object } | undefined;
     const defaults = b ? botModules[b.platform]?.limits ?? {} : {};
     return { ...defaults, ...(b?.limits ?? {}) };
   }, clock);
-  const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
+  const localeOf = (source: string): Locale => {
+    const c = live.current.config;
+    return ((c.sources[source] as SourceConfig | undefined)?.locale ?? c.locale) as Locale;
+  };
 
-  let worker: Worker | undefined;
   let ownership: Ownership | undefined;
   // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
   let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
-  const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick() });
   worker = new Worker({
     store,
     bots,
@@ -124,7 +138,18 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     logger: logger.child({ part: 'commands' }),
     version: VERSION,
     startedAt,
+    volcengine: volcChat(() => ({ config: live.current.config, objects, clock, source: (name) => (Object.hasOwn(live.current.config.sources, name) ? (live.current.config.sources[name] as { format: string; keys?: string[] }) : undefined) })),
   });
+
+  const api = createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() });
+  // Another instance picks up stored keys on its next poll: wait that long before relying on them.
+  const settle = async () => {
+    await live.refresh(true);
+    await new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200));
+  };
+  const events = await openEventQuery(config.store, store);
+  api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick() }).router.routes());
+  const stopWatching = live.watch(CONFIG_POLL_MS);
 
   const { handler, mount, mountWebSocket, upgrade, closeSockets } = createServer({
     config,
@@ -137,7 +162,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
-    api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
+    api,
     sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
     sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
@@ -201,11 +226,24 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       clearTimeout(bounded);
       closeSockets();
       await stopPruning();
+      stopWatching();
       http.closeAllConnections();
       await closed;
       await store.close();
+      await objects.close();
+      await events.close();
       logger.info('stopped');
     })());
 
-  return { config, http, port, store, ingest, bots, stop };
+  const reload = async () => {
+    try {
+      await live.reload();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      logger.error({ problems: e.problems }, 'the config file was not reloaded: fix it and send SIGHUP again; the running config is kept');
+      throw e;
+    }
+  };
+
+  return { config, http, port, store, ingest, bots, stop, reload, live };
 }

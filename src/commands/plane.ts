@@ -31,6 +31,8 @@ export interface CommandDeps {
   startedAt: number;
   /** For custom commands; default global fetch. */
   fetch?: typeof fetch;
+  /** `/volc describe`: set when the config has a `volcengine:` block. */
+  volcengine?: { describe(source: string, domain: string, app?: string): Promise<string> };
 }
 
 export interface CommandPlane {

@@ -18,7 +18,7 @@ type Who = 'stranger' | 'user' | 'admin';
 const ID: Record<Who, string> = { stranger: '99', user: '7', admin: '42' };
 
 // Arguments that make each command succeed for someone allowed to run it.
-const ARGS: Record<string, string> = { mute: 'bgi 1h', retry: 'all', unmute: '', recent: '', failed: '' };
+const ARGS: Record<string, string> = { mute: 'bgi 1h', retry: 'all', unmute: '', recent: '', failed: '', volc: 'describe volc push.example.com' };
 
 // Who may run each built-in on `tg` (users: ["7"]), on `closed` (no users) and on `open` (users: ["*"]).
 const TABLE: Record<string, { tg: Who[]; closed: Who[]; open: Who[] }> = {
@@ -33,6 +33,7 @@ const TABLE: Record<string, { tg: Who[]; closed: Who[]; open: Who[] }> = {
   unmute: { tg: ['admin'], closed: ['admin'], open: ['admin'] },
   retry: { tg: ['admin'], closed: ['admin'], open: ['admin'] },
   audit: { tg: ['admin'], closed: ['admin'], open: ['admin'] },
+  volc: { tg: ['admin'], closed: ['admin'], open: ['admin'] },
 };
 
 const rows = Object.entries(TABLE).flatMap(([name, bots]) =>

@@ -8,5 +8,6 @@ import { recent } from './recent.js';
 import { status } from './status.js';
 import { test } from './test.js';
 import { whoami } from './whoami.js';
+import { volc } from './volc.js';
 
-export const builtinCommands: Command[] = [help, whoami, status, recent, failed, mutes, test, mute, unmute, retry, audit];
+export const builtinCommands: Command[] = [help, whoami, status, recent, failed, mutes, test, mute, unmute, retry, audit, volc];

@@ -1,0 +1,46 @@
+// EventQuery on SQLite: read-only queries through its own connection (WAL readers never block the
+// store's writer).
+import Database from 'better-sqlite3';
+import type { Capture, EventSummary } from './store.js';
+import type { EventFilter, EventQuery } from './event-query.js';
+
+export class SqliteEventQuery implements EventQuery {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(file: string): SqliteEventQuery {
+    const db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    return new SqliteEventQuery(db);
+  }
+
+  async searchEvents(f: EventFilter): Promise<EventSummary[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.source) where.push('source = ?'), args.push(f.source);
+    if (f.event) where.push('event = ?'), args.push(f.event);
+    if (f.level) where.push('level = ?'), args.push(f.level);
+    if (f.before !== undefined) where.push('created_at < ?'), args.push(f.before);
+    // instr rather than LIKE: the user's % and _ are not wildcards.
+    if (f.text) where.push('(instr(lower(coalesce(title, \'\')), ?) > 0 OR instr(lower(notice), ?) > 0)'), args.push(f.text.toLowerCase(), f.text.toLowerCase());
+    const sql = `SELECT id, source, event, level, title, created_at FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, f.limit) as any[]).map((r) => ({ id: r.id, source: r.source, event: r.event, level: r.level, title: r.title ?? undefined, createdAt: r.created_at }));
+  }
+
+  async captureOf(eventId: string): Promise<Capture | undefined> {
+    const r = this.db.prepare('SELECT * FROM captures WHERE outcome = ? ORDER BY id DESC LIMIT 1').get(`accepted ${eventId}`);
+    return r ? toCapture(r) : undefined;
+  }
+
+  async capture(id: number): Promise<Capture | undefined> {
+    const r = this.db.prepare('SELECT * FROM captures WHERE id = ?').get(id);
+    return r ? toCapture(r) : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toCapture(r: any): Capture {
+  return { id: r.id, source: r.source, at: r.at, headers: JSON.parse(r.headers), query: JSON.parse(r.query), body: r.body, outcome: r.outcome };
+}
