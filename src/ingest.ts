@@ -30,6 +30,8 @@ export interface IngestDeps {
   logger: Logger;
   /** Told after each commit, so the worker starts at once instead of at its next poll. */
   onCommitted?: () => void;
+  /** Bots that forward the sender's payload as it came (the outbound webhook): their events keep it. */
+  forwardsRaw?: (bot: string) => boolean;
 }
 
 const MUTE_CACHE_MS = 1000;
@@ -165,6 +167,7 @@ export class Ingest {
     capture?: { source: SourceConfig; req: IncomingHook; body: unknown },
   ): Promise<IngestAnswer> {
     const deliveries = this.deps.router.route(notice, this.source(notice.source), await this.activeMutes(), override);
+    if (capture && this.deps.forwardsRaw && deliveries.some((d) => this.deps.forwardsRaw!(d.bot))) notice.raw = capture.body;
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
     const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();

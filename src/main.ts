@@ -95,7 +95,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
 
   let worker: Worker | undefined;
-  const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick() });
+  const forwardsRaw = (id: string) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook';
+  const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw });
   worker = new Worker({
     store,
     bots,

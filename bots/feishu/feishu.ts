@@ -1,0 +1,121 @@
+// The Feishu/Lark custom bot (飞书自定义机器人): one group chat, send only. `post` rich text (or an
+// interactive card), signed when `secret` is set; screenshots uploaded with the app credentials
+// when given (image_key), else shown by URL. Facts: the Chinese-platforms reference, §3.
+import { z } from 'zod';
+import type { BotDeps, BotModule, SendContext } from '../../src/bot.js';
+import type { Message } from '../../src/message.js';
+import { mask, registerSecret } from '../../src/log.js';
+import { plainText } from '../../src/render/markup.js';
+import { contentSpans } from '../robot/compose.js';
+import { byteLength, fitBytes } from '../robot/fit.js';
+import { httpStatusError, postJson } from '../robot/http.js';
+import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
+import { minSecret, webhookUrl } from '../robot/options.js';
+import { RobotBot } from '../robot/robot-bot.js';
+import { card, toCardMarkdown } from './card.js';
+import { feishuError, feishuOk } from './errors.js';
+import { toPostLines, type PostElement } from './post.js';
+import { signature } from './sign.js';
+import { FeishuUploader } from './upload.js';
+
+const HOOK = /\/open-apis\/bot\/v2\/hook\/([^/?#]+)/;
+
+const options = z.strictObject({
+    webhook: webhookUrl('https://open.feishu.cn/open-apis/bot/v2/hook/…').refine((s) => HOOK.test(new URL(s).pathname), {
+      error: 'is not a bot webhook: it ends in /open-apis/bot/v2/hook/<token>; copy it from the bot’s settings',
+    }),
+    /** 签名校验: the bot's secret. */
+    secret: minSecret('Feishu bot secret').optional(),
+    /** 自定义关键词: a keyword the bot requires, put in every message's title. */
+    keyword: z.string().min(1).optional(),
+    /** `post` rich text (default) or an interactive `card`. */
+    format: z.enum(['post', 'card']).default('post'),
+    /** A self-built app with the bot capability, to upload screenshots (image_key). */
+    appId: z.string().min(1).optional(),
+    appSecret: minSecret('Feishu app secret').optional(),
+    /** Where the app API is; default: the webhook's own origin (open.feishu.cn or open.larksuite.com). */
+    apiRoot: z.string().url().optional(),
+});
+type Options = z.output<typeof options>;
+
+/** Room for the content in one body, under Feishu's 20 KB with the rest of the JSON around it. */
+const CONTENT_BYTES = 18_000;
+
+export class FeishuBot extends RobotBot {
+  readonly platform = 'feishu';
+  private readonly uploader?: FeishuUploader;
+
+  constructor(id: string, private readonly opts: Options, deps: BotDeps & { fetch?: typeof fetch }) {
+    super(id, deps);
+    registerSecret(HOOK.exec(new URL(opts.webhook).pathname)?.[1]);
+    registerSecret(opts.secret);
+    registerSecret(opts.appSecret);
+    // The config schema is built from each platform's option shape, so this pair is checked here.
+    if (!opts.appId !== !opts.appSecret) deps.logger.warn(`bots.${id}: give both appId and appSecret to upload images; with one alone, images are shown by URL`);
+    if (opts.appId && opts.appSecret) {
+      this.uploader = new FeishuUploader({ appId: opts.appId, appSecret: opts.appSecret, apiRoot: (opts.apiRoot ?? new URL(opts.webhook).origin).replace(/\/$/, '') }, deps.clock, deps.fetch);
+    }
+  }
+
+  /** The image_key of the message's image, when the app can upload it. */
+  private async imageKey(msg: Message, signal: AbortSignal): Promise<string | undefined> {
+    if (!this.uploader || !msg.image || !('data' in msg.image)) return undefined;
+    try {
+      return await this.uploader.upload(msg.image.data, msg.image.mime, signal);
+    } catch (e) {
+      this.deps.logger.warn({ err: mask((e as Error).message) }, 'feishu: could not upload the image; showing it by URL if it has one (check appId and appSecret)');
+      return undefined;
+    }
+  }
+
+  private title(msg: Message, part: number, parts: number): string | undefined {
+    const base = msg.title ?? (this.opts.keyword ? '' : undefined);
+    if (base === undefined) return parts > 1 ? `(${part}/${parts})` : undefined;
+    const withKeyword = this.opts.keyword && !base.includes(this.opts.keyword) ? `[${this.opts.keyword}] ${base}`.trim() : base;
+    return withKeyword + (parts > 1 ? ` (${part}/${parts})` : '');
+  }
+
+  private bodies(msg: Message, key: string | undefined): object[] {
+    const url = key ? undefined : imageUrl(msg);
+    const noteNeeded = msg.image && !key && !url;
+    if (this.opts.format === 'card') {
+      const extra = url ? `\n[截图 / screenshot](${url.replace(/[ ()<>]/g, encodeURIComponent)})` : noteNeeded ? '\n' + IMAGE_NOT_SHOWN : '';
+      const parts = fitBytes(contentSpans(msg), toCardMarkdown, CONTENT_BYTES - byteLength(extra), (s) => byteLength(JSON.stringify(s)));
+      return parts.map((md, i) => {
+        const last = i === parts.length - 1;
+        return { msg_type: 'interactive', card: card(this.title(msg, i + 1, parts.length), msg.level, md + (last ? extra : ''), last ? key : undefined) };
+      });
+    }
+    const tail: PostElement[][] = key ? [[{ tag: 'img', image_key: key }]] : url ? [[{ tag: 'a', text: '截图 / screenshot', href: url }]] : noteNeeded ? [[{ tag: 'text', text: IMAGE_NOT_SHOWN }]] : [];
+    const parts = fitBytes(contentSpans(msg), (p) => JSON.stringify(toPostLines(p)), CONTENT_BYTES - byteLength(JSON.stringify(tail)));
+    return parts.map((json, i) => {
+      const lines = JSON.parse(json) as PostElement[][];
+      if (i === parts.length - 1) lines.push(...tail);
+      const title = this.title(msg, i + 1, parts.length) ?? (parts.length === 1 && !plainText(msg.body) ? `${msg.source} ${msg.event}` : '');
+      return { msg_type: 'post', content: { post: { zh_cn: { title, content: lines } } } };
+    });
+  }
+
+  protected async deliver(msg: Message, ctx: SendContext): Promise<string[]> {
+    const key = await this.imageKey(msg, ctx.signal);
+    const ids: string[] = [];
+    for (const body of this.bodies(msg, key)) {
+      const signed = { ...signature(this.opts.secret, this.deps.clock.now()), ...body };
+      const res = await postJson('feishu', this.opts.webhook, signed, { signal: ctx.signal, fetch: (this.deps as { fetch?: typeof fetch }).fetch });
+      if (!feishuOk(res.body)) {
+        if (res.body?.code === undefined && res.status !== 200) throw httpStatusError('feishu', res.status);
+        throw feishuError(res.body?.code, String(res.body?.msg ?? `HTTP ${res.status}`));
+      }
+      ids.push(`${ctx.key}.${ids.length + 1}`);
+    }
+    return ids;
+  }
+}
+
+export const feishuBot: BotModule<Options> = {
+  platform: 'feishu',
+  options,
+  // 100 a minute and 5 a second per bot (§3.6): 200 ms apart keeps the second's limit.
+  limits: { bot: { count: 100, perMs: 60_000, minGapMs: 200 } },
+  create: (id, opts, deps) => new FeishuBot(id, opts, deps),
+};
