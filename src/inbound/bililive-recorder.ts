@@ -83,7 +83,7 @@ export const bililiveRecorder: InboundFormat = {
         [w('Room', '房间'), room],
         [w('Area', '分区'), area],
         [w('Size', '大小'), humanBytes(d.FileSize)],
-        [w('Duration', '时长'), humanDuration(d.Duration)],
+        [w('Duration', '时长'), humanDuration(d.Duration, ctx.config.locale)],
       ]),
       link,
       time: eventTime(b.EventTimestamp, ctx.clock),
@@ -97,7 +97,7 @@ export const bililiveRecorder: InboundFormat = {
         area,
         url: link,
         size: humanBytes(d.FileSize),
-        length: humanDuration(d.Duration),
+        length: humanDuration(d.Duration, ctx.config.locale),
       },
     });
   },

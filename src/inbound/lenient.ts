@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Field, ParsedNotice } from '../notice.js';
+import { formatSeconds } from '../i18n/duration.js';
+import { asLocale } from '../i18n/locale.js';
 
 /** A text value that may come as a string or a number; null/absent → undefined. */
 export const str = z
@@ -137,13 +139,10 @@ export function humanBytes(n: number | undefined): string | undefined {
   return `${i === 0 ? x : x.toFixed(1)} ${units[i]}`;
 }
 
-export function humanDuration(seconds: number | undefined): string | undefined {
+/** Seconds from a sender as people read them in the source's locale: `1 h 37 min`, `1小时37分钟`. */
+export function humanDuration(seconds: number | undefined, locale?: string): string | undefined {
   if (seconds === undefined) return undefined;
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = s % 60;
-  return h ? `${h}h ${m}m ${r}s` : m ? `${m}m ${r}s` : `${r}s`;
+  return formatSeconds(seconds, asLocale(locale));
 }
 
 /** Reads a format's own options out of the source config, defaults applied. */

@@ -94,7 +94,7 @@ export const onelive: InboundFormat = {
         [w('Channel', '频道'), d.channel],
         [w('Category', '分类'), b.type === 'category_change' ? undefined : cats(info)],
         [w('Size', '大小'), humanBytes(d.filesize)],
-        [w('Duration', '时长'), humanDuration(d.duration)],
+        [w('Duration', '时长'), humanDuration(d.duration, ctx.config.locale)],
       ]),
       image: b.type === 'live_start' && cover ? { url: cover } : undefined,
       link: httpUrl(d.url),
@@ -111,7 +111,7 @@ export const onelive: InboundFormat = {
         categories: cats(info),
         change,
         size: humanBytes(d.filesize) ?? '',
-        length: humanDuration(d.duration) ?? '',
+        length: humanDuration(d.duration, ctx.config.locale) ?? '',
       },
     });
   },

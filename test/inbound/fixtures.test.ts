@@ -33,7 +33,7 @@ const table: Record<string, Record<string, Expect>> = {
     'live_start.json': { event: 'live_start', level: 'info', title: /3号直播间/, dedupKey: '398ea849-7c4b-45c4-bd2f-093df217266c', image: 'url', en: /3号直播间 is live/, zh: /3号直播间 开播了/ },
     'live_end.json': { event: 'live_end', level: 'info', title: /Live ended: 3号直播间/, image: null, zh: /下播了/ },
     'video_file_create.json': { event: 'video_file_create', level: 'info', title: /Recording started/ },
-    'video_file_finish.json': { event: 'video_file_finish', level: 'success', title: /Recording finished/, en: /Size: 1\.0 GiB\nDuration: 1h 37m 23s/ },
+    'video_file_finish.json': { event: 'video_file_finish', level: 'success', title: /Recording finished/, en: /Size: 1\.0 GiB\nDuration: 1 h 37 min/ },
     'video_transmux_finish.json': { event: 'video_transmux_finish', level: 'success', title: /Remux finished/, en: /a\.flv → .*a\.mp4/ },
     'title_change.json': { event: 'title_change', level: 'info', title: /Title changed/, en: /哔哩哔哩音悦台 → 深夜点歌台/, zh: /修改了标题/ },
     'category_change.json': { event: 'category_change', level: 'info', title: /Category changed/, en: /生活 \/ 影音馆 → 电台 \/ 唱见电台/ },
@@ -47,7 +47,7 @@ const table: Record<string, Record<string, Expect>> = {
     'SessionStarted.json': { event: 'SessionStarted', level: 'info', title: /Recording started: 3号直播间/, dedupKey: 'e3e1c9ec-f386-4bc3-9e5a-661bf3ed2fb2', time: '2021-05-14T09:52:44.496Z', zh: /开始录制/ },
     // The message says what the stored title (shown by /status and /recent) says.
     'FileOpening.json': { event: 'FileOpening', level: 'info', title: /New recording file/, en: /^New recording file: / },
-    'FileClosed.json': { event: 'FileClosed', level: 'success', title: /Recording file finished/, en: /^Recording file finished: [\s\S]*Size: 797\.3 KiB\nDuration: 5s/ },
+    'FileClosed.json': { event: 'FileClosed', level: 'success', title: /Recording file finished/, en: /^Recording file finished: [\s\S]*Size: 797\.3 KiB\nDuration: 5 s/ },
     'SessionEnded.json': { event: 'SessionEnded', level: 'info', title: /Recording ended/ },
     'StreamStarted.json': { event: 'StreamStarted', level: 'info', title: /Live now: 3号直播间/, en: /电台 · 唱见电台/, zh: /开播了/ },
     'StreamEnded.json': { event: 'StreamEnded', level: 'info', title: /Live ended/ },
