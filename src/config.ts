@@ -141,6 +141,14 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
+        /** hookbot's address as chat platforms reach it: robots that take images only by URL link /media/<id> here. */
+        publicUrl: z
+          .string()
+          .url({ error: 'must be an absolute http(s) URL, e.g. https://hookbot.example.com' })
+          .refine((u) => /^https?:\/\//.test(u), { error: 'must start with http:// or https://' })
+          .optional(),
+        /** Signs the /media links; default: derived from the config's other secrets. */
+        mediaSecret: secret('media secret').optional(),
       })
       .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
     // One object rather than a union of { sqlite } and { postgres }, so an error names its key.
@@ -284,7 +292,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret'];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

@@ -22,6 +22,7 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
+import { MediaLinks, mediaKey } from './media.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -94,6 +95,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   }, clock);
   const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
 
+  const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let worker: Worker | undefined;
   const forwardsRaw = (id: string) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook';
   const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw });
@@ -107,6 +109,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     localeOf,
     options: config.worker,
     onOutcome: (o, bot) => metrics.outcome(o, bot),
+    mediaUrl: media && ((id) => media.url(id)),
   });
 
   const startedAt = clock.now();
@@ -131,6 +134,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
+    media,
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
   });
 

@@ -21,6 +21,8 @@ export interface ServerDeps {
   api?: Router;
   /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
   onWebhook?: (source: string, status: number) => void;
+  /** GET /media/:id, the signed image links of robots (server.publicUrl). */
+  media?: { handler: Koa.Middleware };
 }
 
 function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
@@ -100,6 +102,7 @@ export function createServer(deps: ServerDeps) {
   router.post('/hooks/:source', (ctx) => hook(() => ctx.params['source'])(ctx));
   router.post('/hooks', (ctx) => hook(() => (typeof ctx.query['source'] === 'string' ? ctx.query['source'] : undefined))(ctx));
 
+  if (deps.media) router.get('/media/:id', deps.media.handler);
   router.get('/healthz', (ctx) => {
     const h = deps.health();
     ctx.status = h['ok'] ? 200 : 503;
