@@ -19,6 +19,13 @@ export interface SendContext {
   signal: AbortSignal;
   /** Stable per delivery across retries and restarts: adapters that can dedup (Discord nonce) use it. */
   key: string;
+  /**
+   * For a delivery sent as several platform messages: call before each message after the first one
+   * of this call. 0 = it may go now (its place in the rate limits is taken); otherwise the
+   * milliseconds to wait — remember how far the delivery got, and throw a retryable DeliveryError with
+   * that `retryAfterMs`: the rest goes on the next try. An adapter that does so says `paced` in its result.
+   */
+  pace?: () => number;
 }
 
 export interface SendResult {
@@ -26,6 +33,8 @@ export interface SendResult {
   messageIds?: string[];
   /** The chat moved (Telegram group → supergroup); the worker remembers it for later deliveries. */
   movedTo?: string;
+  /** Every message after the first went through `SendContext.pace`: none is left to count against the limits. */
+  paced?: boolean;
 }
 
 /**
@@ -128,15 +137,19 @@ export interface BotModule<O = any> {
   create(id: string, options: O, deps: BotDeps): BotAdapter;
 }
 
-/** Token-bucket rates: `per` milliseconds for `count` messages. */
+/** At most `count` messages in any `perMs` milliseconds (a sliding window, see src/ratelimit.ts). */
 export interface Rate {
   count: number;
   perMs: number;
   /** At least this long between two messages, on top of the count (Telegram groups: 20/min, yet 1/s at most). */
   minGapMs?: number;
 }
+/** Several rates for one scope all hold at once (Feishu: 5/s and 100/min). */
 export interface RateLimits {
-  user?: Rate;
-  group?: Rate;
-  bot?: Rate;
+  /** Each private chat (send_to). */
+  user?: Rate | Rate[];
+  /** Each group or channel (send_to_group); a fixed-chat robot is one. */
+  group?: Rate | Rate[];
+  /** The bot, all its chats together. */
+  bot?: Rate | Rate[];
 }

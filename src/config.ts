@@ -50,7 +50,8 @@ const stringList = z
   .transform((v) => (Array.isArray(v) ? v : [v]).map(String));
 
 const rate = z.strictObject({ count: z.number().int().positive(), perMs: z.number().int().positive(), minGapMs: z.number().int().nonnegative().optional() });
-const limitsSchema = z.strictObject({ user: rate.optional(), group: rate.optional(), bot: rate.optional() });
+const rates = z.union([rate, z.array(rate).min(1)]);
+const limitsSchema = z.strictObject({ user: rates.optional(), group: rates.optional(), bot: rates.optional() });
 
 /** Options every bot has, whatever its platform. */
 export const botCommonShape = {
@@ -138,6 +139,8 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         host: z.string().default('0.0.0.0'),
         apiToken: secret('API token').optional(),
+        /** Another secret that signs in to the dashboard (the API token always does). */
+        dashboardPassword: secret('dashboard password').optional(),
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
@@ -292,7 +295,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret'];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

@@ -23,6 +23,7 @@ import { Worker } from './worker.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { MediaLinks, mediaKey } from './media.js';
+import { Sessions } from './web/session.js';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -136,6 +137,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     onWebhook: (source, status) => metrics.webhook(source, status),
     media,
     api: createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() }),
+    sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
+    sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
   const http = createHttpServer(app.callback());

@@ -1,42 +1,64 @@
-// Token buckets applied before sending, so platform limits are respected rather than discovered by
-// 429s: one bucket per chat (users and groups have different rates) and one per bot.
-// Packages such as rate-limiter-flexible count in fixed windows (a burst at a window edge doubles
-// the rate) and read the wall clock; the worker needs "how long until this chat may send", without
-// waiting and with an injected clock, over two buckets at once — hence this small class.
+// Platform limits kept before sending, so they are respected rather than discovered by 429s: one
+// window per chat (users and groups have different rates) and one per bot.
+//
+// Each rate is a sliding-window log: the send times of the last `count` messages. A message may go
+// when fewer than `count` went in the last `perMs` — in ANY window of that length, not just in
+// windows aligned to a clock. A token bucket refills inside the window (20/min lets 20 go at once
+// and 20 more over the next minute: 40 in 60 s, and Telegram answers the 21st with 429), and
+// fixed-window counters (rate-limiter-flexible's) let twice the rate through at a window's edge.
+// The worker needs "how long until this chat may send" with an injected clock over several windows
+// at once, without waiting — hence this small class.
 import type { ChatKind, Rate, RateLimits } from './bot.js';
 import type { Clock } from './clock.js';
 
-class Bucket {
-  tokens: number;
-  /** When the last token was taken; -Infinity before the first. */
-  last = -Infinity;
-  constructor(
-    readonly rate: Rate,
-    public at: number,
-  ) {
-    this.tokens = rate.count;
+/**
+ * Each window is held a little longer than the platform's: a send is stamped here before its request
+ * leaves, and the platform stamps it on arrival, later by a varying delay. Two sends exactly one
+ * window apart here can arrive less than a window apart there.
+ */
+export function windowMs(rate: Rate): number {
+  return rate.perMs + Math.min(1000, Math.max(50, Math.round(rate.perMs / 50)));
+}
+
+class Window {
+  /** Send times still inside the window, oldest first; more than `count` after a charge. */
+  private readonly times: number[] = [];
+  private last = -Infinity;
+  private readonly span: number;
+  constructor(readonly rate: Rate) {
+    this.span = windowMs(rate);
   }
-  refill(now: number) {
-    const per = this.rate.perMs / this.rate.count;
-    this.tokens = Math.min(this.rate.count, this.tokens + (now - this.at) / per);
-    this.at = now;
+  private trim(now: number) {
+    let drop = 0;
+    while (drop < this.times.length && this.times[drop]! + this.span <= now) drop++;
+    if (drop) this.times.splice(0, drop);
   }
-  /** Milliseconds until one token is there and the least gap has passed (0 = now). */
+  /** Milliseconds until one more message may go (0 = now). */
   wait(now: number): number {
+    this.trim(now);
     const gap = Math.max(0, this.last + (this.rate.minGapMs ?? 0) - now);
-    if (this.tokens >= 1) return gap;
-    // The epsilon keeps float residue (0.999000…01 tokens) from adding a millisecond.
-    return Math.max(gap, Math.ceil((1 - this.tokens) * (this.rate.perMs / this.rate.count) - 1e-6));
+    const over = this.times.length - this.rate.count;
+    // With `over + 1` sends to leave the window, the one at index `over` is the last of them to go.
+    const full = over >= 0 ? this.times[over]! + this.span - now : 0;
+    return Math.max(gap, full, 0);
   }
-  take(now: number, n = 1) {
-    this.tokens -= n;
-    this.last = now;
+  take(now: number, n: number) {
+    for (let i = 0; i < n; i++) this.times.push(now);
+    this.last = Math.max(this.last, now);
+  }
+  /** Nothing in it limits a send any more: it can be forgotten. */
+  idle(now: number): boolean {
+    this.trim(now);
+    return this.times.length === 0 && now - this.last >= (this.rate.minGapMs ?? 0);
   }
 }
 
+const rates = (r: Rate | Rate[] | undefined): Rate[] => (r === undefined ? [] : Array.isArray(r) ? r : [r]);
+const same = (a: Rate, b: Rate) => a.count === b.count && a.perMs === b.perMs && a.minGapMs === b.minGapMs;
+
 export class RateLimiter {
-  private readonly chats = new Map<string, Bucket>();
-  private readonly bots = new Map<string, Bucket>();
+  private readonly chats = new Map<string, Window[]>();
+  private readonly bots = new Map<string, Window[]>();
   private lastPrune = 0;
 
   constructor(
@@ -45,64 +67,55 @@ export class RateLimiter {
   ) {}
 
   /**
-   * Takes a token from the chat's and the bot's bucket when both have one and returns 0;
-   * otherwise takes nothing and returns how many milliseconds to wait.
+   * Takes a place in the chat's and the bot's windows when all have room and returns 0; otherwise
+   * takes nothing and returns how many milliseconds to wait.
    */
   reserve(bot: string, chat: string, kind: ChatKind): number {
     const now = this.clock.now();
-    const buckets = this.bucketsFor(bot, chat, kind, now);
-    let wait = 0;
-    for (const b of buckets) {
-      b.refill(now);
-      wait = Math.max(wait, b.wait(now));
-    }
+    const windows = this.windowsFor(bot, chat, kind);
+    const wait = Math.max(0, ...windows.map((w) => w.wait(now)));
     if (wait > 0) return wait;
-    for (const b of buckets) b.take(now);
+    for (const w of windows) w.take(now, 1);
     this.prune(now);
     return 0;
   }
 
   /**
-   * Takes `n` more tokens after the fact, even below zero, so later sends wait for them: a delivery
-   * that went out as several platform messages (a long text, a photo and its text) used that many.
+   * Counts `n` more messages after the fact, even past the limit, so later sends wait for them: a
+   * delivery that went out as several platform messages (a long text, a photo and its text) used
+   * that many. Adapters that pace each part through `SendContext.pace` need none of this.
    */
   charge(bot: string, chat: string, kind: ChatKind, n: number): void {
     if (n <= 0) return;
     const now = this.clock.now();
-    for (const b of this.bucketsFor(bot, chat, kind, now)) {
-      b.refill(now);
-      b.take(now, n);
-    }
+    for (const w of this.windowsFor(bot, chat, kind)) w.take(now, n);
   }
 
-  private bucketsFor(bot: string, chat: string, kind: ChatKind, now: number): Bucket[] {
+  private windowsFor(bot: string, chat: string, kind: ChatKind): Window[] {
     const limits = this.limitsFor(bot);
-    const chatRate = kind === 'user' ? limits.user : limits.group;
-    const buckets: Bucket[] = [];
     // Keyed by kind too: the same chat named both in send_to and send_to_group must not swap its
-    // bucket for a fresh (full) one at every turn.
-    if (chatRate) buckets.push(this.bucket(this.chats, `${bot}\0${kind}\0${chat}`, chatRate, now));
-    if (limits.bot) buckets.push(this.bucket(this.bots, bot, limits.bot, now));
-    return buckets;
+    // windows for fresh (empty) ones at every turn.
+    return [
+      ...this.windows(this.chats, `${bot}\0${kind}\0${chat}`, rates(kind === 'user' ? limits.user : limits.group)),
+      ...this.windows(this.bots, bot, rates(limits.bot)),
+    ];
   }
 
-  private bucket(map: Map<string, Bucket>, key: string, rate: Rate, now: number): Bucket {
-    let b = map.get(key);
-    if (!b || b.rate.count !== rate.count || b.rate.perMs !== rate.perMs || b.rate.minGapMs !== rate.minGapMs) {
-      b = new Bucket(rate, now);
-      map.set(key, b);
+  private windows(map: Map<string, Window[]>, key: string, want: Rate[]): Window[] {
+    let w = map.get(key);
+    if (!w || w.length !== want.length || w.some((x, i) => !same(x.rate, want[i]!))) {
+      w = want.map((r) => new Window(r));
+      if (w.length) map.set(key, w);
+      else map.delete(key);
     }
-    return b;
+    return w;
   }
 
-  // Full buckets carry no state worth keeping: drop them so a bot with many chats stays small.
+  // Idle windows carry no state worth keeping: drop them so a bot with many chats stays small.
   private prune(now: number) {
     if (now - this.lastPrune < 60_000) return;
     this.lastPrune = now;
-    for (const [k, b] of this.chats) {
-      b.refill(now);
-      if (b.tokens >= b.rate.count && now - b.last >= (b.rate.minGapMs ?? 0)) this.chats.delete(k);
-    }
+    for (const [k, ws] of this.chats) if (ws.every((w) => w.idle(now))) this.chats.delete(k);
   }
 
   get size(): number {

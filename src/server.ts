@@ -9,7 +9,9 @@ import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
 import { toHttpError } from './ingest.js';
 import { mask } from './log.js';
-import { safeEqual } from './auth/guard.js';
+import { csrfOk, Sessions } from './web/session.js';
+import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
+import { findWebRoot, serveDashboard } from './web/static.js';
 
 export interface ServerDeps {
   config: Config;
@@ -23,6 +25,11 @@ export interface ServerDeps {
   onWebhook?: (source: string, status: number) => void;
   /** GET /media/:id, the signed image links of robots (server.publicUrl). */
   media?: { handler: Koa.Middleware };
+  /** Dashboard sign-in (cookie sessions); the API also takes Bearer server.apiToken. */
+  sessions?: Sessions;
+  sessionInfo?: () => SessionInfo;
+  /** Where the built dashboard is; found beside the code when not given. */
+  webRoot?: string;
 }
 
 function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
@@ -38,6 +45,16 @@ export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer>
     if (err.type === 'entity.too.large') throw new HttpError(413, `the body is larger than the limit of ${limit} bytes`);
     if (err.type === 'request.aborted') throw new HttpError(400, 'the request was aborted');
     throw new HttpError(err.status && err.status < 500 ? err.status : 400, err.message);
+  }
+}
+
+async function readJson(ctx: Koa.Context, limit: number): Promise<unknown> {
+  const raw = await readBody(ctx, limit);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the body is not valid JSON');
   }
 }
 
@@ -113,14 +130,20 @@ export function createServer(deps: ServerDeps) {
     ctx.type = m.contentType;
     ctx.body = m.body;
   });
+  const sessions = deps.sessions ?? new Sessions({ apiToken: config.server.apiToken, now: Date.now });
+  if (deps.sessionInfo) {
+    const info = deps.sessionInfo;
+    router.use('/api/v1/session', sessionRoutes(sessions, info, (ctx) => readJson(ctx, config.server.bodyLimit)).routes());
+  }
   if (deps.api) {
-    router.use('/api', async (ctx, next) => {
-      const want = config.server.apiToken;
-      const given = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
-      if (!want) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
-      if (!given || !safeEqual(given, want)) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+    const guard: Koa.Middleware = async (ctx, next) => {
+      if (!config.server.apiToken) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
+      const auth = sessions.authenticate(ctx);
+      if (!auth) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
+      if (auth.by === 'cookie' && !csrfOk(ctx)) throw new HttpError(403, 'a change made with the dashboard session needs the X-Hookbot-CSRF header');
       await next();
-    });
+    };
+    router.use('/api', guard);
     router.use('/api', deps.api.routes());
   }
 
@@ -132,6 +155,8 @@ export function createServer(deps: ServerDeps) {
     await m.handler(ctx, next);
   });
   app.use(router.routes()).use(router.allowedMethods());
+  // Last: the dashboard's static files at `/`, behind every route above.
+  app.use(serveDashboard(deps.webRoot ?? findWebRoot()));
 
   return {
     app,

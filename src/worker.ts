@@ -138,10 +138,11 @@ export class Worker {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {
         signal: AbortSignal.timeout(this.deps.options.sendTimeoutMs),
         key: `hb${d.id}`,
+        pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
       });
-      // One token was reserved; a delivery sent as several messages owes the rest to the limits.
-      // Charged before recording the outcome: the messages went out even if the store then fails.
-      this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
+      // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
+      // limits. Charged before recording the outcome: the messages went out even if the store then fails.
+      if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
       await store.markSent(d.id, clock.now());
       if (res.movedTo && res.movedTo !== chat) {
         log.warn({ from: chat, to: res.movedTo }, 'chat moved; later deliveries go to the new id');
@@ -166,8 +167,9 @@ export class Worker {
       } else if (!err.retryable) {
         await this.dead(d, reason);
       } else if (err.retryAfterMs !== undefined) {
-        // The platform said how long to wait: obey it exactly; it is not the delivery's fault.
-        log.info({ retryAfterMs: err.retryAfterMs }, 'rate limited by the platform; waiting as told');
+        // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
+        // it is not the delivery's fault.
+        log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
         await store.markRetry(d.id, now + err.retryAfterMs, reason, now, false);
         this.deps.onOutcome?.('retry', d.bot);
       } else if (d.attempts + 1 >= this.deps.options.maxAttempts) {

@@ -178,7 +178,8 @@ export const discordBot: BotModule<DiscordOptions> = {
   platform: 'discord',
   options: discordOptions,
   // Discord tells its limits in X-RateLimit-* headers; the REST client follows them and a 429 comes
-  // back to the worker as retryAfterMs. Channels allow about 5 messages per 5 s, so pace a little.
-  limits: { group: { count: 5, perMs: 5000 }, user: { count: 5, perMs: 5000 } },
+  // back to the worker as retryAfterMs. Channels allow about 5 messages per 5 s, so pace a little;
+  // the bot as a whole makes at most 50 requests per second (the global limit).
+  limits: { group: { count: 5, perMs: 5000 }, user: { count: 5, perMs: 5000 }, bot: { count: 50, perMs: 1000 } },
   create: (id, opts, deps) => new DiscordBot(id, opts, deps),
 };

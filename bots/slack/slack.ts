@@ -111,8 +111,12 @@ export class SlackBot implements BotAdapter {
       const channel = /^[UW]/.test(to.chat) ? await abortable(this.dmChannel(to.chat), ctx.signal) : to.chat;
       const posts = slackPosts(msg);
       const done = this.progress.get(ctx.key) ?? { ts: [] };
-      for (let i = done.ts.length; i < posts.length; i++) {
+      const first = done.ts.length;
+      for (let i = first; i < posts.length; i++) {
         const p = posts[i]!;
+        // Each post counts against the channel's 1/s: past the first of this call it waits for its place.
+        const wait = i > first ? (ctx.pace?.() ?? 0) : 0;
+        if (wait > 0) throw new DeliveryError(`${i} of ${posts.length} messages sent; the rest waits for the channel's rate limit`, { retryable: true, retryAfterMs: wait });
         const post = (blocks: Block[]) =>
           abortable(this.client.chat.postMessage({ channel, thread_ts: to.thread, text: p.text, blocks: blocks as never, unfurl_links: false }), ctx.signal);
         // Slack downloads image URLs while taking the message and refuses all of it when it cannot
@@ -133,7 +137,7 @@ export class SlackBot implements BotAdapter {
       }
       this.progress.delete(ctx.key);
       this.tokenProblem = undefined;
-      return { messageIds: [...done.ts, ...(done.fileId ? [done.fileId] : [])] };
+      return { messageIds: [...done.ts, ...(done.fileId ? [done.fileId] : [])], paced: true };
     } catch (e) {
       const err = toDeliveryError(e, this.secrets);
       if (err.unhealthy) this.tokenProblem = err.message;

@@ -43,8 +43,16 @@ export class TelegramDelivery {
     const prog = this.progress.get(ctx.key) ?? { done: 0, ids: [] };
     let parts = this.plan(msg, prog.photoFailed);
     let migrations = 0;
+    const first = prog.done;
     while (prog.done < parts.length) {
       const part = parts[prog.done]!;
+      // Each part is a message against the chat's limits (20/min in a group): past the first of
+      // this call, it waits for its own place, and the rest goes on a later try.
+      const wait = prog.done > first ? (ctx.pace?.() ?? 0) : 0;
+      if (wait > 0) {
+        this.remember(ctx.key, prog);
+        throw new DeliveryError(`${prog.done} of ${parts.length} parts sent; the rest waits for the chat's rate limit`, { retryable: true, retryAfterMs: wait });
+      }
       try {
         // One notification per message: the parts after the first are always silent.
         prog.ids.push(await this.sendPart(chat, to.thread, part, msg, msg.silent || prog.done > 0, ctx.signal, prog.asDocument));
@@ -78,7 +86,7 @@ export class TelegramDelivery {
       }
     }
     this.progress.delete(ctx.key);
-    return { messageIds: prog.ids, ...(movedTo ? { movedTo } : {}) };
+    return { messageIds: prog.ids, paced: true, ...(movedTo ? { movedTo } : {}) };
   }
 
   private plan(msg: Message, photoFailed?: string): Part[] {

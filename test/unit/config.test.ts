@@ -86,3 +86,16 @@ describe('config hints', () => {
     expect(problems(yaml).join('\n')).toMatch(re);
   });
 });
+
+describe('bot limits', () => {
+  it('take one rate or a list of rates that all hold at once', () => {
+    const c = load('bots:\n  s: { platform: slack, token: xoxb-0123456789abcdef, appToken: xapp-0123456789abcdef, limits: { group: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60000 }], user: { count: 1, perMs: 1000 } } }');
+    expect((c.bots['s'] as any).limits).toEqual({ group: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60_000 }], user: { count: 1, perMs: 1000 } });
+  });
+
+  it('refuse an empty list and a rate without perMs, naming the key', () => {
+    const base = 'bots:\n  s: { platform: slack, token: xoxb-0123456789abcdef, appToken: xapp-0123456789abcdef, limits: { group: LIMIT } }';
+    expect(problems(base.replace('LIMIT', '[]')).join('\n')).toMatch(/bots\.s\.limits\.group/);
+    expect(problems(base.replace('LIMIT', '{ count: 5 }')).join('\n')).toMatch(/bots\.s\.limits\.group/);
+  });
+});

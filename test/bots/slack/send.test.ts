@@ -150,6 +150,24 @@ describe('Slack delivery against the fake', () => {
     expect(res.messageIds).toEqual(h.fake.messages.map((m) => m.ts));
   });
 
+  it('waits for the channel rate limit between the parts of a split message, and goes on from there', async () => {
+    h = await slackHarness();
+    const msg = message({ title: 'Long', body: parseMarkup(Array.from({ length: 400 }, (_, i) => `${i} ${'y'.repeat(60)}`).join('\n')) });
+    const total = slackPosts(msg).length;
+    expect(total).toBeGreaterThan(2);
+    // The limiter says the second post must wait 1000 ms, then lets the rest go.
+    const answers = [1000];
+    const c = { ...ctx(), pace: () => answers.shift() ?? 0 };
+    const err = await h.bot.send({ chat: 'C0OPS', kind: 'group' }, msg, c).catch((e) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect(err).toMatchObject({ retryable: true, retryAfterMs: 1000 });
+    expect(h.fake.messages).toHaveLength(1);
+    const res = await h.bot.send({ chat: 'C0OPS', kind: 'group' }, msg, c);
+    expect(res.paced).toBe(true);
+    expect(h.fake.messages).toHaveLength(total);
+    expect(new Set(h.fake.messages.map((m) => m.text)).size).toBe(total);
+  });
+
   it.each([
     ['channel_not_found', { retryable: false, unhealthy: false }],
     ['not_in_channel', { retryable: false, unhealthy: false }],

@@ -1,35 +1,41 @@
-// Telegram's flood limits as token buckets (Bot FAQ: about 1 message/s per chat with short bursts,
-// 20/min per group, 30/s per bot). The clock is injected so tests decide when time passes.
+// Telegram's flood limits (Bot FAQ: about 1 message/s per chat, 20/min per group, 30/s per bot),
+// counted the way Telegram counts them: over the last `perMs` at every moment (a sliding window), so
+// a burst of 20 to a group is answered 429 on the 21st until the first of them is a minute old —
+// nothing trickles back inside the minute. The clock is injected so tests decide when time passes.
 import type { Clock } from '../../../src/clock.js';
 
 export interface BucketRate {
   count: number;
   perMs: number;
-  /** Bucket size: how many may go at once after a quiet spell. Defaults to `count`. */
+  /** How many the window holds; defaults to `count`. Tests give a little slack for clock skew between processes. */
   burst?: number;
   /** At least this long between two messages (a group: 20/min, but still 1/s at most). */
   minGapMs?: number;
 }
 
 export class Buckets {
-  private readonly state = new Map<string, { tokens: number; at: number; last: number }>();
+  /** Per key, the times of the messages still inside its window, oldest first. */
+  private readonly sent = new Map<string, { times: number[]; last: number }>();
   constructor(private readonly clock: Clock) {}
 
-  /** Milliseconds until one token is there (0 = now), for each bucket; takes the tokens only if all have one. */
+  /** Milliseconds until a message may go (0 = now) for each window; counts the message only if all have room. */
   take(keys: { key: string; rate: BucketRate }[]): number {
     const now = this.clock.now();
     let wait = 0;
-    const levels = keys.map(({ key, rate }) => {
+    const states = keys.map(({ key, rate }) => {
+      const s = this.sent.get(key) ?? { times: [], last: -Infinity };
+      s.times = s.times.filter((t) => t > now - rate.perMs);
       const cap = rate.burst ?? rate.count;
-      const s = this.state.get(key) ?? { tokens: cap, at: now, last: -Infinity };
-      const tokens = Math.min(cap, s.tokens + ((now - s.at) * rate.count) / rate.perMs);
-      // A small epsilon: float refill must not turn an on-time send into a 429.
-      if (tokens < 1 - 1e-9) wait = Math.max(wait, Math.ceil(((1 - tokens) * rate.perMs) / rate.count));
+      if (s.times.length >= cap) wait = Math.max(wait, s.times[s.times.length - cap]! + rate.perMs - now);
       wait = Math.max(wait, s.last + (rate.minGapMs ?? 0) - now);
-      return { key, tokens };
+      return { key, s };
     });
     if (wait > 0) return wait;
-    for (const l of levels) this.state.set(l.key, { tokens: l.tokens - 1, at: now, last: now });
+    for (const { key, s } of states) {
+      s.times.push(now);
+      s.last = now;
+      this.sent.set(key, s);
+    }
     return 0;
   }
 }
