@@ -7,7 +7,7 @@ import type { Message } from '../../src/message.js';
 import { registerSecret } from '../../src/log.js';
 import { httpStatusError, postJson } from '../robot/http.js';
 import { minSecret, webhookUrl } from '../robot/options.js';
-import { RobotBot } from '../robot/robot-bot.js';
+import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { dingTalkError } from './errors.js';
 import { dingTalkBodies } from './markdown.js';
 import { signedUrl } from './sign.js';
@@ -38,20 +38,16 @@ export class DingTalkBot extends RobotBot {
     registerSecret(opts.secret);
   }
 
-  protected async deliver(msg: Message, ctx: SendContext): Promise<string[]> {
+  protected async plan(msg: Message, ctx: SendContext): Promise<Part[]> {
     const mentions = { atMobiles: this.opts.atMobiles, atUserIds: this.opts.atUserIds, isAtAll: this.opts.atAll };
-    const bodies = dingTalkBodies(msg, { keyword: this.opts.keyword, mentions });
-    const ids: string[] = [];
-    for (const body of bodies) {
+    return dingTalkBodies(msg, { keyword: this.opts.keyword, mentions }).map((body) => async () => {
       // Signed per request: the timestamp must be within an hour of DingTalk's clock.
       const url = signedUrl(this.opts.webhook, this.opts.secret, this.deps.clock.now());
-      const res = await postJson('dingtalk', url, body, { signal: ctx.signal, fetch: (this.deps as { fetch?: typeof fetch }).fetch });
+      const res = await postJson('dingtalk', url, body, { signal: ctx.signal, fetch: this.fetchFn });
       if (res.status !== 200) throw httpStatusError('dingtalk', res.status);
       const errcode = typeof res.body?.errcode === 'number' ? res.body.errcode : undefined;
       if (errcode !== 0) throw dingTalkError(errcode ?? 0, errcode === undefined ? 'answer without errcode' : String(res.body.errmsg ?? ''));
-      ids.push(`${ctx.key}.${ids.length + 1}`);
-    }
-    return ids;
+    });
   }
 }
 

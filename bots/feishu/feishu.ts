@@ -11,7 +11,7 @@ import { byteLength, fitBytes } from '../robot/fit.js';
 import { httpStatusError, postJson } from '../robot/http.js';
 import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
 import { minSecret, webhookUrl } from '../robot/options.js';
-import { RobotBot } from '../robot/robot-bot.js';
+import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { card, toCardMarkdown } from './card.js';
 import { feishuError, feishuOk } from './errors.js';
 import { toPostLines, type PostElement } from './post.js';
@@ -96,26 +96,22 @@ export class FeishuBot extends RobotBot {
     });
   }
 
-  protected async deliver(msg: Message, ctx: SendContext): Promise<string[]> {
+  protected async plan(msg: Message, ctx: SendContext): Promise<Part[]> {
     const key = await this.imageKey(msg, ctx.signal);
-    const ids: string[] = [];
-    for (const body of this.bodies(msg, key)) {
+    return this.bodies(msg, key).map((body) => async () => {
       const signed = { ...signature(this.opts.secret, this.deps.clock.now()), ...body };
-      const res = await postJson('feishu', this.opts.webhook, signed, { signal: ctx.signal, fetch: (this.deps as { fetch?: typeof fetch }).fetch });
-      if (!feishuOk(res.body)) {
-        if (res.body?.code === undefined && res.status !== 200) throw httpStatusError('feishu', res.status);
-        throw feishuError(res.body?.code, String(res.body?.msg ?? `HTTP ${res.status}`));
-      }
-      ids.push(`${ctx.key}.${ids.length + 1}`);
-    }
-    return ids;
+      const res = await postJson('feishu', this.opts.webhook, signed, { signal: ctx.signal, fetch: this.fetchFn });
+      if (feishuOk(res.body)) return;
+      if (res.body?.code === undefined && res.status !== 200) throw httpStatusError('feishu', res.status);
+      throw feishuError(res.body?.code, String(res.body?.msg ?? `HTTP ${res.status}`));
+    });
   }
 }
 
 export const feishuBot: BotModule<Options> = {
   platform: 'feishu',
   options,
-  // 100 a minute and 5 a second per bot (§3.6): 200 ms apart keeps the second's limit.
-  limits: { bot: { count: 100, perMs: 60_000, minGapMs: 200 } },
+  // 5 a second and 100 a minute per bot (§3.6), both held.
+  limits: { bot: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60_000 }] },
   create: (id, opts, deps) => new FeishuBot(id, opts, deps),
 };

@@ -12,7 +12,7 @@ import type { Message } from '../../src/message.js';
 import { registerSecret } from '../../src/log.js';
 import { networkError } from '../robot/http.js';
 import { webhookUrl } from '../robot/options.js';
-import { RobotBot } from '../robot/robot-bot.js';
+import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { renderBody, type BodyMode } from './body.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -44,7 +44,11 @@ export class WebhookBot extends RobotBot {
     this.mode = opts.body === 'raw' || opts.body === 'notice' ? opts.body : { template: opts.body };
   }
 
-  protected async deliver(msg: Message, ctx: SendContext): Promise<string[]> {
+  protected async plan(msg: Message, ctx: SendContext): Promise<Part[]> {
+    return [() => this.post(msg, ctx)];
+  }
+
+  private async post(msg: Message, ctx: SendContext): Promise<void> {
     let rendered;
     try {
       rendered = renderBody(this.mode, msg);
@@ -60,13 +64,13 @@ export class WebhookBot extends RobotBot {
     }
     let res: Response;
     try {
-      res = await ((this.deps as { fetch?: typeof fetch }).fetch ?? fetch)(this.opts.url, { method: 'POST', headers, body: rendered.body, signal: ctx.signal, redirect: 'manual' });
+      res = await this.fetchFn(this.opts.url, { method: 'POST', headers, body: rendered.body, signal: ctx.signal, redirect: 'manual' });
       await res.arrayBuffer().catch(() => undefined);
     } catch (e) {
       throw networkError('webhook', e, ctx.signal);
     }
     const s = res.status;
-    if (s >= 200 && s < 300) return [ctx.key];
+    if (s >= 200 && s < 300) return;
     const reason = `webhook: the receiver answered HTTP ${s}`;
     if (s === 408 || s === 429 || s >= 500) {
       const wait = retryAfterMs(res.headers.get('retry-after'), this.deps.clock.now());

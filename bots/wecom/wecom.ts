@@ -7,7 +7,7 @@ import { registerSecret } from '../../src/log.js';
 import { httpStatusError, postJson } from '../robot/http.js';
 import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
 import { webhookUrl } from '../robot/options.js';
-import { RobotBot } from '../robot/robot-bot.js';
+import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { weComError } from './errors.js';
 import { weComImage } from './image.js';
 import { weComContents } from './markdown.js';
@@ -27,7 +27,7 @@ export class WeComBot extends RobotBot {
     registerSecret(new URL(opts.webhook).searchParams.get('key') ?? undefined);
   }
 
-  protected async deliver(msg: Message, ctx: SendContext): Promise<string[]> {
+  protected async plan(msg: Message, ctx: SendContext): Promise<Part[]> {
     const img = msg.image && 'data' in msg.image ? weComImage(msg.image.data) : undefined;
     let extra: string | undefined;
     if (msg.image && !img) {
@@ -37,15 +37,12 @@ export class WeComBot extends RobotBot {
     }
     const bodies: object[] = weComContents(msg, extra).map((content) => ({ msgtype: 'markdown', markdown: { content } }));
     if (img) bodies.push({ msgtype: 'image', image: img });
-    const ids: string[] = [];
-    for (const body of bodies) {
-      const res = await postJson('wecom', this.opts.webhook, body, { signal: ctx.signal, fetch: (this.deps as { fetch?: typeof fetch }).fetch });
+    return bodies.map((body) => async () => {
+      const res = await postJson('wecom', this.opts.webhook, body, { signal: ctx.signal, fetch: this.fetchFn });
       if (res.status !== 200) throw httpStatusError('wecom', res.status);
       const errcode = typeof res.body?.errcode === 'number' ? res.body.errcode : undefined;
       if (errcode !== 0) throw weComError(errcode ?? 0, errcode === undefined ? 'answer without errcode' : String(res.body.errmsg ?? ''));
-      ids.push(`${ctx.key}.${ids.length + 1}`);
-    }
-    return ids;
+    });
   }
 }
 

@@ -79,6 +79,20 @@ describe('the DingTalk robot', () => {
     expect(got[1]!.body.markdown.title).toBe(`日志 (2/${got.length})`);
   });
 
+  it('paces the parts of a long message, and a retry sends only the parts not yet sent', async () => {
+    const { bot } = await setup();
+    const lines = Array.from({ length: 1200 }, (_, i) => `第${i}行 ${'字'.repeat(10)}`);
+    const msg = message({ title: '日志', body: parseMarkup(lines.join('\n')) });
+    const c = { ...ctx(), pace: () => 3000 };
+    const e = await failure(bot.send(to, msg, c));
+    expect(e).toMatchObject({ retryable: true, retryAfterMs: 3000 });
+    expect(fake.received(TOKEN)).toHaveLength(1);
+    const res = await bot.send(to, msg, { ...c, pace: () => 0 });
+    const titles = fake.received(TOKEN).map((m) => m.body.markdown.title);
+    expect(titles).toEqual(titles.map((_, i) => `日志 (${i + 1}/${titles.length})`));
+    expect(res).toMatchObject({ paced: true });
+  });
+
   it('puts the keyword in the title so a keyword robot takes every message', async () => {
     const { bot } = await setup({ keyword: 'hookbot' }, { keywords: ['hookbot'] });
     await bot.send(to, message({ title: '告警', body: parseMarkup('x') }), ctx());

@@ -94,6 +94,6 @@ describe('the Feishu bot', () => {
   });
 
   it('keeps 100 a minute and 5 a second by default', () => {
-    expect(feishuBot.limits).toEqual({ bot: { count: 100, perMs: 60_000, minGapMs: 200 } });
+    expect(feishuBot.limits).toEqual({ bot: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60_000 }] });
   });
 });
