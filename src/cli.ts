@@ -1,22 +1,20 @@
 // `hookbot start | check | send | replay`
+// Each command imports what it needs when it runs: `--version` and `check` must answer at once,
+// without loading the store, the server or a platform SDK they do not use.
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError } from './config.js';
 import { createLogger, mask } from './log.js';
-import { prepare, startHookbot, VERSION } from './main.js';
 import { systemClock } from './clock.js';
-import { parseMarkup, plainText } from './render/markup.js';
 import { registerReplay } from './replay.js';
-import { openStore } from './store/open.js';
-import { Ingest } from './ingest.js';
-import { formats } from './inbound/index.js';
+import { EXAMPLE_CONFIG, VERSION } from './package-root.js';
 
 /** -c, else $HOOKBOT_CONFIG, else config/hookbot.yaml, else the example (console bot only). */
 export function resolveConfigPath(given: string | undefined, env = process.env): string {
   if (given) return given;
   if (env['HOOKBOT_CONFIG']) return env['HOOKBOT_CONFIG'];
   if (existsSync('config/hookbot.yaml')) return 'config/hookbot.yaml';
-  return 'config/hookbot.example.yaml';
+  return existsSync('config/hookbot.example.yaml') ? 'config/hookbot.example.yaml' : EXAMPLE_CONFIG;
 }
 
 const STOP_TIMEOUT_MS = 45_000;
@@ -38,9 +36,17 @@ program
     const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
     if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
     process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
+    // Every error leaves through the logger, masked, as a JSON line; nothing is printed raw.
+    process.on('uncaughtException', (e) => {
+      logger.fatal({ err: e }, 'uncaught exception: stopping');
+      process.exit(1);
+    });
+    process.removeAllListeners('warning');
+    process.on('warning', (w) => logger.warn({ warning: w.name, error: w.message }, 'node warning'));
     // Whoever reads our output may be gone (a closed pipe): that is no reason to stop delivering.
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     // Signals are handled from the first moment: one that comes while starting stops us once started.
+    const { startHookbot } = await import('./main.js');
     let bot: Awaited<ReturnType<typeof startHookbot>> | undefined;
     let stopRequested = false;
     const stop = () => {
@@ -69,9 +75,10 @@ program
   .command('check')
   .description('validate a config file and list every problem')
   .option('-c, --config <file>', 'config file')
-  .action((o: { config?: string }) => {
+  .action(async (o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
     try {
+      const { prepare } = await import('./main.js');
       const { config, bots, advice } = prepare(file, process.env, systemClock, createLogger('silent'));
       process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
       // Valid, so exit 0; but say what looks unintended.
@@ -90,6 +97,7 @@ program
   .option('--user', 'the target is a user (Discord and Slack open a DM)')
   .action(async (target: string, text: string, o: { config?: string; user?: boolean }) => {
     try {
+      const [{ prepare }, { parseMarkup }] = await Promise.all([import('./main.js'), import('./render/markup.js')]);
       const { router, bots } = prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
       const kind = o.user ? 'user' : 'group';
       for (const t of router.expand(target, kind)) {
@@ -104,6 +112,13 @@ program
   });
 
 registerReplay(program, async (file) => {
+  const [{ prepare }, { plainText }, { openStore }, { Ingest }, { formats }] = await Promise.all([
+    import('./main.js'),
+    import('./render/markup.js'),
+    import('./store/open.js'),
+    import('./ingest.js'),
+    import('./inbound/index.js'),
+  ]);
   const logger = createLogger('warn');
   const { config, router, renderer } = prepare(resolveConfigPath(file), process.env, systemClock, logger);
   const store = await openStore(config.store, systemClock);

@@ -7,6 +7,7 @@ import type { BotModule } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
 import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
+import { serverLimitsShape } from './http/limits.js';
 import { LEVELS } from './notice.js';
 
 export class ConfigError extends Error {
@@ -152,8 +153,9 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
           .optional(),
         /** Signs the /media links; default: derived from the config's other secrets. */
         mediaSecret: secret('media secret').optional(),
+        ...serverLimitsShape,
       })
-      .default({ port: 8080, host: '0.0.0.0', bodyLimit: 1024 * 1024, trustProxies: [] }),
+      .prefault({}),
     // One object rather than a union of { sqlite } and { postgres }, so an error names its key.
     store: z
       .strictObject({ sqlite: z.string().optional(), postgres: z.string().optional(), retention: retention.default(DEFAULT_RETENTION_MS) })
@@ -295,7 +297,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret'];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

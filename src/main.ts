@@ -1,6 +1,5 @@
 // The only place that wires things together: config → store → bots → commands → worker → server.
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
 import type { BotAdapter, BotHost } from './bot.js';
@@ -16,6 +15,7 @@ import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
+import { createListener } from './http/listener.js';
 import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
@@ -24,8 +24,9 @@ import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
+import { VERSION } from './package-root.js';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+export { VERSION };
 
 export interface StartOptions {
   configFile: string;
@@ -141,7 +142,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
-  const http = createHttpServer(app.callback());
+  const http = createListener(config.server, app.callback(), logger.child({ part: 'http' }));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());

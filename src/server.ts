@@ -62,6 +62,13 @@ export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  // What Koa meets outside the middleware (a client that aborts its upload or resets the
+  // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
+    const gone = ctx?.req.destroyed || ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') || err.message === 'Parse Error';
+    if (gone) logger.debug({ path: ctx?.path, code: err.code, error: err.message }, 'the client went away');
+    else logger.error({ path: ctx?.path, err }, 'error after the answer');
+  });
 
   app.use(async (ctx, next) => {
     try {

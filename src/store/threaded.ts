@@ -34,7 +34,9 @@ export class ThreadedStore {
 
   /** Opens the store on a new thread; rejects with the thread's own error if it cannot open. */
   static async open(file: string): Promise<Store> {
-    const worker = new Worker(new URL('./thread-main.mjs', import.meta.url), { workerData: { file } });
+    // Compiled, the thread runs thread-main.js as is; from sources, thread-dev.mjs brings tsx along.
+    const entry = import.meta.url.endsWith('.ts') ? './thread-dev.mjs' : './thread-main.js';
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { file } });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new StoreUnavailable(m.error ?? 'the store thread failed'))));
       worker.once('error', reject);

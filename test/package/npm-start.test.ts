@@ -1,0 +1,100 @@
+// The package as users run it: `npm start` runs the compiled JavaScript, and a SIGTERM or SIGINT
+// to npm's own process reaches hookbot, which stops, releases its port, and npm exits with it.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/hookbot.js';
+import { ensureBuilt, ROOT } from '../helpers/dist.js';
+
+const started: ChildProcess[] = [];
+
+beforeAll(() => ensureBuilt(), 300_000);
+
+afterEach(() => {
+  // npm was started as the leader of its own process group: whatever is left of it goes.
+  for (const c of started.splice(0)) {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+function npmStart(port: number): { child: ChildProcess; stderr: () => string; listening: Promise<void>; exited: Promise<number | null> } {
+  const dir = mkdtempSync(join(tmpdir(), 'hookbot-npm-'));
+  const file = join(dir, 'hookbot.yaml');
+  writeFileSync(file, `server: { port: ${port}, host: 127.0.0.1 }\nstore: { sqlite: "${dir}/h.db" }\n`);
+  const child = spawn('npm', ['start', '--silent', '--', '-c', file], { cwd: ROOT, env: { ...process.env, HOOKBOT_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  started.push(child);
+  let err = '';
+  child.stderr!.setEncoding('utf8');
+  const listening = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: string) => {
+      err += d;
+      if (err.includes('listening on port')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`npm start exited before listening:\n${err}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, stderr: () => err, listening, exited };
+}
+
+/** Resolves true when the port can be bound again (no process holds it). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+describe('npm start', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`stops hookbot on ${signal} to npm's own process, releasing the port, and npm exits 0`, async () => {
+      const port = await freePort();
+      const npm = npmStart(port);
+      await npm.listening;
+      expect(await portIsFree(port)).toBe(false);
+      process.kill(npm.child.pid!, signal);
+      expect(await npm.exited).toBe(0);
+      expect(npm.stderr()).toMatch(/"msg":"stopped"/);
+      expect(await portIsFree(port)).toBe(true);
+    }, 180_000);
+  }
+
+  it('runs the compiled JavaScript, not TypeScript', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toMatch(/\bnode bin\/hookbot\.js start$/);
+    expect(readFileSync(join(ROOT, 'bin', 'hookbot.js'), 'utf8')).toContain('../dist/src/cli.js');
+    // Build tools are for development only: a production install runs without them.
+    for (const tool of ['tsx', 'typescript', 'vitest']) {
+      expect(pkg.dependencies[tool], tool).toBeUndefined();
+      expect(pkg.devDependencies[tool], tool).toBeDefined();
+    }
+  });
+});
+
+describe('the hookbot bin', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [join(ROOT, 'bin', 'hookbot.js'), ...args], { cwd: tmpdir() }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const r = await run(['--version']);
+    expect(r).toMatchObject({ code: 0, stdout: `${version}\n` });
+  }, 120_000);
+
+  it('checks the example config it ships with, from any directory', async () => {
+    const r = await run(['check']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hookbot\.example\.yaml: OK \(bots: console; sources: report\)/);
+  }, 120_000);
+});
