@@ -58,7 +58,10 @@ const limitsSchema = z.strictObject({ user: rates.optional(), group: rates.optio
 export const botCommonShape = {
   /** User ids allowed to run admin commands. Empty = nobody (deny by default). */
   admins: stringList.default([]),
-  /** When set, only these user ids (and admins) may run the non-admin commands. */
+  /**
+   * User ids (besides admins) that may run the commands that read state (status, recent, failed,
+   * mutes); `*` = everyone. Without it only admins may: those show chat ids and payloads.
+   */
   users: stringList.optional(),
   /** Other names payloads use for this bot in `send_from` (e.g. the account id a sender was set up with). */
   aliases: stringList.default([]),

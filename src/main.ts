@@ -126,7 +126,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     startedAt,
   });
 
-  const { app, mount } = createServer({
+  const { handler, mount } = createServer({
     config,
     ingest,
     logger,
@@ -142,7 +142,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
-  const http = createListener(config.server, app.callback(), logger.child({ part: 'http' }));
+  const http = createListener(config.server, handler, logger.child({ part: 'http' }));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());

@@ -5,8 +5,9 @@ import type { CommandDeps } from './plane.js';
 
 /**
  * Who may run a command:
- * - `public`: everyone, even when the bot has a `users` allow-list (help, whoami: how people find their ids);
- * - `user`: admins, and everyone else unless the bot has a `users` allow-list that does not name them;
+ * - `public`: everyone (help, whoami: how people find their ids);
+ * - `user`: admins, and the ids in the bot's `users` (`*` = everyone); without `users`, admins only,
+ *   since these commands show chat ids, payloads and every source's events;
  * - `admin`: only the bot's `admins` (none configured = nobody).
  */
 export type Access = 'public' | 'user' | 'admin';

@@ -8,7 +8,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { Notice } from '../notice.js';
 import type { IngestAnswer, Store } from '../store/store.js';
 import { mask } from '../log.js';
-import { adminsOf, mayRun, principalOf, type Principal } from './acl.js';
+import { adminsOf, mayRun, offered, principalOf, type Principal } from './acl.js';
 import { builtinCommands } from './builtin/index.js';
 import { commandInfo, UsageError, type Command } from './command.js';
 import { customCommand } from './custom.js';
@@ -158,8 +158,12 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
   }
 
   function commandsFor(botId: string): CommandInfo[] {
-    const hasAdmins = adminsOf(deps.config, botId).length > 0;
-    return all.filter((c) => c.access !== 'admin' || hasAdmins).map(commandInfo);
+    const out: CommandInfo[] = [];
+    for (const c of all) {
+      const o = offered(c.access, deps.config, botId);
+      if (o.offered) out.push({ ...commandInfo(c), admin: o.adminOnly });
+    }
+    return out;
   }
 
   return { handle, commandsFor, adminsFor: (botId) => adminsOf(deps.config, botId) };

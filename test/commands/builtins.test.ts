@@ -102,7 +102,7 @@ describe('mute, unmute, mutes', () => {
     const { plane, store } = makePlane(BASE_YAML);
     await plane.handle(cmd('mute', 'bgi 1h'));
     await plane.handle(cmd('mute', 'alert.* 1d'));
-    const list = (await plane.handle(cmd('mutes', '', { userId: '99' })))!.text;
+    const list = (await plane.handle(cmd('mutes', '', { userId: '42' })))!.text;
     expect(list).toContain('`bgi` until 2024-05-01 13:00 UTC (1h left)');
     expect(list).toContain('`alert.*` until 2024-05-02 12:00 UTC');
     expect((await plane.handle(cmd('unmute', 'bgi')))?.text).toBe('Unmuted `bgi`.');
@@ -117,7 +117,7 @@ describe('failed and retry', () => {
   it('lists dead deliveries with their reasons', async () => {
     const { plane, store } = makePlane(BASE_YAML);
     const id = await deadDelivery(store, T0, 'Forbidden: bot was blocked by the user');
-    const r = (await plane.handle(cmd('failed', '', { userId: '99' })))!.text;
+    const r = (await plane.handle(cmd('failed', '', { userId: '42' })))!.text;
     expect(r).toContain(`#${id} \`tg:-100777\``);
     expect(plainText(parseMarkup(r))).toContain('Forbidden: bot was blocked by the user');
   });

@@ -35,7 +35,7 @@ async function app(handler: (req: Seen, res: ServerResponse) => void) {
 
 const yaml = (commands: string) => `
 bots:
-  tg: { platform: console, admins: ["42"] }
+  tg: { platform: console, admins: ["42"], users: ["99"] }
 commands:
 ${commands}
 `;

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => new Promise((r) => server.close(r)));
 
 function planeFor(block: string) {
-  const yaml = `bots:\n  telegram: { platform: console, admins: ["42"] }\n` + block
+  const yaml = `bots:\n  telegram: { platform: console, admins: ["42"], users: ["99"] }\n` + block
     .replace(/http:\/\/[a-z0-9.]+:\d+/g, base)
     .replace(/\$\{[A-Z_]+\}/g, 'test-token-0123456789');
   return makePlane(yaml);
