@@ -81,6 +81,8 @@ export const sourceCommonShape = {
   to_group: stringList.optional(),
   from: z.union([z.string(), z.number()]).transform(String).optional(),
   silent: z.boolean().optional(),
+  /** A bad target in a payload refuses it with 400, instead of delivering elsewhere with a warning. */
+  strictTargets: z.boolean().default(false),
   /** Raw payloads kept for `recent` and `hookbot replay`. */
   capture: z.number().int().min(0).default(20),
   ...sourceSecurityShape,

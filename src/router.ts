@@ -25,6 +25,12 @@ export class TargetError extends Error {
   }
 }
 
+/** Deliveries, and the entries left out because they name no valid target. */
+export interface Routed {
+  deliveries: NewDelivery[];
+  warnings: string[];
+}
+
 /** A bare id whose send_from names no bot. */
 class UnknownSender extends Error {}
 
@@ -136,9 +142,21 @@ export class Router {
    * Throws TargetError listing every bad entry; nothing is half-routed.
    */
   route(n: Omit<Notice, 'id'>, source: SourceConfig | undefined, mutes: Mute[], override?: { to?: string[]; toGroup?: string[] }): NewDelivery[] {
+    return this.plan(n, source, mutes, { override, strict: true }).deliveries;
+  }
+
+  /**
+   * Like route(), but unless `strict`, a bad entry does not lose the notice: it goes to the valid
+   * targets (the payload's, the source's own, the matching routes'), else to the superusers, and
+   * each bad entry comes back as a warning. Senders such as BetterGI never retry, and their
+   * documented example body names a target (`"send_to": "userid"`) no chat platform has.
+   * Throws TargetError only when nothing at all can be delivered.
+   */
+  plan(n: Omit<Notice, 'id'>, source: SourceConfig | undefined, mutes: Mute[], opts: { override?: { to?: string[]; toGroup?: string[] }; strict?: boolean } = {}): Routed {
     const problems: string[] = [];
     const targets: Target[] = [];
     const from = n.from ?? source?.from;
+    const override = opts.override;
     if (from !== undefined && !this.botFor(from)) problems.push(`send_from: '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
     let silent = n.silent ?? source?.silent ?? false;
     if (override) {
@@ -156,9 +174,10 @@ export class Router {
         if (r.silent !== undefined) silent = r.silent;
         if (r.stop) break;
       }
-      if (targets.length === 0 && problems.length === 0) this.expandAll(this.config.superusers, 'user', undefined, 'superusers', targets, problems);
+      // Strict routing keeps NoneBot's rule exactly: superusers only when nothing was named at all.
+      if (targets.length === 0 && (problems.length === 0 || !opts.strict)) this.expandAll(this.config.superusers, 'user', undefined, 'superusers', targets, problems);
     }
-    if (problems.length) throw new TargetError(problems);
+    if (problems.length && (opts.strict || targets.length === 0)) throw new TargetError(targets.length === 0 && !opts.strict ? [...problems, 'and superusers is empty, so nothing is left to deliver to'] : problems);
     if (targets.length === 0) throw new TargetError(['no targets: the payload names none, no route matches and superusers is empty']);
 
     const mute = mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event)));
@@ -173,7 +192,7 @@ export class Router {
       // properties takes a slow path costing microseconds per object, on every request.
       out.push({ bot: t.bot, chat: t.chat, thread: t.thread, kind: t.kind, target, silent, muted: mute ? mute.pattern : undefined });
     }
-    return out;
+    return { deliveries: out, warnings: problems };
   }
 
   private matches(m: Config['routes'][number]['match'], n: Omit<Notice, 'id'>): boolean {

@@ -95,3 +95,36 @@ describe('router lookups', () => {
     else expect(router.route(n, config.sources['src'] as any, []).map((d) => d.target)).toEqual([`main:${entry}`]);
   });
 });
+
+describe('router plans that keep the notice', () => {
+  const plan = (over: Partial<Notice>, source = 'src') => router.plan(notice({ source, ...over }), config.sources[source] as any, []);
+
+  it('routes the valid entries and names each bad one', () => {
+    const p = plan({ to: ['nobot:1', 'ok'], toGroup: ['people:ghost'] });
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:ok']);
+    expect(p.warnings).toEqual([expect.stringMatching(/^send_to\[0\]: 'nobot:1': no bot 'nobot'/), expect.stringMatching(/^send_to_group\[0\]: .*no 'ghost' in people/)]);
+  });
+
+  it("goes to the source's own targets when every payload entry is bad", () => {
+    const p = plan({ to: ['nobot:1'] }, 'loud');
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:ops/7']);
+    expect(p.warnings).toHaveLength(1);
+  });
+
+  it('goes to the superusers when nothing else is left, including for a bad send_from', () => {
+    const p = plan({ to: ['1'], from: 'ghost-bot' });
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:boss']);
+    expect(p.warnings).toEqual([expect.stringMatching(/^send_from: 'ghost-bot' is not a bot/)]);
+  });
+
+  it('throws when even the superusers are missing, listing the bad entries', () => {
+    const c = parseConfig(YAML.replace('superusers: [main:boss]\n', ''), { env: {}, bots: botModules, formats });
+    const r = new Router(c, bots);
+    expect(() => r.plan(notice({ to: ['nobot:1'] }), c.sources['src'] as any, [])).toThrow(/no bot 'nobot'.*superusers is empty/);
+  });
+
+  it('is strict on request, as route() is', () => {
+    expect(() => router.plan(notice({ to: ['nobot:1', 'ok'] }), config.sources['src'] as any, [], { strict: true })).toThrow(TargetError);
+  });
+});
+
