@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import ms from 'ms';
-import type { BotModule } from './bot.js';
+import type { PlatformDeclaration } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
 import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
@@ -119,7 +119,7 @@ const customCommandSchema = z.strictObject({
   reply: z.string().optional(),
 });
 
-export function buildConfigSchema(bots: Record<string, BotModule>, formats: Record<string, InboundFormat>) {
+export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, formats: Record<string, InboundFormat>) {
   const botSchemas = Object.values(bots).map((m) =>
     z.strictObject({
       platform: z.literal(m.platform),
@@ -206,7 +206,7 @@ export type CustomCommand = Config['commands'][number];
 
 export interface LoadOptions {
   env: Record<string, string | undefined>;
-  bots: Record<string, BotModule>;
+  bots: Record<string, PlatformDeclaration>;
   formats: Record<string, InboundFormat>;
 }
 

@@ -1,7 +1,7 @@
 // Notice → deliveries. Targets come from the payload (send_to / send_to_group), the source's
 // own to/to_group, and matching routes; with none anywhere, the superusers get it (NoneBot's rule).
 import picomatch from 'picomatch';
-import type { BotAdapter, ChatKind } from './bot.js';
+import type { BotAdapter, Capabilities, ChatKind } from './bot.js';
 import type { Config, SourceConfig } from './config.js';
 import type { Notice } from './notice.js';
 import type { Mute, NewDelivery } from './store/store.js';
@@ -13,7 +13,9 @@ export interface Target {
   kind: ChatKind;
 }
 
+/** `<bot>:<chat>[/<thread>]`; a bot that is one chat (a `fixed` platform) is written as its id alone. */
 export function formatTarget(t: { bot: string; chat: string; thread?: string }): string {
+  if (t.chat === '') return t.bot;
   return `${t.bot}:${t.chat}${t.thread ? '/' + t.thread : ''}`;
 }
 
@@ -52,6 +54,8 @@ export class Router {
   constructor(
     private readonly config: Config,
     private readonly bots: ReadonlyMap<string, BotAdapter>,
+    /** A bot's platform capabilities (absent: it addresses many chats, as most do). */
+    private readonly capabilitiesOf: (bot: string) => Capabilities | undefined = () => undefined,
   ) {
     for (const [id, b] of Object.entries(config.bots)) for (const a of (b as { aliases: string[] }).aliases) this.aliasOf.set(a, id);
     this.defaultBot = config.defaultBot ?? [...bots.keys()][0] ?? 'console';
@@ -70,6 +74,7 @@ export class Router {
     if (raw === '') throw new Error(`'' is empty: give a chat id, <bot>:<chat>, or a name from people/groups`);
     const colon = raw.indexOf(':');
     if (colon < 0) {
+      if (this.isFixed(raw)) return [{ bot: raw, chat: '', kind }];
       if (Object.hasOwn(this.config.people, raw)) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
       if (Object.hasOwn(this.config.groups, raw)) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
       const bot = this.botFor(from);
@@ -91,13 +96,23 @@ export class Router {
     // Alias lists hold full targets (validated at start-up), never other aliases, so this cannot loop.
     return list.map((t) => {
       const colon = t.indexOf(':');
+      if (colon < 0 && this.isFixed(t)) return { bot: t, chat: '', kind };
       const bot = colon < 0 ? this.defaultBot : t.slice(0, colon);
       if (!this.bots.has(bot)) throw new Error(`${where}: '${t}' names no bot '${bot}'`);
       return this.make(bot, colon < 0 ? t : t.slice(colon + 1), kind, t);
     });
   }
 
+  /** A configured bot whose platform is one chat (a robot webhook): its id alone is the target. */
+  private isFixed(bot: string): boolean {
+    return this.bots.has(bot) && this.capabilitiesOf(bot)?.chats === 'fixed';
+  }
+
   private make(bot: string, chatPart: string, kind: ChatKind, entry: string): Target {
+    if (this.isFixed(bot)) {
+      if (chatPart === '') return { bot, chat: '', kind };
+      throw new Error(`'${entry}': bot '${bot}' is a single chat (a robot webhook): write just '${bot}', without ':${chatPart}'`);
+    }
     try {
       const { chat, thread } = this.bots.get(bot)!.parseChat(chatPart);
       return { bot, chat, thread, kind };

@@ -5,7 +5,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
-import type { HttpMount } from './bot.js';
+import type { HttpMount, WebSocketMount } from './bot.js';
+import { webSocketMounts } from './http/websocket.js';
 import type { Config } from './config.js';
 import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
@@ -61,6 +62,7 @@ export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  const sockets = webSocketMounts(logger);
   // What Koa meets outside the middleware (a client that aborts its upload or resets the
   // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
   app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
@@ -139,5 +141,9 @@ export function createServer(deps: ServerDeps) {
     mount(route: HttpMount) {
       mounts.set(`${route.method} ${route.path}`, route);
     },
+    mountWebSocket: (route: WebSocketMount) => sockets.add(route),
+    /** For the HTTP server's 'upgrade' event. */
+    upgrade: sockets.upgrade,
+    closeSockets: sockets.close,
   };
 }

@@ -1,38 +1,21 @@
 // The DingTalk custom robot (钉钉自定义机器人): one group chat, send only. Markdown with the title,
 // signed requests (加签) when `secret` is set, optional @mentions, images by URL. Facts: the
 // Chinese-platforms reference, §2.
-import { z } from 'zod';
 import type { BotDeps, BotModule, SendContext } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { registerSecret } from '../../src/log.js';
 import { httpStatusError, postJson } from '../robot/http.js';
-import { minSecret, webhookUrl } from '../robot/options.js';
+import { dingtalkPlatform, type DingTalkOptions } from './platform.js';
 import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { dingTalkError } from './errors.js';
 import { dingTalkBodies } from './markdown.js';
 import { signedUrl } from './sign.js';
 
-const stringList = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).transform((v) => (Array.isArray(v) ? v : [v]).map(String));
-
-const options = z.strictObject({
-  webhook: webhookUrl('https://oapi.dingtalk.com/robot/send?access_token=…').refine((s) => new URL(s).searchParams.get('access_token'), {
-    error: 'has no access_token: copy the whole Webhook URL from the robot’s settings',
-  }),
-  /** 加签: the robot's `SEC…` secret. */
-  secret: minSecret('DingTalk robot secret (SEC…)').optional(),
-  /** 自定义关键词: a keyword the robot requires, put in every message's title. */
-  keyword: z.string().min(1).optional(),
-  /** @mention these members on every message: phone numbers or DingTalk user ids. */
-  atMobiles: stringList.default([]),
-  atUserIds: stringList.default([]),
-  atAll: z.boolean().default(false),
-});
-type Options = z.output<typeof options>;
 
 export class DingTalkBot extends RobotBot {
   readonly platform = 'dingtalk';
 
-  constructor(id: string, private readonly opts: Options, deps: BotDeps & { fetch?: typeof fetch }) {
+  constructor(id: string, private readonly opts: DingTalkOptions, deps: BotDeps & { fetch?: typeof fetch }) {
     super(id, deps);
     registerSecret(new URL(opts.webhook).searchParams.get('access_token') ?? undefined);
     registerSecret(opts.secret);
@@ -51,10 +34,7 @@ export class DingTalkBot extends RobotBot {
   }
 }
 
-export const dingtalkBot: BotModule<Options> = {
-  platform: 'dingtalk',
-  options,
-  // 20 messages a minute per robot; past it DingTalk throttles the robot for 10 minutes (§2.5).
-  limits: { bot: { count: 20, perMs: 60_000 } },
+export const dingtalkBot: BotModule<DingTalkOptions> = {
+  ...dingtalkPlatform,
   create: (id, opts, deps) => new DingTalkBot(id, opts, deps),
 };

@@ -4,7 +4,7 @@
 import type { Message } from '../../src/message.js';
 import { plainText } from '../../src/render/markup.js';
 import { contentSpans, previewTitle } from '../robot/compose.js';
-import { byteLength, fitBytes } from '../robot/fit.js';
+import { splitToFit, utf8Bytes as byteLength } from '../../src/render/fit.js';
 import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
 import { DINGTALK, escapeRobotMarkdown, toRobotMarkdown } from '../robot/markdown.js';
 
@@ -32,7 +32,7 @@ export function dingTalkBodies(msg: Message, opts: { keyword?: string; mentions?
   const m = opts.mentions;
   const mentionLine = m && (m.atMobiles.length || m.atUserIds.length) ? `\n\n${[...m.atMobiles, ...m.atUserIds].map((x) => '@' + x).join(' ')}` : '';
   const room = TEXT_BYTES - byteLength(JSON.stringify(heading + tail + mentionLine));
-  const parts = fitBytes(content, (p) => toRobotMarkdown(p, DINGTALK), room, (s) => byteLength(JSON.stringify(s)));
+  const parts = splitToFit(content, room, (p) => toRobotMarkdown(p, DINGTALK), (s) => byteLength(JSON.stringify(s)));
   const base = previewTitle(msg, plainText(msg.body));
   const prefix = opts.keyword && !base.includes(opts.keyword) ? `[${opts.keyword}] ` : '';
   return parts.map((text, i) => {

@@ -1,16 +1,15 @@
 // The Feishu/Lark custom bot (飞书自定义机器人): one group chat, send only. `post` rich text (or an
 // interactive card), signed when `secret` is set; screenshots uploaded with the app credentials
 // when given (image_key), else shown by URL. Facts: the Chinese-platforms reference, §3.
-import { z } from 'zod';
 import type { BotDeps, BotModule, SendContext } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { mask, registerSecret } from '../../src/log.js';
 import { plainText } from '../../src/render/markup.js';
 import { contentSpans } from '../robot/compose.js';
-import { byteLength, fitBytes } from '../robot/fit.js';
+import { splitToFit, utf8Bytes as byteLength } from '../../src/render/fit.js';
 import { httpStatusError, postJson } from '../robot/http.js';
 import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
-import { minSecret, webhookUrl } from '../robot/options.js';
+import { feishuPlatform, HOOK, type FeishuOptions } from './platform.js';
 import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { card, toCardMarkdown } from './card.js';
 import { feishuError, feishuOk } from './errors.js';
@@ -18,25 +17,7 @@ import { toPostLines, type PostElement } from './post.js';
 import { signature } from './sign.js';
 import { FeishuUploader } from './upload.js';
 
-const HOOK = /\/open-apis\/bot\/v2\/hook\/([^/?#]+)/;
 
-const options = z.strictObject({
-    webhook: webhookUrl('https://open.feishu.cn/open-apis/bot/v2/hook/…').refine((s) => HOOK.test(new URL(s).pathname), {
-      error: 'is not a bot webhook: it ends in /open-apis/bot/v2/hook/<token>; copy it from the bot’s settings',
-    }),
-    /** 签名校验: the bot's secret. */
-    secret: minSecret('Feishu bot secret').optional(),
-    /** 自定义关键词: a keyword the bot requires, put in every message's title. */
-    keyword: z.string().min(1).optional(),
-    /** `post` rich text (default) or an interactive `card`. */
-    format: z.enum(['post', 'card']).default('post'),
-    /** A self-built app with the bot capability, to upload screenshots (image_key). */
-    appId: z.string().min(1).optional(),
-    appSecret: minSecret('Feishu app secret').optional(),
-    /** Where the app API is; default: the webhook's own origin (open.feishu.cn or open.larksuite.com). */
-    apiRoot: z.string().url().optional(),
-});
-type Options = z.output<typeof options>;
 
 /** Room for the content in one body, under Feishu's 20 KB with the rest of the JSON around it. */
 const CONTENT_BYTES = 18_000;
@@ -45,7 +26,7 @@ export class FeishuBot extends RobotBot {
   readonly platform = 'feishu';
   private readonly uploader?: FeishuUploader;
 
-  constructor(id: string, private readonly opts: Options, deps: BotDeps & { fetch?: typeof fetch }) {
+  constructor(id: string, private readonly opts: FeishuOptions, deps: BotDeps & { fetch?: typeof fetch }) {
     super(id, deps);
     registerSecret(HOOK.exec(new URL(opts.webhook).pathname)?.[1]);
     registerSecret(opts.secret);
@@ -80,14 +61,14 @@ export class FeishuBot extends RobotBot {
     const noteNeeded = msg.image && !key && !url;
     if (this.opts.format === 'card') {
       const extra = url ? `\n[截图 / screenshot](${url.replace(/[ ()<>]/g, encodeURIComponent)})` : noteNeeded ? '\n' + IMAGE_NOT_SHOWN : '';
-      const parts = fitBytes(contentSpans(msg), toCardMarkdown, CONTENT_BYTES - byteLength(extra), (s) => byteLength(JSON.stringify(s)));
+      const parts = splitToFit(contentSpans(msg), CONTENT_BYTES - byteLength(extra), toCardMarkdown, (s) => byteLength(JSON.stringify(s)));
       return parts.map((md, i) => {
         const last = i === parts.length - 1;
         return { msg_type: 'interactive', card: card(this.title(msg, i + 1, parts.length), msg.level, md + (last ? extra : ''), last ? key : undefined) };
       });
     }
     const tail: PostElement[][] = key ? [[{ tag: 'img', image_key: key }]] : url ? [[{ tag: 'a', text: '截图 / screenshot', href: url }]] : noteNeeded ? [[{ tag: 'text', text: IMAGE_NOT_SHOWN }]] : [];
-    const parts = fitBytes(contentSpans(msg), (p) => JSON.stringify(toPostLines(p)), CONTENT_BYTES - byteLength(JSON.stringify(tail)));
+    const parts = splitToFit(contentSpans(msg), CONTENT_BYTES - byteLength(JSON.stringify(tail)), (p) => JSON.stringify(toPostLines(p)), byteLength);
     return parts.map((json, i) => {
       const lines = JSON.parse(json) as PostElement[][];
       if (i === parts.length - 1) lines.push(...tail);
@@ -108,10 +89,7 @@ export class FeishuBot extends RobotBot {
   }
 }
 
-export const feishuBot: BotModule<Options> = {
-  platform: 'feishu',
-  options,
-  // 5 a second and 100 a minute per bot (§3.6), both held.
-  limits: { bot: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60_000 }] },
+export const feishuBot: BotModule<FeishuOptions> = {
+  ...feishuPlatform,
   create: (id, opts, deps) => new FeishuBot(id, opts, deps),
 };

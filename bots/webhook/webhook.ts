@@ -5,37 +5,23 @@
 // on every retry, so the receiver can drop repeats. 2xx = sent; 408, 429, 5xx and network errors are
 // retried, obeying Retry-After; any other status is final.
 import { Webhook } from 'standardwebhooks';
-import { z } from 'zod';
 import type { BotDeps, BotModule, SendContext } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { registerSecret } from '../../src/log.js';
 import { networkError } from '../robot/http.js';
-import { webhookUrl } from '../robot/options.js';
+import { webhookPlatform, type WebhookOptions } from './platform.js';
 import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { renderBody, type BodyMode } from './body.js';
 import { retryAfterMs } from './retry-after.js';
 
-const options = z.strictObject({
-  url: webhookUrl('http://127.0.0.1:5000/webhook?key=…'),
-  /** Standard Webhooks signing secret: `whsec_` and base64 of 24 to 64 random bytes. */
-  secret: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, { error: 'is not a Standard Webhooks secret: write whsec_ and base64 of 24-64 random bytes, e.g. the output of `echo whsec_$(openssl rand -base64 32)`' })
-    .optional(),
-  /** raw (the sender's payload, default) | notice (hookbot's notice as JSON) | a Liquid template. */
-  body: z.string().default('raw'),
-  /** Extra request headers (e.g. Authorization for the receiver). */
-  headers: z.record(z.string(), z.string()).default({}),
-});
-type Options = z.output<typeof options>;
 
 export class WebhookBot extends RobotBot {
   readonly platform = 'webhook';
   private readonly signer?: Webhook;
   private readonly mode: BodyMode;
 
-  constructor(id: string, private readonly opts: Options, deps: BotDeps & { fetch?: typeof fetch }) {
+  constructor(id: string, private readonly opts: WebhookOptions, deps: BotDeps & { fetch?: typeof fetch }) {
     super(id, deps);
     registerSecret(opts.secret);
     for (const [k, v] of new URL(opts.url).searchParams) if (/key|token|secret|sign|auth/i.test(k)) registerSecret(v);
@@ -81,9 +67,7 @@ export class WebhookBot extends RobotBot {
   }
 }
 
-export const webhookBot: BotModule<Options> = {
-  platform: 'webhook',
-  options,
-  limits: {},
+export const webhookBot: BotModule<WebhookOptions> = {
+  ...webhookPlatform,
   create: (id, opts, deps) => new WebhookBot(id, opts, deps),
 };

@@ -4,7 +4,7 @@
 import type { Level } from '../../src/notice.js';
 import type { Message } from '../../src/message.js';
 import { contentSpans } from '../robot/compose.js';
-import { byteLength, fitBytes } from '../robot/fit.js';
+import { splitToFit, utf8Bytes as byteLength } from '../../src/render/fit.js';
 import { escapeRobotMarkdown, toRobotMarkdown, WECOM } from '../robot/markdown.js';
 
 export const MARKDOWN_BYTES = 4096;
@@ -21,6 +21,6 @@ export function weComContents(msg: Message, extra?: string): string[] {
   }
   const tail = extra ? '\n' + extra : '';
   const room = MARKDOWN_BYTES - byteLength(heading) - byteLength(tail);
-  const parts = fitBytes(contentSpans(msg), (p) => toRobotMarkdown(p, WECOM), room);
+  const parts = splitToFit(contentSpans(msg), room, (p) => toRobotMarkdown(p, WECOM), byteLength);
   return parts.map((p, i) => (i === 0 ? heading : '') + p + (i === parts.length - 1 ? tail : '')).map((s) => s.replace(/\n$/, '') || ' ');
 }

@@ -1,28 +1,21 @@
 // The WeCom group robot (企业微信群机器人): one group chat, send only. Markdown split at 4096 bytes,
 // screenshots as `image` messages. Facts: the Chinese-platforms reference, §4.
-import { z } from 'zod';
 import type { BotDeps, BotModule, SendContext } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { registerSecret } from '../../src/log.js';
 import { httpStatusError, postJson } from '../robot/http.js';
 import { IMAGE_NOT_SHOWN, imageUrl } from '../robot/image-note.js';
-import { webhookUrl } from '../robot/options.js';
+import { wecomPlatform, type WeComOptions } from './platform.js';
 import { RobotBot, type Part } from '../robot/robot-bot.js';
 import { weComError } from './errors.js';
 import { weComImage } from './image.js';
 import { weComContents } from './markdown.js';
 
-const options = z.strictObject({
-  webhook: webhookUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…').refine((s) => new URL(s).searchParams.get('key'), {
-    error: 'has no key: copy the whole Webhook address from the robot’s details',
-  }),
-});
-type Options = z.output<typeof options>;
 
 export class WeComBot extends RobotBot {
   readonly platform = 'wecom';
 
-  constructor(id: string, private readonly opts: Options, deps: BotDeps & { fetch?: typeof fetch }) {
+  constructor(id: string, private readonly opts: WeComOptions, deps: BotDeps & { fetch?: typeof fetch }) {
     super(id, deps);
     registerSecret(new URL(opts.webhook).searchParams.get('key') ?? undefined);
   }
@@ -46,10 +39,7 @@ export class WeComBot extends RobotBot {
   }
 }
 
-export const wecomBot: BotModule<Options> = {
-  platform: 'wecom',
-  options,
-  // 20 messages a minute per robot (§4.1).
-  limits: { bot: { count: 20, perMs: 60_000 } },
+export const wecomBot: BotModule<WeComOptions> = {
+  ...wecomPlatform,
   create: (id, opts, deps) => new WeComBot(id, opts, deps),
 };

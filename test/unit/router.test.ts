@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { botModules } from '../../bots/index.js';
+import { consoleBot } from '../../bots/console/console.js';
 import { formats } from '../../src/inbound/index.js';
 import { Router, TargetError } from '../../src/router.js';
 import { ManualClock } from '../../src/clock.js';
@@ -25,7 +26,7 @@ routes:
 `;
 const config = parseConfig(YAML, { env: {}, bots: botModules, formats });
 const deps = { logger: createLogger('silent'), clock: new ManualClock() };
-const bots = new Map<string, BotAdapter>(Object.entries(config.bots).map(([id, b]) => [id, botModules['console']!.create(id, b, deps)]));
+const bots = new Map<string, BotAdapter>(Object.entries(config.bots).map(([id, b]) => [id, consoleBot.create(id, b as never, deps)]));
 const router = new Router(config, bots);
 
 const notice = (over: Partial<Notice>): Omit<Notice, 'id'> => ({ source: 'src', format: 'report', event: 'report', level: 'info', time: '', vars: {}, ...over });
