@@ -111,6 +111,24 @@ program
     }
   });
 
+program
+  .command('migrate')
+  .description('apply the store migrations not applied yet (they also run at start), then exit')
+  .option('-c, --config <file>', 'config file')
+  .action(async (o: { config?: string }) => {
+    try {
+      const { prepare } = await import('./main.js');
+      const { openStore } = await import('./store/open.js');
+      const { config } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('silent'));
+      const store = await openStore(config.store, systemClock, undefined, { listen: false });
+      await store.close();
+      process.stdout.write(`store is up to date (${config.store.postgres !== undefined ? 'postgres' : 'sqlite'})\n`);
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
 registerReplay(program, async (file) => {
   const [{ prepare }, { plainText }, { openStore }, { Ingest }, { formats }] = await Promise.all([
     import('./main.js'),

@@ -167,9 +167,9 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
       .superRefine((s, ctx) => {
         if ((s.sqlite === undefined) === (s.postgres === undefined))
           ctx.addIssue({ code: 'custom', message: 'give exactly one of sqlite (a file path) or postgres (a connection URL)' });
-        // Said by `check` too, not only when start opens the store.
-        else if (s.postgres !== undefined)
-          ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'the PostgreSQL store is not available in this version: use sqlite: ./data/hookbot.db' });
+        // Said by `check` too, not only when start connects.
+        else if (s.postgres !== undefined && !/^postgres(ql)?:\/\/[^/]/.test(s.postgres))
+          ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'write a connection URL: postgres://user:password@host:5432/database' });
       })
       .default({ sqlite: './data/hookbot.db', retention: DEFAULT_RETENTION_MS }),
     log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),

@@ -14,6 +14,7 @@ import type { SourceGuard, RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
 import { collectSecrets, redactPayload, redactText, redactValue } from './capture/redact.js';
+import { newEventId } from './event-id.js';
 
 export interface IncomingHook extends RequestFacts {
   raw: Buffer;
@@ -192,7 +193,7 @@ export class Ingest {
     if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
     if (capture && this.deps.forwardsRaw && deliveries.some((d) => this.deps.forwardsRaw!(d.bot))) notice.raw = capture.body;
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
-    const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
+    const answer = await this.deps.store.ingest({ id: newEventId(this.deps.clock.now()), source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();
     return warnings.length ? { ...answer, warnings } : answer;
   }

@@ -21,6 +21,8 @@ import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
+import { Ownership } from './ownership.js';
+import { newInstanceId } from './instance.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { MediaLinks, mediaKey } from './media.js';
@@ -77,7 +79,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const { config, bots, router, renderer, advice } = await prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
-  const store = await openStore(config.store, clock);
+  const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
   const metrics = new Metrics(store, bots);
 
   const guards = new Map<string, SourceGuard>();
@@ -93,6 +95,9 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let worker: Worker | undefined;
   const forwardsRaw = (id: string) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook';
+  let ownership: Ownership | undefined;
+  // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
+  let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
   const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw });
   worker = new Worker({
     store,
@@ -105,6 +110,12 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     options: config.worker,
     onOutcome: (o, bot) => metrics.outcome(o, bot),
     mediaUrl: media && ((id) => media.url(id)),
+    owned: () => ownership?.owned() ?? [],
+    onStoreHealth: (problem) => {
+      storeHealth = { state: problem ? 'failing' : 'ok', reason: problem, since: new Date(clock.now()).toISOString() };
+      if (problem) logger.error({ reason: problem }, 'STORE FAILING: deliveries wait until it works again');
+      else logger.info('the store works again');
+    },
   });
 
   const startedAt = clock.now();
@@ -125,7 +136,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     logger,
     health: () => {
       const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
+      const ok = Object.values(states).every((h) => h.state !== 'unhealthy') && storeHealth.state === 'ok';
+      return { ok, version: VERSION, bots: states, store: storeHealth, ownership: ownership?.owners() };
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
@@ -144,26 +156,38 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   });
   const port = (http.address() as { port: number }).port;
 
-  for (const [id, bot] of bots) {
-    const host: BotHost = {
-      onCommand: async (cmd) => {
-        const reply = await plane.handle(cmd);
-        if (['mute', 'unmute'].includes(cmd.name)) ingest.mutesChanged();
-        if (cmd.name === 'retry') worker?.kick();
-        return reply;
-      },
-      commands: () => plane.commandsFor(id),
-      admins: () => plane.adminsFor(id),
-      mount,
-      mountWebSocket,
-    };
-    try {
-      await bot.start(host);
-    } catch (e) {
-      // One broken bot must not take the others down: its deliveries wait until it works.
-      logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
-    }
-  }
+  const hostOf = (id: string): BotHost => ({
+    onCommand: async (cmd) => {
+      const reply = await plane.handle(cmd);
+      if (['mute', 'unmute'].includes(cmd.name)) ingest.mutesChanged();
+      if (cmd.name === 'retry') worker?.kick();
+      return reply;
+    },
+    commands: () => plane.commandsFor(id),
+    admins: () => plane.adminsFor(id),
+    mount,
+    mountWebSocket,
+  });
+  // A bot is started (polled) only by the instance that owns it; on one SQLite store that is this one.
+  ownership = new Ownership({
+    store,
+    bots: [...bots.keys()],
+    clock,
+    logger: logger.child({ part: 'ownership' }),
+    onGain: async (id) => {
+      try {
+        await bots.get(id)!.start(hostOf(id));
+      } catch (e) {
+        // One broken bot must not take the others down: its deliveries wait until it works.
+        logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
+      }
+      worker?.kick();
+    },
+    onLose: (id) => bots.get(id)!.stop(),
+  });
+  store.onWork?.(() => worker?.kick());
+  store.onBotsReleased?.(() => void ownership?.wake());
+  await ownership.start();
   await worker.start();
   const stopPruning = startPruning(store, config.store.retention, clock, logger.child({ part: 'store' }));
   logger.info({ port, bots: [...bots.keys()], sources: Object.keys(config.sources) }, `hookbot ${VERSION} listening on port ${port}`);
@@ -175,7 +199,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       const closed = new Promise<void>((r) => http.close(() => r()));
       http.closeIdleConnections();
       await worker!.stop();
-      await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      // Stops every bot this instance owns and hands them over at once.
+      await ownership!.stop();
       closeSockets();
       await stopPruning();
       http.closeAllConnections();

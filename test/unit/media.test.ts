@@ -16,6 +16,7 @@ const clock = new ManualClock(1_700_000_000_000);
 let store: SqliteStore;
 let server: Server;
 let media: MediaLinks;
+let seq = 0;
 
 beforeEach(async () => {
   store = SqliteStore.open(join(mkdtempSync(join(tmpdir(), 'hookbot-media-')), 'h.db'), { clock });
@@ -42,7 +43,7 @@ afterEach(async () => {
 
 async function event(image?: { base64: string; mime: string }) {
   const notice = { source: 's', format: 'report', event: 'e', level: 'info' as const, time: new Date(clock.now()).toISOString(), vars: {}, image };
-  return (await store.ingest({ source: 's', notice, deliveries: [] })).id;
+  return (await store.ingest({ id: String(++seq), source: 's', notice, deliveries: [] })).id;
 }
 /** Fetches a link as the platform would, from this test server instead of the public address. */
 const get = (link: string) => fetch(link.replace('https://hb.example', `http://127.0.0.1:${(server.address() as { port: number }).port}`));
