@@ -33,7 +33,7 @@ program
   .option('-c, --config <file>', 'config file')
   .action(async (o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
-    const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+    const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info', undefined, process.env['HOOKBOT_LOG_FORMAT'] || 'auto');
     if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
     process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
     // Every error leaves through the logger, masked, as a JSON line; nothing is printed raw.

@@ -172,7 +172,13 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
           ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'write a connection URL: postgres://user:password@host:5432/database' });
       })
       .default({ sqlite: './data/hookbot.db', retention: DEFAULT_RETENTION_MS }),
-    log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
+    log: z
+      .strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+        /** auto: readable lines on a terminal, JSON otherwise; HOOKBOT_LOG_FORMAT overrides it. */
+        format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+      })
+      .default({ level: 'info', format: 'auto' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
     bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), union('platform', botSchemas)).default({}),
     defaultBot: z.string().optional(),

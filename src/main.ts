@@ -75,9 +75,9 @@ export async function prepare(configFile: string, env: Record<string, string | u
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
-  const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+  const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info', undefined, env['HOOKBOT_LOG_FORMAT'] || 'auto');
   const { config, bots, router, renderer, advice } = await prepare(opts.configFile, env, clock, boot);
-  const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
+  const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
   const metrics = new Metrics(store, bots);
