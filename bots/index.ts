@@ -7,6 +7,10 @@ import { telegramPlatform } from './telegram/platform.js';
 import { slackPlatform } from './slack/platform.js';
 import { discordPlatform } from './discord/platform.js';
 import { onebotPlatform } from './onebot/platform.js';
+import { dingtalkPlatform } from './dingtalk/platform.js';
+import { feishuPlatform } from './feishu/platform.js';
+import { wecomPlatform } from './wecom/platform.js';
+import { webhookPlatform } from './webhook/platform.js';
 
 function lazy<O>(declaration: PlatformDeclaration<O>, load: () => Promise<BotModule<O>>): RegisteredPlatform<O> {
   let loaded: Promise<BotModule<O>> | undefined;
@@ -19,4 +23,8 @@ export const botModules: Record<string, RegisteredPlatform> = {
   slack: lazy(slackPlatform, async () => (await import('./slack/slack.js')).slackBot),
   discord: lazy(discordPlatform, async () => (await import('./discord/discord.js')).discordBot),
   onebot: lazy(onebotPlatform, async () => (await import('./onebot/onebot.js')).onebotBot),
+  dingtalk: lazy(dingtalkPlatform, async () => (await import('./dingtalk/dingtalk.js')).dingtalkBot),
+  feishu: lazy(feishuPlatform, async () => (await import('./feishu/feishu.js')).feishuBot),
+  wecom: lazy(wecomPlatform, async () => (await import('./wecom/wecom.js')).wecomBot),
+  webhook: lazy(webhookPlatform, async () => (await import('./webhook/webhook.js')).webhookBot),
 };

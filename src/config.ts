@@ -151,8 +151,14 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
         bodyLimit: size.default(1024 * 1024),
         /** Proxies whose X-Forwarded-For is believed (CIDR or address). */
         trustProxies: trustProxiesSchema.default([]),
-        /** How senders reach this hookbot (behind a proxy, a public name): the base of the URLs the API hands out. */
-        publicUrl: z.string().url({ error: 'must be an absolute URL, e.g. https://hook.example.com' }).optional(),
+        /** hookbot's address as chat platforms reach it: robots that take images only by URL link /media/<id> here. */
+        publicUrl: z
+          .string()
+          .url({ error: 'must be an absolute http(s) URL, e.g. https://hookbot.example.com' })
+          .refine((u) => /^https?:\/\//.test(u), { error: 'must start with http:// or https://' })
+          .optional(),
+        /** Signs the /media links; default: derived from the config's other secrets. */
+        mediaSecret: secret('media secret').optional(),
         ...serverLimitsShape,
       })
       .prefault({}),
@@ -312,7 +318,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
-  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', ...Object.keys(serverLimitsShape)];
+  if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];

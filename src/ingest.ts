@@ -39,6 +39,8 @@ export interface IngestDeps {
   logger: Logger;
   /** Told after each commit, so the worker starts at once instead of at its next poll. */
   onCommitted?: () => void;
+  /** Bots that forward the sender's payload as it came (the outbound webhook): their events keep it. */
+  forwardsRaw?: (bot: string) => boolean;
 }
 
 const MUTE_CACHE_MS = 1000;
@@ -190,6 +192,7 @@ export class Ingest {
     const { deliveries, warnings } = this.deps.router.plan(notice, source, await this.activeMutes(), { override, strict: override !== undefined || source?.strictTargets === true });
     if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
     const id = newEventId(this.deps.clock.now());
+    if (capture && this.deps.forwardsRaw && deliveries.some((d) => this.deps.forwardsRaw!(d.bot))) notice.raw = capture.body;
     // The outcome names the event, so the dashboard shows an event with the payload it came from.
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, `accepted ${id}`) : undefined;
     const answer = await this.deps.store.ingest({ id, source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });

@@ -28,6 +28,7 @@ import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
 import { createApiV1 } from './api/v1.js';
 import { volcChat } from './volcengine/chat.js';
+import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
 
@@ -93,7 +94,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
   let worker: Worker | undefined;
-  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick() });
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook' });
   await live.open();
   const { ingest, renderer } = live;
 
@@ -107,6 +108,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     return ((c.sources[source] as SourceConfig | undefined)?.locale ?? c.locale) as Locale;
   };
 
+  const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let ownership: Ownership | undefined;
   // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
   let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
@@ -120,6 +122,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     localeOf,
     options: config.worker,
     onOutcome: (o, bot) => metrics.outcome(o, bot),
+    mediaUrl: media && ((id) => media.url(id)),
     owned: () => ownership?.owned() ?? [],
     onStoreHealth: (problem) => {
       storeHealth = { state: problem ? 'failing' : 'ok', reason: problem, since: new Date(clock.now()).toISOString() };
@@ -162,6 +165,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
+    media,
     api,
     sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
     sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),

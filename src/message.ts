@@ -1,5 +1,5 @@
 // What templates produce and adapters consume: a tiny markup tree plus the notice's parts.
-import type { Field, Level } from './notice.js';
+import type { Field, Level, Notice } from './notice.js';
 
 /** Inline markup. Line breaks are '\n' inside text. */
 export type Span =
@@ -8,7 +8,10 @@ export type Span =
   | { kind: 'code'; text: string }
   | { kind: 'link'; url: string; children: Span[] };
 
-export type MessageImage = { url: string } | { data: Buffer; mime: string; filename: string };
+export type MessageImage =
+  | { url: string }
+  /** `publicUrl`: where hookbot serves these bytes (server.publicUrl is set), for robots that only take URLs. */
+  | { data: Buffer; mime: string; filename: string; publicUrl?: string };
 
 export interface Message {
   /** Plain text heading (adapters escape it themselves). */
@@ -24,4 +27,6 @@ export interface Message {
   time: string;
   /** Deliver without a notification sound (Telegram disable_notification, …). */
   silent: boolean;
+  /** The notice it was rendered from, for bots that forward it (the outbound webhook). */
+  notice?: Notice;
 }

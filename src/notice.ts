@@ -41,6 +41,8 @@ export interface Notice {
   silent?: boolean;
   /** What templates see besides the fields above (the format's own data, e.g. `live_info`). */
   vars: Record<string, unknown>;
+  /** The payload as the sender posted it (its token fields removed); kept only when a bot forwards it. */
+  raw?: unknown;
 }
 
 /** What an inbound format returns: a Notice before the store gives it an id. */

@@ -27,6 +27,8 @@ export interface ServerDeps {
   api?: Router;
   /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
   onWebhook?: (source: string, status: number) => void;
+  /** GET /media/:id, the signed image links of robots (server.publicUrl). */
+  media?: { handler: Koa.Middleware };
   /** Dashboard sign-in (cookie sessions); the API also takes Bearer server.apiToken. */
   sessions?: Sessions;
   sessionInfo?: () => SessionInfo;
@@ -89,6 +91,7 @@ export function createServer(deps: ServerDeps) {
 
   const router = new Router();
 
+  if (deps.media) router.get('/media/:id', deps.media.handler);
   router.get('/healthz', (ctx) => {
     const h = deps.health();
     ctx.status = h['ok'] ? 200 : 503;

@@ -33,6 +33,8 @@ export interface WorkerDeps {
   options: WorkerOptions;
   /** Defaults to Math.random; tests pass their own. */
   random?: () => number;
+  /** The public link to an event's image (server.publicUrl), for robots that show images by URL. */
+  mediaUrl?: (eventId: string) => string;
   /** Called after each outcome (metrics). */
   onOutcome?: (outcome: 'sent' | 'retry' | 'dead' | 'held', bot: string) => void;
   /** The bots whose deliveries this instance may send now (those it owns); all of them by default. */
@@ -273,6 +275,7 @@ export class Worker {
     } catch (e) {
       return this.dead(d, `template error: ${(e as Error).message}`);
     }
+    if (this.deps.mediaUrl && msg.image && 'data' in msg.image) msg.image.publicUrl = this.deps.mediaUrl(notice.id);
     const chat = this.moves.get(d.bot)?.[d.chat] ?? d.chat;
     try {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {

@@ -97,6 +97,7 @@ export class Renderer {
       event: n.event,
       time: n.time,
       silent: opts.silent ?? n.silent ?? false,
+      notice: n,
     };
   }
 }

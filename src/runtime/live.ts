@@ -30,6 +30,8 @@ export interface LiveDeps {
   clock: Clock;
   logger: Logger;
   onCommitted?: () => void;
+  /** Whether a bot posts the sender's raw payload on (the outbound webhook bot): the event then keeps it. */
+  forwardsRaw?: (bot: string) => boolean;
 }
 
 export interface Compiled {
@@ -133,7 +135,7 @@ export class LiveConfig {
     for (const [name, s] of Object.entries(config.sources) as [string, SourceConfig][]) {
       guards.set(name, createSourceGuard(name, s, { clock: d.clock, trustProxies: config.server.trustProxies, tokenFields: d.formats[s.format]?.tokenFields }));
     }
-    const ingest = new Ingest({ config, formats: d.formats, router, store: d.store, guards, clock: d.clock, logger: d.logger, onCommitted: d.onCommitted });
+    const ingest = new Ingest({ config, formats: d.formats, router, store: d.store, guards, clock: d.clock, logger: d.logger, onCommitted: d.onCommitted, forwardsRaw: d.forwardsRaw });
     return { config, router, renderer, ingest, fileRaw };
   }
 }

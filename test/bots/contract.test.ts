@@ -26,6 +26,17 @@ import { slackHarness } from './slack/harness.js';
 import { fromDiscord, fromMrkdwn, fromTelegram, joinSeen, plain, type Seen } from './seen.js';
 import { failure } from '../helpers/failure.js';
 import { onebotHarness, GROUP as QQ_GROUP } from './onebot/harness.js';
+import { systemClock } from '../../src/clock.js';
+import { dingtalkBot } from '../../bots/dingtalk/dingtalk.js';
+import { feishuBot } from '../../bots/feishu/feishu.js';
+import { wecomBot } from '../../bots/wecom/wecom.js';
+import { webhookBot } from '../../bots/webhook/webhook.js';
+import { FakeDingTalk } from '../fakes/dingtalk/fake-dingtalk.js';
+import { FakeFeishu } from '../fakes/feishu/fake-feishu.js';
+import { FakeWeCom } from '../fakes/wecom/fake-wecom.js';
+import { FakeReceiver } from '../fakes/webhook/fake-receiver.js';
+import { fromFeishuPost, fromRobotMarkdown } from './seen-robot.js';
+import { deps as robotDeps } from './robot/harness.js';
 
 /** What reached one chat of the platform. */
 interface Received {
@@ -239,6 +250,148 @@ const rows: Row[] = [
         unknownChat: () => '99999999',
         settled: () => h.waitHealth('ok').then(() => undefined),
         close: h.close,
+      };
+    },
+  },
+  {
+    platform: 'dingtalk',
+    chat: '',
+    thread: ['', { chat: '', thread: '' }],
+    malformed: 'ops',
+    waive: {
+      unknownChat: 'a robot is its one chat: there is no other chat to name',
+      rateLimit: 'DingTalk throttles with errcode 130101 and no wait; its fixed 10-minute penalty is tested in its own suite',
+    },
+    async start({ badToken }) {
+      const fake = new FakeDingTalk({ robots: [{ token: 'dingtalk-contract-token-0001' }] });
+      await fake.start();
+      const token = badToken ? 'dingtalk-not-this-token-0000' : 'dingtalk-contract-token-0001';
+      const d = robotDeps(systemClock);
+      const bot = dingtalkBot.create('ops-ding', dingtalkBot.options.parse({ webhook: fake.webhook(token) }), d);
+      return {
+        bot,
+        token,
+        logs: d.logs,
+        received: () => {
+          const got = fake.received('dingtalk-contract-token-0001');
+          return { parts: got.map((m) => fromRobotMarkdown(m.body.markdown.text)), overLimit: got.filter((m) => Buffer.byteLength(JSON.stringify(m.body)) > 20_000).map(() => 'over 20000 bytes'), uploads: [] };
+        },
+        settled: async () => {},
+        close: async () => {
+          await bot.stop();
+          await fake.stop();
+        },
+      };
+    },
+  },
+  {
+    platform: 'wecom',
+    chat: '',
+    thread: ['', { chat: '', thread: '' }],
+    malformed: 'ops',
+    waive: {
+      formatting: 'WeCom markdown has no italic: italic text arrives plain',
+      unknownChat: 'a robot is its one chat: there is no other chat to name',
+      rateLimit: 'WeCom throttles with errcode 45009 and no wait; its one-minute wait is tested in its own suite',
+    },
+    async start({ badToken }) {
+      // The worker paces a long message's parts to 20/min (the robots' own suites test it); sent here
+      // without a worker, the fake's limit is lifted.
+      const fake = new FakeWeCom({ keys: ['wecom-contract-key-0001'], limit: { count: 1000 } });
+      await fake.start();
+      const token = badToken ? 'wecom-not-this-key-00000' : 'wecom-contract-key-0001';
+      const d = robotDeps(systemClock);
+      const bot = wecomBot.create('ops-wecom', wecomBot.options.parse({ webhook: fake.webhook(token) }), d);
+      return {
+        bot,
+        token,
+        logs: d.logs,
+        received: () => {
+          const got = fake.received('wecom-contract-key-0001');
+          const md = got.filter((m) => m.msgtype === 'markdown');
+          return {
+            parts: md.map((m) => fromRobotMarkdown(m.body.markdown.content)),
+            overLimit: md.filter((m) => Buffer.byteLength(m.body.markdown.content) > 4096).map(() => 'markdown over 4096 bytes'),
+            uploads: got.filter((m) => m.image).map((m) => m.image!),
+          };
+        },
+        settled: async () => {},
+        close: async () => {
+          await bot.stop();
+          await fake.stop();
+        },
+      };
+    },
+  },
+  {
+    platform: 'feishu',
+    chat: '',
+    thread: ['', { chat: '', thread: '' }],
+    malformed: 'ops',
+    waive: {
+      formatting: 'post rich text styles bold and italic but has no inline code',
+      unknownChat: 'a robot is its one chat: there is no other chat to name',
+      rateLimit: 'Feishu throttles with code 11232 and no wait; its wait is tested in its own suite',
+    },
+    async start({ badToken }) {
+      // Parts are paced by the worker, which this contract test has not: the fake's 5/s is lifted.
+      const fake = new FakeFeishu({ hooks: [{ token: 'feishu-contract-hook-0001' }], apps: [{ appId: 'cli_contract', appSecret: 'feishu-contract-app-secret' }], limits: [{ count: 1000, windowMs: 1000 }] });
+      await fake.start();
+      const token = badToken ? 'feishu-not-this-hook-0000' : 'feishu-contract-hook-0001';
+      const d = robotDeps(systemClock);
+      const bot = feishuBot.create('ops-feishu', feishuBot.options.parse({ webhook: fake.webhook(token), appId: 'cli_contract', appSecret: 'feishu-contract-app-secret' }), d);
+      return {
+        bot,
+        token,
+        logs: d.logs,
+        received: () => {
+          const got = fake.received('feishu-contract-hook-0001');
+          const keys = got.flatMap((m) => m.body.content.post.zh_cn.content.flat().filter((e: any) => e.tag === 'img').map((e: any) => e.image_key as string));
+          return {
+            parts: got.map((m) => fromFeishuPost(m.body.content.post.zh_cn)),
+            overLimit: got.filter((m) => Buffer.byteLength(JSON.stringify(m.body)) > 20 * 1024).map(() => 'body over 20 KB'),
+            uploads: keys.map((k) => fake.images.get(k)!),
+          };
+        },
+        settled: async () => {},
+        close: async () => {
+          await bot.stop();
+          await fake.stop();
+        },
+      };
+    },
+  },
+  {
+    platform: 'webhook',
+    chat: '',
+    thread: ['', { chat: '', thread: '' }],
+    malformed: 'ops',
+    waive: {
+      unknownChat: 'the receiver is its one chat: there is no other chat to name',
+      badToken: 'a receiver refusing the signature answers 4xx, which the issue makes final (dead), not a held bot',
+    },
+    async start() {
+      const fake = new FakeReceiver({ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+      await fake.start();
+      const d = robotDeps(systemClock);
+      const bot = webhookBot.create('uploader', webhookBot.options.parse({ url: `${fake.url}/hook`, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }), d);
+      return {
+        bot,
+        logs: d.logs,
+        received: () => ({
+          parts: fake.received.map((r) => {
+            const j = JSON.parse(r.body.toString()) as { title?: string; text: string; fields: { name: string; value: string }[]; link?: string };
+            return plain([j.title, j.text, ...j.fields.map((f) => `${f.name}: ${f.value}`), j.link].filter(Boolean).join('\n'));
+          }),
+          overLimit: [],
+          uploads: [],
+        }),
+        rateLimitNext: (seconds) => fake.answerNext(429, { 'retry-after': String(seconds) }),
+        settled: async () => {},
+        close: async () => {
+          await bot.stop();
+          await fake.stop();
+        },
       };
     },
   },
