@@ -7,11 +7,11 @@ export const onebotPlatform: PlatformDeclaration<OnebotOptions> = {
   options: onebotOptions,
   // QQ publishes no limits, and accounts that send fast are restricted (risk control, 风控):
   // about one message a second per chat, 20 a minute per group, and the account as a whole paced
-  // (go-cqhttp's own rate-limit middleware defaults to one call a second).
+  // (go-cqhttp's own rate-limit middleware defaults to one call a second): one send a second per account.
   limits: {
     user: { count: 1, perMs: 1000 },
     group: { count: 20, perMs: 60_000, minGapMs: 1000 },
-    bot: { count: 2, perMs: 1000 },
+    bot: { count: 1, perMs: 1000 },
   },
   capabilities: {
     chats: 'many',

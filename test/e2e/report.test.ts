@@ -61,11 +61,12 @@ describe('report end to end', () => {
     expect(field.body.error).toMatch(/send_to\[0\]/);
   });
 
-  it('answers 400 listing each unknown bot or alias, and stores nothing', async () => {
+  it('keeps a notice whose targets are all unknown: 202 with a warning for each, delivered to the superusers', async () => {
     const res = await hb.post('/report', { token: TOKEN, content: 'x', send_to: ['nobot:1', 'people:ghost'] });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/no bot 'nobot'/);
-    expect(res.body.error).toMatch(/no 'ghost' in people/);
+    expect(res.status).toBe(202);
+    expect(res.body.warnings.join('\n')).toMatch(/no bot 'nobot'/);
+    expect(res.body.warnings.join('\n')).toMatch(/no 'ghost' in people/);
+    expect(res.body.deliveries.map((d: { target: string }) => d.target)).toEqual(['console:boss']);
   });
 
   it('answers 413 past the body limit', async () => {
