@@ -10,6 +10,14 @@ import { parseBytes } from './util/bytes.js';
 import { serverLimitsShape } from './http/limits.js';
 import { LEVELS } from './notice.js';
 import { closest, didYouMean, known } from './didyoumean.js';
+import { isTimeZone } from './i18n/time.js';
+
+/** An IANA zone name; a bad one names the nearest real zone. */
+const timeZone = z.string().superRefine((v, ctx) => {
+  if (isTimeZone(v)) return;
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  ctx.addIssue({ code: 'custom', message: `unknown time zone '${v}'${didYouMean(v, [...zones, 'UTC'])}: write an IANA name such as Asia/Shanghai, Europe/Berlin or UTC` });
+});
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], readonly file?: string) {
@@ -78,6 +86,8 @@ export const sourceCommonShape = {
   public: z.boolean().default(false),
   bodyLimit: size.optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
+  /** The zone this sender's times without an offset are in (BetterGI's); default the top-level one. */
+  timezone: timeZone.optional(),
   to: stringList.optional(),
   to_group: stringList.optional(),
   from: z.union([z.string(), z.number()]).transform(String).optional(),
@@ -165,6 +175,8 @@ export function buildConfigSchema(bots: Record<string, BotModule>, formats: Reco
       .default({ sqlite: './data/hookbot.db', retention: DEFAULT_RETENTION_MS }),
     log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
+    /** The IANA zone times are shown in (and senders' naive times read in); default the system's. */
+    timezone: timeZone.optional(),
     bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), union('platform', botSchemas)).default({}),
     defaultBot: z.string().optional(),
     superusers: stringList.default([]),
@@ -304,7 +316,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions
 function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOptions): string[] {
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
-  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
+  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'timezone', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {

@@ -22,11 +22,15 @@ export function didYouMean(word: string, candidates: Iterable<string>, quote = "
   return hit === undefined ? '' : `: did you mean ${quote}${hit}${quote}?`;
 }
 
+/** `a, b, c` / `a, b, … 3 more`: a list of names short enough to read in a message. */
+export function listOf(candidates: readonly string[], max = 12, more = (n: number) => `, … ${n} more`): string {
+  const shown = candidates.slice(0, max).join(', ');
+  return `${shown}${candidates.length > max ? more(candidates.length - max) : ''}`;
+}
+
 /** `(have: a, b, c)` / `(have: none)`, at most `max` names so a long list stays readable. */
 export function known(candidates: readonly string[], label = 'have', max = 12): string {
-  if (candidates.length === 0) return `(${label}: none)`;
-  const shown = candidates.slice(0, max).join(', ');
-  return `(${label}: ${shown}${candidates.length > max ? `, … ${candidates.length - max} more` : ''})`;
+  return `(${label}: ${candidates.length ? listOf(candidates, max) : 'none'})`;
 }
 
 export function levenshtein(a: string, b: string): number {

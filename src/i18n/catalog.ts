@@ -1,5 +1,6 @@
 // Everything hookbot itself says to chat users, in every language it speaks. `{name}` marks a
-// value filled in by the caller (already escaped for the markup when it needs to be). The
+// value filled in by the caller (already escaped for the markup when it needs to be). A key ending
+// in `_one` is the form for a count `{n}` of one, where the language has such a form. The
 // Chinese catalog has the English one's type, so a missing key does not compile; a test checks
 // the placeholders match.
 export const en = {
@@ -7,8 +8,8 @@ export const en = {
   'plane.adminOnly': 'Sorry, /{command} is for admins of this bot. An admin can add your id (see /whoami) to {key}.',
   'plane.notUser': 'Sorry, you may not use /{command} with this bot. An admin can add your id (see /whoami) to {key}.',
   'plane.malformed': 'Sorry, that command could not be handled.',
-  'plane.unknown': 'Unknown command /{command}{hint}. /help lists the commands you may use.',
-  'plane.didYouMean': ': did you mean /{command}?',
+  'plane.unknown': 'Unknown command /{command}. /help lists the commands you may use.',
+  'plane.unknownNear': 'Unknown command /{command}: did you mean /{near}? /help lists the commands you may use.',
   'plane.failed': 'Sorry, /{command} failed: {why}',
 
   // help
@@ -45,7 +46,7 @@ export const en = {
   'state.pending': 'pending',
   'state.sending': 'sending',
   'state.sent': 'sent',
-  'state.dead': 'failed',
+  'state.dead': 'dead',
   'state.muted': 'muted',
   'health.ok': 'ok',
   'health.starting': 'starting',
@@ -57,6 +58,8 @@ export const en = {
 
   // times
   'time.ago': '{span} ago',
+  'hint.didYouMean': ": did you mean '{name}'?",
+  'list.more': ', … {n} more',
 
   // recent
   'recent.desc': 'The last events, or the last raw payloads of a source',
@@ -64,10 +67,12 @@ export const en = {
   'recent.notCount': "'{word}' is not a count: give a number from 1 to {max}",
   'recent.none': 'No events yet.',
   'recent.head': '**Last {n} events**',
+  'recent.head_one': '**Last event**',
   'recent.event': '• {source} {event} {level}{title} ({ago}, {id})',
-  'recent.noSource': "No source '{source}'{hint} {known}.",
+  'recent.noSource': "No source '{source}'{hint} (have: {known}).",
   'recent.noPayloads': 'No payloads captured for {source} yet.',
   'recent.payloadsHead': '**Last {n} payloads of {source}**',
+  'recent.payloadsHead_one': '**Last payload of {source}**',
   'recent.payload': '• {time} — {outcome}\n{body}',
 
   // failed and retry
@@ -75,12 +80,14 @@ export const en = {
   'failed.usageLine': 'Usage: /failed [n]',
   'failed.none': 'No failed deliveries.',
   'failed.head': '**Failed deliveries**',
-  'failed.item': '• #{id} {target} — {reason} ({attempts} attempts, {time})',
+  'failed.item': '• #{id} {target} — {reason} ({n} attempts, {time})',
+  'failed.item_one': '• #{id} {target} — {reason} ({n} attempt, {time})',
   'failed.noReason': 'no reason recorded',
   'failed.footer': 'Retry with /retry <id> or /retry all.',
   'retry.desc': 'Send failed deliveries again',
   'retry.usageLine': 'Usage: /retry <id|all>, e.g. /retry 42 (ids are in /failed)',
   'retry.all': 'Retrying {n} failed deliveries.',
+  'retry.all_one': 'Retrying {n} failed delivery.',
   'retry.noneToRetry': 'No failed deliveries to retry.',
   'retry.one': 'Retrying delivery #{id}.',
   'retry.notFailed': 'Delivery #{id} is {state}, not failed: nothing to retry.',
@@ -100,6 +107,7 @@ export const en = {
   'unmute.usage': '[pattern|all]',
   'unmute.usageLine': 'Usage: /unmute [pattern|all]',
   'unmute.all': 'Removed all {n} mutes.',
+  'unmute.all_one': 'Removed all {n} mute.',
   'unmute.none': 'There were no mutes.',
   'unmute.one': 'Unmuted {pattern}.',
   'unmute.noSuch': 'No mute on {pattern}; see /mutes.',
@@ -148,13 +156,15 @@ export const en = {
 } as const;
 
 export type MessageKey = keyof typeof en;
+/** English forms for a count of one (`{n}` = 1), chosen by Intl.PluralRules; Chinese has none. */
+type PluralOne = Extract<MessageKey, `${string}_one`>;
 
-export const zhCN: Record<MessageKey, string> = {
+export const zhCN: Record<Exclude<MessageKey, PluralOne>, string> = {
   'plane.adminOnly': '抱歉，/{command} 仅限本机器人的管理员使用。管理员可以把你的 ID（见 /whoami）加到 {key}。',
   'plane.notUser': '抱歉，你不能在本机器人上使用 /{command}。管理员可以把你的 ID（见 /whoami）加到 {key}。',
   'plane.malformed': '抱歉，无法处理该命令。',
-  'plane.unknown': '未知命令 /{command}{hint}。/help 列出你可以使用的命令。',
-  'plane.didYouMean': '：你是想用 /{command} 吗？',
+  'plane.unknown': '未知命令 /{command}。/help 列出你可以使用的命令。',
+  'plane.unknownNear': '未知命令 /{command}：你是想用 /{near} 吗？/help 列出你可以使用的命令。',
   'plane.failed': '抱歉，/{command} 执行失败：{why}',
 
   'help.desc': '列出你可以使用的命令',
@@ -198,6 +208,8 @@ export const zhCN: Record<MessageKey, string> = {
   'level.error': '错误',
 
   'time.ago': '{span}前',
+  'hint.didYouMean': '：你是想输入“{name}”吗？',
+  'list.more': ' 等另外 {n} 个',
 
   'recent.desc': '最近的事件，或某个来源最近收到的原始数据',
   'recent.usageLine': '用法：/recent [数量] 或 /recent <来源> [数量]',
@@ -205,7 +217,7 @@ export const zhCN: Record<MessageKey, string> = {
   'recent.none': '还没有事件。',
   'recent.head': '**最近 {n} 个事件**',
   'recent.event': '• {source} {event} {level}{title}（{ago}，{id}）',
-  'recent.noSource': '没有来源“{source}”{hint} {known}。',
+  'recent.noSource': '没有来源“{source}”{hint}（现有：{known}）。',
   'recent.noPayloads': '{source} 还没有收到过数据。',
   'recent.payloadsHead': '**{source} 最近 {n} 条原始数据**',
   'recent.payload': '• {time} — {outcome}\n{body}',
@@ -214,7 +226,7 @@ export const zhCN: Record<MessageKey, string> = {
   'failed.usageLine': '用法：/failed [数量]',
   'failed.none': '没有投递失败的消息。',
   'failed.head': '**投递失败**',
-  'failed.item': '• #{id} {target} — {reason}（尝试 {attempts} 次，{time}）',
+  'failed.item': '• #{id} {target} — {reason}（尝试 {n} 次，{time}）',
   'failed.noReason': '没有记录原因',
   'failed.footer': '用 /retry <编号> 或 /retry all 重试。',
   'retry.desc': '重新发送投递失败的消息',

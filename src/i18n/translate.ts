@@ -6,10 +6,15 @@ export type { MessageKey } from './catalog.js';
 export type Vars = Record<string, string | number>;
 export type Translate = (key: MessageKey, vars?: Vars) => string;
 
-const CATALOGS: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+const CATALOGS: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zhCN };
+const plurals = new Map<Locale, Intl.PluralRules>();
 
 export function t(locale: Locale, key: MessageKey, vars: Vars = {}): string {
-  const text = (CATALOGS[locale] ?? en)[key] ?? en[key];
+  const catalog = CATALOGS[locale] ?? en;
+  let rules = plurals.get(locale);
+  if (!rules) plurals.set(locale, (rules = new Intl.PluralRules(locale)));
+  const one = typeof vars['n'] === 'number' && rules.select(vars['n']) === 'one' ? catalog[`${key}_one` as MessageKey] : undefined;
+  const text: string = one ?? catalog[key] ?? en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
 }
 

@@ -33,6 +33,8 @@ describe('config', () => {
     ['a misspelt platform, with a suggestion', 'bots:\n  tg: { platform: telgram, token: "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ" }', /^bots\.tg\.platform: unknown platform 'telgram': did you mean 'telegram'\? \(known: .*telegram.*\)$/],
     ['a source without a format', 'sources:\n  bgi: { token: a-long-enough-token-123 }', /^sources\.bgi\.format: missing: give the format, one of .*bettergi/],
     ['a bad port', 'server: { port: 70000 }', /server\.port/],
+    ['a misspelt time zone', 'timezone: Asia/Shangai', /^timezone: unknown time zone 'Asia\/Shangai': did you mean 'Asia\/Shanghai'\?: write an IANA name/],
+    ['a bad time zone on a source', 'sources:\n  bgi: { format: bettergi, token: a-long-enough-token-123, timezone: CST+8 }', /^sources\.bgi\.timezone: unknown time zone 'CST\+8'/],
     ['an unknown defaultBot', 'defaultBot: tg', /defaultBot: no bot 'tg'/],
     ['a misspelt defaultBot, with a suggestion', 'bots:\n  console: { platform: console }\ndefaultBot: consol', /defaultBot: no bot 'consol' in bots: did you mean 'console'\? \(have: console\)/],
     ['YAML syntax', 'a: [1, 2', /YAML/],
