@@ -1,5 +1,7 @@
 // The BotAdapter contract: one implementation per platform under bots/<platform>/.
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
+import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Message } from './message.js';
@@ -99,6 +101,17 @@ export interface HttpMount {
   handler: Middleware;
 }
 
+/**
+ * A WebSocket endpoint an adapter serves on hookbot's own port (OneBot's reverse WebSocket).
+ * `accept` runs before the upgrade: it returns an HTTP status and a reason to refuse it, so a client
+ * with a wrong token never gets a socket; `open` gets each accepted socket.
+ */
+export interface WebSocketMount {
+  path: string;
+  accept(req: IncomingMessage, url: URL): { status: number; reason: string } | undefined;
+  open(socket: WebSocket, req: IncomingMessage): void;
+}
+
 /** What the core gives an adapter when it starts. */
 export interface BotHost {
   onCommand(cmd: ChatCommand): Promise<Reply | undefined>;
@@ -110,6 +123,8 @@ export interface BotHost {
    */
   admins?(): string[];
   mount(route: HttpMount): void;
+  /** Serves a WebSocket endpoint on hookbot's port (absent where there is no server, e.g. some tests). */
+  mountWebSocket?(route: WebSocketMount): void;
 }
 
 export interface BotAdapter {
@@ -128,13 +143,48 @@ export interface BotDeps {
   clock: Clock;
 }
 
-/** A platform module: its config options (zod, strict) and a factory. Registered in bots/index.ts. */
-export interface BotModule<O = any> {
+/**
+ * What a platform can do, as data. The router, `whoami`, `hookbot check`, the secret masking and the
+ * adapter contract test read it instead of knowing platforms by name.
+ */
+export interface Capabilities {
+  /** `many`: a target names the chat (`telegram:-100…`). `fixed`: the bot is one chat (a robot webhook); its target is the bot id alone. */
+  chats: 'many' | 'fixed';
+  /** It can write to a person (`send_to`). */
+  dms: boolean;
+  /** Targets may carry `/<thread>` (Telegram topics, Discord threads, Slack thread_ts). */
+  threads: boolean;
+  /** The form hookbot's neutral markup is turned into. */
+  markup: 'html' | 'markdown' | 'mrkdwn' | 'plain';
+  /** Longest text of one message, in `unit`s; longer notices are split. */
+  text: { max: number; unit: 'chars' | 'bytes' };
+  /** Longest caption under an image, where the platform has captions. */
+  caption?: number;
+  /** `upload`: image bytes are sent. `url`: only a link the platform fetches. `none`: a line names the image. */
+  images: 'upload' | 'url' | 'none';
+  /** Chat users can send it commands. */
+  commands: boolean;
+  /** Option keys (dotted for nested ones) whose values are secrets: masked everywhere, never in a target. */
+  secrets: string[];
+}
+
+/** A platform as the registry knows it before its code is loaded: options, limits, capabilities. */
+export interface PlatformDeclaration<O = any> {
   platform: string;
   options: z.ZodType<O>;
   /** Default rate limits for this platform (see src/ratelimit.ts); the config may override them. */
   limits: RateLimits;
+  capabilities: Capabilities;
+}
+
+/** A platform module: its declaration and a factory. Registered in bots/index.ts. */
+export interface BotModule<O = any> extends PlatformDeclaration<O> {
   create(id: string, options: O, deps: BotDeps): BotAdapter;
+}
+
+/** A registry entry: the declaration, and the module (with its SDK) imported only when a bot uses it. */
+export interface RegisteredPlatform<O = any> extends PlatformDeclaration<O> {
+  load(): Promise<BotModule<O>>;
 }
 
 /** At most `count` messages in any `perMs` milliseconds (a sliding window, see src/ratelimit.ts). */

@@ -79,7 +79,7 @@ program
     const file = resolveConfigPath(o.config);
     try {
       const { prepare } = await import('./main.js');
-      const { config, bots, advice } = prepare(file, process.env, systemClock, createLogger('silent'));
+      const { config, bots, advice } = await prepare(file, process.env, systemClock, createLogger('silent'));
       process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
       // Valid, so exit 0; but say what looks unintended.
       for (const a of advice) process.stdout.write(`  note: ${a}\n`);
@@ -98,7 +98,7 @@ program
   .action(async (target: string, text: string, o: { config?: string; user?: boolean }) => {
     try {
       const [{ prepare }, { parseMarkup }] = await Promise.all([import('./main.js'), import('./render/markup.js')]);
-      const { router, bots } = prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
+      const { router, bots } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
       const kind = o.user ? 'user' : 'group';
       for (const t of router.expand(target, kind)) {
         const bot = bots.get(t.bot)!;
@@ -120,7 +120,7 @@ registerReplay(program, async (file) => {
     import('./inbound/index.js'),
   ]);
   const logger = createLogger('warn');
-  const { config, router, renderer } = prepare(resolveConfigPath(file), process.env, systemClock, logger);
+  const { config, router, renderer } = await prepare(resolveConfigPath(file), process.env, systemClock, logger);
   const store = await openStore(config.store, systemClock);
   // No guards: captured payloads were checked when they came in, and their secrets are gone.
   const ingest = new Ingest({ config, formats, router, store, guards: new Map(), clock: systemClock, logger });

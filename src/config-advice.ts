@@ -1,9 +1,10 @@
 // Advice on a config that is valid but probably not what its author meant: said by `hookbot check`
 // and logged at start, never an error (each of these can be on purpose).
+import type { PlatformDeclaration } from './bot.js';
 import type { Config, SourceConfig } from './config.js';
 import { glob } from './router.js';
 
-export function configAdvice(config: Config): string[] {
+export function configAdvice(config: Config, platforms: Record<string, PlatformDeclaration>): string[] {
   const advice: string[] = [];
   if (config.superusers.length === 0) {
     for (const [name, s] of Object.entries(config.sources) as [string, SourceConfig][]) {
@@ -17,7 +18,8 @@ export function configAdvice(config: Config): string[] {
     }
   }
   const bots = Object.entries(config.bots) as [string, { platform: string; admins: string[] }][];
-  const withCommands = bots.filter(([, b]) => b.platform !== 'console');
+  // Admins matter only where chat users can send commands at all (not robot webhooks, not the console).
+  const withCommands = bots.filter(([, b]) => platforms[b.platform]?.capabilities.commands);
   if (withCommands.length > 0 && withCommands.every(([, b]) => b.admins.length === 0))
     advice.push(
       `bots: no bot has admins, so mute, retry and the other admin commands are refused to everyone: ask a bot /whoami and put your id in bots.<id>.admins`,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import ms from 'ms';
-import type { BotModule } from './bot.js';
+import type { PlatformDeclaration } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';
 import { sourceSecurityShape, trustProxiesSchema } from './auth/options.js';
 import { parseBytes } from './util/bytes.js';
@@ -92,6 +92,8 @@ export const sourceCommonShape = {
   to_group: stringList.optional(),
   from: z.union([z.string(), z.number()]).transform(String).optional(),
   silent: z.boolean().optional(),
+  /** A bad target in a payload refuses it with 400, instead of delivering elsewhere with a warning. */
+  strictTargets: z.boolean().default(false),
   /** Raw payloads kept for `recent` and `hookbot replay`. */
   capture: z.number().int().min(0).default(20),
   ...sourceSecurityShape,
@@ -128,7 +130,7 @@ const customCommandSchema = z.strictObject({
   reply: z.string().optional(),
 });
 
-export function buildConfigSchema(bots: Record<string, BotModule>, formats: Record<string, InboundFormat>) {
+export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, formats: Record<string, InboundFormat>) {
   const botSchemas = Object.values(bots).map((m) =>
     z.strictObject({
       platform: z.literal(m.platform),
@@ -209,7 +211,7 @@ export type CustomCommand = Config['commands'][number];
 
 export interface LoadOptions {
   env: Record<string, string | undefined>;
-  bots: Record<string, BotModule>;
+  bots: Record<string, PlatformDeclaration>;
   formats: Record<string, InboundFormat>;
 }
 

@@ -14,11 +14,19 @@ import type { Capture, IngestAnswer, Mute, Store } from './store/store.js';
 import type { SourceGuard, RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
-import { redactPayload } from './capture/redact.js';
+import { collectSecrets, redactPayload, redactText, redactValue } from './capture/redact.js';
 
 export interface IncomingHook extends RequestFacts {
   raw: Buffer;
   idempotencyKey?: string;
+}
+
+/** The store's answer, plus what the sender should fix although nothing was lost. */
+export type Answer = IngestAnswer & { warnings?: string[] };
+
+/** The line a reader sees when a payload's target could not be used. */
+function targetNote(warning: string, locale: string | undefined): string {
+  return locale === 'zh-CN' ? `⚠ 未能发送到 ${warning}` : `⚠ Not sent to ${warning}`;
 }
 
 export interface IngestDeps {
@@ -60,8 +68,11 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 export class Ingest {
   private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
   private readonly sources: Record<string, SourceConfig>;
+  /** Every secret in the config: cut out of payloads before they are parsed, stored or captured. */
+  private readonly secrets: string[];
 
   constructor(private readonly deps: IngestDeps) {
+    this.secrets = collectSecrets(deps.config);
     // Formats read the locale from their source (field names, fallback titles) and its time zone
     // (a sender's times without an offset): the top-level ones are the defaults. A format may need a larger
     // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
@@ -92,7 +103,7 @@ export class Ingest {
     this.deps.guards.get(sourceName)!.admit(facts);
   }
 
-  async receive(sourceName: string, req: IncomingHook): Promise<IngestAnswer> {
+  async receive(sourceName: string, req: IncomingHook): Promise<Answer> {
     const source = this.source(sourceName);
     if (!source) throw new HttpError(404, `no source '${sourceName}' is configured`);
     const format = this.deps.formats[source.format]!;
@@ -117,6 +128,10 @@ export class Ingest {
       // path costing microseconds per object, and this runs on every request.
       this.deps.guards.get(sourceName)!.authenticate({ remoteAddress: req.remoteAddress, headers: req.headers, query: req.query, raw: req.raw, bodyToken, formatAuthenticated });
       authenticated = true;
+      // Before any format reads it: nothing stored, rendered (a generic payload without a message is
+      // shown as JSON) or captured can then hold a token, password or another source's secret.
+      if (typeof body === 'string') body = redactText(body, this.secrets);
+      else redactValue(body, this.secrets);
       const parsed = await format.parse(body, ctx);
       const dedupKey = parsed.dedupKey;
       const notice = toNotice(parsed, sourceName, source.format);
@@ -148,8 +163,10 @@ export class Ingest {
       const ctx: ParseContext = { source: sourceName, config: source, headers: c.headers, query: c.query, raw: Buffer.from(c.body, 'utf8'), clock: this.deps.clock };
       const notice = toNotice(await format.parse(body, ctx), sourceName, source.format);
       if (dryRun) {
-        const targets = this.deps.router.route(notice, source, await this.activeMutes()).map((d) => d.target + (d.muted ? ' (muted)' : ''));
-        return `to ${targets.join(', ')}\n${render({ ...notice, id: 'dry-run' })}`;
+        const plan = this.deps.router.plan(notice, source, await this.activeMutes(), { strict: source.strictTargets === true });
+        const targets = plan.deliveries.map((d) => d.target + (d.muted ? ' (muted)' : ''));
+        const notes = plan.warnings.map((w) => targetNote(w, source.locale));
+        return `to ${targets.join(', ')}\n${render({ ...notice, notes: notes.length ? notes : undefined, id: 'dry-run' })}`;
       }
       const answer = await this.commit(notice, undefined);
       return `accepted ${answer.id} → ${answer.deliveries.map((d) => d.target).join(', ')}`;
@@ -158,22 +175,28 @@ export class Ingest {
     }
   }
 
-  /** Routes and commits a notice (webhooks, the `test` command, replays). */
+  /**
+   * Routes and commits a notice (webhooks, the `test` command, replays). A bad target in a payload
+   * is left out with a warning (in the answer, and as a line in the message) unless the source
+   * sets `strictTargets`; targets a person typed (`test <target>`) are always strict.
+   */
   async commit(
     notice: Omit<Notice, 'id'>,
     dedupKey: string | undefined,
     override?: { to?: string[]; toGroup?: string[] },
     capture?: { source: SourceConfig; req: IncomingHook; body: unknown },
-  ): Promise<IngestAnswer> {
-    const deliveries = this.deps.router.route(notice, this.source(notice.source), await this.activeMutes(), override);
+  ): Promise<Answer> {
+    const source = this.source(notice.source);
+    const { deliveries, warnings } = this.deps.router.plan(notice, source, await this.activeMutes(), { override, strict: override !== undefined || source?.strictTargets === true });
+    if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
     const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();
-    return answer;
+    return warnings.length ? { ...answer, warnings } : answer;
   }
 
   private captureOf(sourceName: string, source: SourceConfig, req: IncomingHook, outcome: string): Omit<Capture, 'id'> {
-    const r = redactPayload(source, { headers: req.headers, query: req.query, body: req.raw });
+    const r = redactPayload(source, { headers: req.headers, query: req.query, body: req.raw }, { secrets: this.secrets });
     return { source: sourceName, at: this.deps.clock.now(), headers: r.headers, query: r.query, body: r.body, outcome };
   }
 

@@ -9,7 +9,8 @@ import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
 import { createSourceGuard, type SourceGuard } from './auth/guard.js';
 import { Ingest } from './ingest.js';
-import { createLogger, registerSecret } from './log.js';
+import { createLogger } from './log.js';
+import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
 import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
@@ -45,17 +46,18 @@ export interface Hookbot {
 }
 
 /** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
-export function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
+export async function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
   const config = loadConfig(configFile, { env, bots: botModules, formats });
   // With no platform configured, hookbot still runs: the console bot prints what it would send.
   if (Object.keys(config.bots).length === 0) (config.bots as Record<string, unknown>)['console'] = { platform: 'console', admins: [], aliases: [], stdin: false };
-  registerSecrets(config);
+  registerConfigSecrets(config, botModules);
   const bots = new Map<string, BotAdapter>();
   for (const [id, b] of Object.entries(config.bots)) {
-    const mod = botModules[(b as { platform: string }).platform]!;
+    // Only now is a platform's code (and its SDK) imported: the one of a configured bot.
+    const mod = await botModules[(b as { platform: string }).platform]!.load();
     bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
   }
-  const router = new Router(config, bots);
+  const router = new Router(config, bots, (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
   const renderer = new Renderer(config.templates, formats, config.locale);
   const problems = [...router.checkConfig(), ...renderer.check()];
   try {
@@ -64,23 +66,14 @@ export function prepare(configFile: string, env: Record<string, string | undefin
     problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
   }
   if (problems.length) throw new ConfigError(problems, configFile);
-  return { config, bots, router, renderer, advice: configAdvice(config) };
-}
-
-function registerSecrets(config: Config) {
-  const walk = (v: unknown, key = '') => {
-    if (typeof v === 'string' && /token|secret|key|password/i.test(key)) registerSecret(v);
-    else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
-  };
-  walk(config);
+  return { config, bots, router, renderer, advice: configAdvice(config, botModules) };
 }
 
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
-  const { config, bots, router, renderer, advice } = prepare(opts.configFile, env, clock, boot);
+  const { config, bots, router, renderer, advice } = await prepare(opts.configFile, env, clock, boot);
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock);
@@ -122,7 +115,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     startedAt,
   });
 
-  const { app, mount } = createServer({
+  const { handler, mount, mountWebSocket, upgrade, closeSockets } = createServer({
     config,
     ingest,
     logger,
@@ -137,7 +130,9 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
   });
 
-  const http = createListener(config.server, app.callback(), logger.child({ part: 'http' }));
+  const http = createListener(config.server, handler, logger.child({ part: 'http' }));
+  // WebSocket endpoints adapters mount (OneBot's reverse WebSocket) are served on the same port.
+  http.on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.server.port, config.server.host, () => resolve());
@@ -155,6 +150,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       commands: () => plane.commandsFor(id),
       admins: () => plane.adminsFor(id),
       mount,
+      mountWebSocket,
     };
     try {
       await bot.start(host);
@@ -175,6 +171,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       http.closeIdleConnections();
       await worker!.stop();
       await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      closeSockets();
       await stopPruning();
       http.closeAllConnections();
       await closed;

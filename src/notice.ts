@@ -28,6 +28,8 @@ export interface Notice {
   image?: ImageRef;
   /** Said in the message when an image could not be used (bad base64, too large, …). */
   imageNote?: string;
+  /** Lines hookbot adds for the reader, e.g. a target in the payload that could not be used. */
+  notes?: string[];
   link?: string;
   /** ISO-8601 time of the event as the sender tells it, else the time it arrived. */
   time: string;

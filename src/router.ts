@@ -1,7 +1,7 @@
 // Notice → deliveries. Targets come from the payload (send_to / send_to_group), the source's
 // own to/to_group, and matching routes; with none anywhere, the superusers get it (NoneBot's rule).
 import picomatch from 'picomatch';
-import type { BotAdapter, ChatKind } from './bot.js';
+import type { BotAdapter, Capabilities, ChatKind } from './bot.js';
 import type { Config, SourceConfig } from './config.js';
 import type { Notice } from './notice.js';
 import type { Mute, NewDelivery } from './store/store.js';
@@ -14,7 +14,9 @@ export interface Target {
   kind: ChatKind;
 }
 
+/** `<bot>:<chat>[/<thread>]`; a bot that is one chat (a `fixed` platform) is written as its id alone. */
 export function formatTarget(t: { bot: string; chat: string; thread?: string }): string {
+  if (t.chat === '') return t.bot;
   return `${t.bot}:${t.chat}${t.thread ? '/' + t.thread : ''}`;
 }
 
@@ -24,6 +26,12 @@ export class TargetError extends Error {
     super(problems.join('; '));
     this.name = 'TargetError';
   }
+}
+
+/** Deliveries, and the entries left out because they name no valid target. */
+export interface Routed {
+  deliveries: NewDelivery[];
+  warnings: string[];
 }
 
 /** A bare id whose send_from names no bot. */
@@ -47,6 +55,8 @@ export class Router {
   constructor(
     private readonly config: Config,
     private readonly bots: ReadonlyMap<string, BotAdapter>,
+    /** A bot's platform capabilities (absent: it addresses many chats, as most do). */
+    private readonly capabilitiesOf: (bot: string) => Capabilities | undefined = () => undefined,
   ) {
     for (const [id, b] of Object.entries(config.bots)) for (const a of (b as { aliases: string[] }).aliases) this.aliasOf.set(a, id);
     this.defaultBot = config.defaultBot ?? [...bots.keys()][0] ?? 'console';
@@ -65,6 +75,7 @@ export class Router {
     if (raw === '') throw new Error(`'' is empty: give a chat id, <bot>:<chat>, or a name from people/groups`);
     const colon = raw.indexOf(':');
     if (colon < 0) {
+      if (this.isFixed(raw)) return [{ bot: raw, chat: '', kind }];
       if (Object.hasOwn(this.config.people, raw)) return this.expandList(this.config.people[raw]!, 'user', `people.${raw}`);
       if (Object.hasOwn(this.config.groups, raw)) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
       const bot = this.botFor(from);
@@ -100,13 +111,23 @@ export class Router {
     // Alias lists hold full targets (validated at start-up), never other aliases, so this cannot loop.
     return list.map((t) => {
       const colon = t.indexOf(':');
+      if (colon < 0 && this.isFixed(t)) return { bot: t, chat: '', kind };
       const bot = colon < 0 ? this.defaultBot : t.slice(0, colon);
       if (!this.bots.has(bot)) throw new Error(`${where}: '${t}' names no bot '${bot}'`);
       return this.make(bot, colon < 0 ? t : t.slice(colon + 1), kind, t);
     });
   }
 
+  /** A configured bot whose platform is one chat (a robot webhook): its id alone is the target. */
+  private isFixed(bot: string): boolean {
+    return this.bots.has(bot) && this.capabilitiesOf(bot)?.chats === 'fixed';
+  }
+
   private make(bot: string, chatPart: string, kind: ChatKind, entry: string): Target {
+    if (this.isFixed(bot)) {
+      if (chatPart === '') return { bot, chat: '', kind };
+      throw new Error(`'${entry}': bot '${bot}' is a single chat (a robot webhook): write just '${bot}', without ':${chatPart}'`);
+    }
     try {
       const { chat, thread } = this.bots.get(bot)!.parseChat(chatPart);
       return { bot, chat, thread, kind };
@@ -151,9 +172,21 @@ export class Router {
    * Throws TargetError listing every bad entry; nothing is half-routed.
    */
   route(n: Omit<Notice, 'id'>, source: SourceConfig | undefined, mutes: Mute[], override?: { to?: string[]; toGroup?: string[] }): NewDelivery[] {
+    return this.plan(n, source, mutes, { override, strict: true }).deliveries;
+  }
+
+  /**
+   * Like route(), but unless `strict`, a bad entry does not lose the notice: it goes to the valid
+   * targets (the payload's, the source's own, the matching routes'), else to the superusers, and
+   * each bad entry comes back as a warning. Senders such as BetterGI never retry, and their
+   * documented example body names a target (`"send_to": "userid"`) no chat platform has.
+   * Throws TargetError only when nothing at all can be delivered.
+   */
+  plan(n: Omit<Notice, 'id'>, source: SourceConfig | undefined, mutes: Mute[], opts: { override?: { to?: string[]; toGroup?: string[] }; strict?: boolean } = {}): Routed {
     const problems: string[] = [];
     const targets: Target[] = [];
     const from = n.from ?? source?.from;
+    const override = opts.override;
     if (from !== undefined && !this.botFor(from)) problems.push(`send_from: '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
     let silent = n.silent ?? source?.silent ?? false;
     if (override) {
@@ -171,9 +204,10 @@ export class Router {
         if (r.silent !== undefined) silent = r.silent;
         if (r.stop) break;
       }
-      if (targets.length === 0 && problems.length === 0) this.expandAll(this.config.superusers, 'user', undefined, 'superusers', targets, problems);
+      // Strict routing keeps NoneBot's rule exactly: superusers only when nothing was named at all.
+      if (targets.length === 0 && (problems.length === 0 || !opts.strict)) this.expandAll(this.config.superusers, 'user', undefined, 'superusers', targets, problems);
     }
-    if (problems.length) throw new TargetError(problems);
+    if (problems.length && (opts.strict || targets.length === 0)) throw new TargetError(targets.length === 0 && !opts.strict ? [...problems, 'and superusers is empty, so nothing is left to deliver to'] : problems);
     if (targets.length === 0) throw new TargetError(['no targets: the payload names none, no route matches and superusers is empty']);
 
     const mute = mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event)));
@@ -188,7 +222,7 @@ export class Router {
       // properties takes a slow path costing microseconds per object, on every request.
       out.push({ bot: t.bot, chat: t.chat, thread: t.thread, kind: t.kind, target, silent, muted: mute ? mute.pattern : undefined });
     }
-    return out;
+    return { deliveries: out, warnings: problems };
   }
 
   private matches(m: Config['routes'][number]['match'], n: Omit<Notice, 'id'>): boolean {

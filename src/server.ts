@@ -1,14 +1,18 @@
-// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses.
+// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses; the webhook
+// endpoints go on the lean route of http/hooks.ts in front of it (`handler`).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
-import type { HttpMount } from './bot.js';
+import type { HttpMount, WebSocketMount } from './bot.js';
+import { webSocketMounts } from './http/websocket.js';
 import type { Config } from './config.js';
 import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
 import { toHttpError } from './ingest.js';
 import { mask } from './log.js';
+import { hookRoute } from './http/hooks.js';
 import { csrfOk, Sessions } from './web/session.js';
 import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
 import { findWebRoot, serveDashboard } from './web/static.js';
@@ -28,10 +32,6 @@ export interface ServerDeps {
   sessionInfo?: () => SessionInfo;
   /** Where the built dashboard is; found beside the code when not given. */
   webRoot?: string;
-}
-
-function flatHeaders(h: Koa.Context['headers']): Record<string, string | string[] | undefined> {
-  return h as Record<string, string | string[] | undefined>;
 }
 
 /** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
@@ -60,6 +60,7 @@ export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
   const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
+  const sockets = webSocketMounts(logger);
   // What Koa meets outside the middleware (a client that aborts its upload or resets the
   // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
   app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
@@ -87,42 +88,6 @@ export function createServer(deps: ServerDeps) {
   });
 
   const router = new Router();
-
-  const hook = (sourceName: () => string | undefined) => async (ctx: Koa.Context) => {
-    const name = sourceName();
-    try {
-      await receiveHook(ctx, name);
-      deps.onWebhook?.(name!, ctx.status);
-    } catch (e) {
-      let status = 500;
-      try {
-        status = toHttpError(e).status;
-      } catch {
-        /* an unexpected error: the error middleware logs it and answers 500 */
-      }
-      deps.onWebhook?.(name && ingest.source(name) ? name : '', status);
-      throw e;
-    }
-  };
-
-  const receiveHook = async (ctx: Koa.Context, name: string | undefined) => {
-    if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
-    const facts = { remoteAddress: ctx.req.socket.remoteAddress ?? '', headers: flatHeaders(ctx.headers), query: ctx.query };
-    ingest.admit(name, facts);
-    const source = ingest.source(name)!;
-    const raw = await readBody(ctx, source.bodyLimit ?? config.server.bodyLimit);
-    const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query: facts.query, raw, idempotencyKey: ctx.get('idempotency-key') || undefined });
-    ctx.status = ingest.acceptedStatus(name);
-    if (answer.duplicate) ctx.set('Idempotent-Replayed', 'true');
-    ctx.body = { id: answer.id, deliveries: answer.deliveries };
-  };
-
-  // NoneBot's route: the source named `report`, else the first source of format `report`.
-  const reportSource =
-    (config.sources['report'] ? 'report' : undefined) ?? Object.entries(config.sources).find(([, s]) => (s as { format: string }).format === 'report')?.[0];
-  router.post('/report', (ctx) => hook(() => reportSource)(ctx));
-  router.post('/hooks/:source', (ctx) => hook(() => ctx.params['source'])(ctx));
-  router.post('/hooks', (ctx) => hook(() => (typeof ctx.query['source'] === 'string' ? ctx.query['source'] : undefined))(ctx));
 
   router.get('/healthz', (ctx) => {
     const h = deps.health();
@@ -162,10 +127,20 @@ export function createServer(deps: ServerDeps) {
   // Last: the dashboard's static files at `/`, behind every route above.
   app.use(serveDashboard(deps.webRoot ?? findWebRoot()));
 
+  // The webhook endpoints first, on their lean route (http/hooks.ts); everything else through Koa.
+  const hooks = hookRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
+  const koa = app.callback();
   return {
     app,
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      if (!hooks(req, res)) void koa(req, res);
+    },
     mount(route: HttpMount) {
       mounts.set(`${route.method} ${route.path}`, route);
     },
+    mountWebSocket: (route: WebSocketMount) => sockets.add(route),
+    /** For the HTTP server's 'upgrade' event. */
+    upgrade: sockets.upgrade,
+    closeSockets: sockets.close,
   };
 }

@@ -3,19 +3,14 @@
 // when no platform is configured.
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message, Span } from '../../src/message.js';
 import { parseMarkup, plainText } from '../../src/render/markup.js';
+import { Health } from '../../src/kit/health.js';
+import { consolePlatform, type ConsoleOptions as Options } from './platform.js';
 
-const options = z.strictObject({
-  /** Append to this file instead of stdout. Each line is JSON, and a delivery is written once. */
-  output: z.string().optional(),
-  /** Read chat commands from stdin (`/whoami`, `/status`), as user `console`. */
-  stdin: z.boolean().default(false),
-});
-type Options = z.output<typeof options>;
+
 
 /** Plain text, with a link's address after its label: a terminal or a file cannot hide it behind one. */
 function readable(spans: Span[]): string {
@@ -42,7 +37,7 @@ export function consoleText(msg: Message): string {
 
 export class ConsoleBot implements BotAdapter {
   readonly platform = 'console';
-  private state: BotHealth;
+  private readonly state: Health;
   /** Keys already in the output file: a delivery re-sent after a crash is written only once. */
   private written = new Set<string>();
   private fd?: number;
@@ -53,7 +48,7 @@ export class ConsoleBot implements BotAdapter {
     private readonly opts: Options,
     private readonly deps: BotDeps,
   ) {
-    this.state = { state: 'starting', since: new Date(deps.clock.now()).toISOString() };
+    this.state = new Health(deps.clock);
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
@@ -86,7 +81,7 @@ export class ConsoleBot implements BotAdapter {
       this.rl = createInterface({ input: process.stdin });
       this.rl.on('line', (line) => void this.onLine(line, host));
     }
-    this.state = { state: 'ok', since: new Date(this.deps.clock.now()).toISOString() };
+    this.state.ok();
   }
 
   private openOutput(file: string) {
@@ -126,17 +121,15 @@ export class ConsoleBot implements BotAdapter {
     this.rl?.close();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    this.state = { state: 'stopped', since: new Date(this.deps.clock.now()).toISOString() };
+    this.state.stopped();
   }
 
   health(): BotHealth {
-    return this.state;
+    return this.state.get();
   }
 }
 
 export const consoleBot: BotModule<Options> = {
-  platform: 'console',
-  options,
-  limits: {},
+  ...consolePlatform,
   create: (id, opts, deps) => new ConsoleBot(id, opts, deps),
 };

@@ -6,11 +6,15 @@ import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendC
 import type { Message } from '../../src/message.js';
 import { toDiscordMessages } from './embeds.js';
 import { masker, toDeliveryError } from './errors.js';
-import { GatewayConnection, type Backoff } from './gateway.js';
+import { GatewayConnection } from './gateway.js';
+import type { Backoff } from '../../src/kit/backoff.js';
+import { Health } from '../../src/kit/health.js';
+import { secretValues } from '../../src/kit/secrets.js';
 import { interactionsEndpoint } from './http.js';
 import { answerInteraction, type Responder } from './interactions.js';
-import { discordOptions, type DiscordOptions } from './options.js';
-import { proxyDispatcher } from './proxy.js';
+import type { DiscordOptions } from './options.js';
+import { discordPlatform } from './platform.js';
+import { proxyDispatcher } from '../../src/kit/proxy.js';
 import { CommandRegistration } from './register.js';
 import { publicKeyFromHex } from './signature.js';
 
@@ -23,7 +27,7 @@ export class DiscordBot implements BotAdapter {
   readonly rest: REST;
   private gateway?: GatewayConnection;
   private registration?: CommandRegistration;
-  private state: BotHealth;
+  private readonly state: Health;
   private readonly dms = new Map<string, Promise<string>>();
   private readonly mask: (t: string) => string;
   private readonly restOptions: Partial<RESTOptions>;
@@ -40,7 +44,7 @@ export class DiscordBot implements BotAdapter {
     if (opts.interactions === 'http' && !opts.publicKey) {
       throw new Error(`bots.${id}.publicKey: required with interactions: http (Developer Portal → General Information → Public Key)`);
     }
-    this.mask = masker(opts.token);
+    this.mask = masker(secretValues(opts, discordPlatform.capabilities.secrets));
     this.restOptions = {
       api: opts.apiRoot,
       version: '10',
@@ -49,14 +53,10 @@ export class DiscordBot implements BotAdapter {
       retries: 0,
       // Command registration too: a long wait there must not hold up start-up (see register.ts).
       rejectOnRateLimit: (d) => d.route.startsWith('/channels') || d.route.startsWith('/users') || d.route.startsWith('/applications'),
-      ...(opts.proxy ? { agent: proxyDispatcher(opts.proxy, opts.timeoutMs)! } : {}),
+      ...(opts.proxy ? { agent: proxyDispatcher(opts.proxy, opts.timeoutMs) } : {}),
     };
     this.rest = new REST(this.restOptions).setToken(opts.token);
-    this.state = this.health0('starting');
-  }
-
-  private health0(state: BotHealth['state'], reason?: string): BotHealth {
-    return { state, ...(reason ? { reason } : {}), since: new Date(this.deps.clock.now()).toISOString() };
+    this.state = new Health(deps.clock);
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
@@ -78,11 +78,11 @@ export class DiscordBot implements BotAdapter {
         const res = (await this.rest.post(Routes.channelMessages(channel), { body: m.body, files: m.files, signal })) as { id: string };
         ids.push(res.id);
       }
-      if (this.state.state === 'unhealthy') this.state = this.health0('ok');
+      if (this.state.state === 'unhealthy') this.state.ok();
       return { messageIds: ids };
     } catch (e) {
       const err = toDeliveryError(e, this.mask);
-      if (err.unhealthy) this.state = this.health0('unhealthy', err.message);
+      if (err.unhealthy) this.state.unhealthy(err.message);
       throw err;
     }
   }
@@ -114,7 +114,7 @@ export class DiscordBot implements BotAdapter {
       registered: (n) => log.info({ bot: this.id, commands: n, scope: this.opts.guildId ? 'guild' : 'global' }, 'discord: slash commands registered'),
       retrying: (reason, inMs) => log.warn({ bot: this.id, err: reason, retryInMs: inMs }, 'discord: could not register slash commands yet; will try again'),
       failed: (err) => {
-        if (err.unhealthy) this.state = this.health0('unhealthy', err.message);
+        if (err.unhealthy) this.state.unhealthy(err.message);
         log.warn({ bot: this.id, err: err.message }, 'discord: could not register slash commands');
       },
     }, this.backoff, this.mask);
@@ -126,23 +126,23 @@ export class DiscordBot implements BotAdapter {
       this.gateway = new GatewayConnection(this.opts.token, this.restOptions, {
         interaction: (i) => void run(i).catch((e) => log.warn({ bot: this.id, err: this.mask(String(e)) }, 'discord: interaction failed')),
         ready: (tag) => {
-          if (this.state.state !== 'unhealthy') this.state = this.health0('ok');
+          if (this.state.state !== 'unhealthy') this.state.ok();
           log.info({ bot: this.id, user: tag }, 'discord: gateway ready');
           resolveReady();
         },
         retrying: (reason, inMs) => {
           // Deliveries go over REST and may well work: the bot is not unhealthy, its commands are late.
-          if (this.state.state !== 'unhealthy') this.state = this.health0('starting', `${reason}; retrying in ${Math.round(inMs / 1000)} s`);
+          this.state.retrying(`${reason}; retrying in ${Math.round(inMs / 1000)} s`);
           log.warn({ bot: this.id, err: reason, retryInMs: inMs }, 'discord: gateway not connected; will try again');
         },
         fatal: (reason) => {
-          this.state = this.health0('unhealthy', reason);
+          this.state.unhealthy(reason);
           log.error({ bot: this.id, err: reason }, 'discord: gateway stopped; slash commands are off until the config is fixed');
         },
         error: (reason) => log.warn({ bot: this.id, err: reason }, 'discord: gateway error'),
       }, this.backoff, this.mask);
       this.gateway.start();
-    } else if (this.state.state !== 'unhealthy') this.state = this.health0('ok');
+    } else if (this.state.state !== 'unhealthy') this.state.ok();
   }
 
   /** Where interaction answers go: the HTTP response (http mode) or the callback route, then webhooks. */
@@ -166,20 +166,15 @@ export class DiscordBot implements BotAdapter {
     this.gateway = undefined;
     this.rest.clearHashSweeper();
     this.rest.clearHandlerSweeper();
-    this.state = this.health0('stopped');
+    this.state.stopped();
   }
 
   health(): BotHealth {
-    return this.state;
+    return this.state.get();
   }
 }
 
 export const discordBot: BotModule<DiscordOptions> = {
-  platform: 'discord',
-  options: discordOptions,
-  // Discord tells its limits in X-RateLimit-* headers; the REST client follows them and a 429 comes
-  // back to the worker as retryAfterMs. Channels allow about 5 messages per 5 s, so pace a little;
-  // the bot as a whole makes at most 50 requests per second (the global limit).
-  limits: { group: { count: 5, perMs: 5000 }, user: { count: 5, perMs: 5000 }, bot: { count: 50, perMs: 1000 } },
+  ...discordPlatform,
   create: (id, opts, deps) => new DiscordBot(id, opts, deps),
 };

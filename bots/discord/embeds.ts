@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { APIEmbed, APIEmbedField, RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { Level } from '../../src/notice.js';
 import type { Message, Span } from '../../src/message.js';
-import { splitSpans } from '../../src/render/markup.js';
+import { splitToFit } from '../../src/render/fit.js';
 import { escapeDiscord, toDiscordMarkdown } from './markdown.js';
 
 export const LIMITS = { content: 2000, title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, embeds: 10, nonce: 25 } as const;
@@ -23,20 +23,6 @@ export interface OutgoingFile {
 export interface OutgoingMessage {
   body: RESTPostAPIChannelMessageJSONBody;
   files?: OutgoingFile[];
-}
-
-/**
- * Splits spans so that each piece, once rendered, is at most `limit` characters. Escaping makes the
- * rendered text longer than the plain text splitSpans measures, so the plain budget shrinks until it fits.
- */
-export function splitRendered(spans: Span[], limit: number, render: (s: Span[]) => string = toDiscordMarkdown): string[] {
-  let max = limit;
-  for (;;) {
-    const out = splitSpans(spans, max).map(render);
-    const worst = Math.max(0, ...out.map((s) => s.length));
-    if (worst <= limit) return out;
-    max = Math.max(1, Math.min(max - 1, Math.floor((max * limit) / worst) - 1));
-  }
 }
 
 /** Escaped text cut to `max` characters with an ellipsis when it is longer. */
@@ -81,7 +67,7 @@ export function attachmentName(filename: string, mime: string): string {
 
 function fieldsFor(name: string, value: string): APIEmbedField[] {
   const n = clip(name || '-', LIMITS.fieldName - 10);
-  const parts = value.trim() ? splitRendered([{ kind: 'text', text: value }], LIMITS.fieldValue) : ['—'];
+  const parts = value.trim() ? splitToFit([{ kind: 'text', text: value }], LIMITS.fieldValue, toDiscordMarkdown) : ['—'];
   // Short fields sit side by side; a long one takes the whole width.
   const inline = parts.length === 1 && parts[0]!.length <= 40 && n.length <= 40;
   return parts.map((v, i) => ({ name: i === 0 ? n : `${n} (${i + 1})`, value: v, inline }));
@@ -94,7 +80,7 @@ export function buildEmbeds(msg: Message): { embeds: APIEmbed[]; file?: Outgoing
   const link = msg.link && isHttp(msg.link) ? msg.link : undefined;
   // Without a title there is nothing to make clickable, so the link goes at the end of the text.
   if (link && !msg.title) body.push({ kind: 'text', text: body.length ? '\n' : '' }, { kind: 'link', url: link, children: [{ kind: 'text', text: link }] });
-  const descriptions = splitRendered(body, LIMITS.description).filter((d) => d.trim() !== '');
+  const descriptions = splitToFit(body, LIMITS.description, toDiscordMarkdown).filter((d) => d.trim() !== '');
   const first: APIEmbed = { color };
   if (msg.title) first.title = clip(msg.title, LIMITS.title);
   if (msg.title && link) first.url = link;
@@ -158,6 +144,6 @@ export function toDiscordMessages(msg: Message, key: string): OutgoingMessage[] 
 
 /** A command reply (neutral markup) as message contents of at most 2000 characters each. */
 export function replyContents(spans: Span[]): string[] {
-  const parts = splitRendered(spans, LIMITS.content).filter((p) => p.trim() !== '');
+  const parts = splitToFit(spans, LIMITS.content, toDiscordMarkdown).filter((p) => p.trim() !== '');
   return parts.length ? parts : ['\u200b'];
 }

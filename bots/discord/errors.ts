@@ -1,14 +1,12 @@
 // Errors from @discordjs/rest → DeliveryError: what the worker should do, and why, without secrets.
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
 import { DeliveryError } from '../../src/bot.js';
+import { masker as kitMasker } from '../../src/kit/secrets.js';
 
-/** Removes the bot token and interaction tokens (in webhook and callback URLs) from any text. */
-export function masker(token: string): (text: string) => string {
-  return (text) => {
-    let out = text;
-    if (token) out = out.split(token).join('***');
-    return out.replace(/(\/(?:interactions\/\d+|webhooks\/\d+)\/)[^/?\s]+/g, '$1***');
-  };
+/** Removes the bot's secrets and interaction tokens (in webhook and callback URLs) from any text. */
+export function masker(secrets: readonly string[]): (text: string) => string {
+  const base = kitMasker(secrets);
+  return (text) => base(text).replace(/(\/(?:interactions\/\d+|webhooks\/\d+)\/)[^/?\s]+/g, '$1***');
 }
 
 // Discord JSON error codes (developers/topics/opcodes-and-status-codes.mdx) that tell people what to fix.

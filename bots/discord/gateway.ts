@@ -7,12 +7,7 @@ import type { RESTOptions } from '@discordjs/rest';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { APIInteraction } from 'discord-api-types/v10';
 
-/** Waits between attempts: `firstMs`, doubling, at most `maxMs`. */
-export interface Backoff {
-  firstMs: number;
-  maxMs: number;
-}
-export const backoffDelay = (b: Backoff, attempt: number): number => Math.min(b.maxMs, b.firstMs * 2 ** Math.min(attempt, 30));
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
 
 export interface GatewayEvents {
   interaction(i: APIInteraction): void;

@@ -1,6 +1,7 @@
 // Options of a `platform: discord` bot entry (merged with the options every bot has, in src/config.ts).
 import { z } from 'zod';
 import { secret } from '../../src/config.js';
+import { proxyOption } from '../../src/kit/proxy.js';
 
 const snowflake = (what: string) =>
   z
@@ -29,11 +30,8 @@ export const discordOptions = z.strictObject({
     .refine((v) => !v.endsWith('/'), { error: "remove the trailing '/' from apiRoot" })
     .refine((v) => !/\/v\d+$/.test(v), { error: 'leave the version out of apiRoot (it is added: /v10), e.g. https://discord.com/api' })
     .default('https://discord.com/api'),
-  /** http://, https://, socks5:// or socks5h:// — used for REST; the gateway WebSocket connects directly. */
-  proxy: z
-    .string()
-    .refine((v) => /^(https?|socks5h?|socks4):\/\/[^/]+/.test(v), { error: 'must be a proxy URL: http://host:port, https://…, socks5://… or socks5h://…' })
-    .optional(),
+  /** http://, https://, socks5:// or socks5h:// — used for REST calls. */
+  proxy: proxyOption.optional(),
   /** Per-request timeout. */
   timeoutMs: z.number().int().positive().default(15_000),
 });

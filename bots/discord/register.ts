@@ -5,7 +5,7 @@ import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { Routes, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { DeliveryError, type CommandInfo } from '../../src/bot.js';
 import { toDeliveryError } from './errors.js';
-import { backoffDelay, type Backoff } from './gateway.js';
+import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
 
 /** Discord allows this many chat-input commands per application (and per guild). */
 export const MAX_COMMANDS = 100;

@@ -3,7 +3,8 @@
 // Slack shows in notifications. Slack's limits are met by splitting, never by dropping text.
 import type { Span } from '../../src/message.js';
 import type { Message } from '../../src/message.js';
-import { plainText, splitSpans } from '../../src/render/markup.js';
+import { plainText } from '../../src/render/markup.js';
+import { splitSpansToFit } from '../../src/render/fit.js';
 import { escapeMrkdwn, toMrkdwn } from './mrkdwn.js';
 
 // Limits from docs.slack.dev/reference/block-kit/blocks (header, section, context, image).
@@ -45,20 +46,12 @@ const LEVEL_EMOJI: Record<Message['level'], string> = {
 };
 
 /** mrkdwn sections of at most `limit` characters each, cut at line breaks without breaking formatting. */
-export function sections(spans: Span[], limit: number = SLACK_LIMITS.sectionText, cut: number = limit): Piece[] {
-  const out: Piece[] = [];
-  for (const chunk of splitSpans(spans, cut)) {
-    const md = toMrkdwn(chunk);
-    const plain = plainText(chunk);
-    if (md.length <= limit) {
-      out.push({ block: { type: 'section', text: { type: 'mrkdwn', text: md } }, plain, chars: md.length });
-    } else {
-      // Escapes (`&` → `&amp;`) and markers made it longer than its plain text: cut it smaller, in proportion.
-      const smaller = Math.max(1, Math.min(plain.length - 1, Math.floor((plain.length * limit) / md.length)));
-      out.push(...sections(chunk, limit, smaller));
-    }
-  }
-  return out;
+export function sections(spans: Span[], limit: number = SLACK_LIMITS.sectionText): Piece[] {
+  return splitSpansToFit(spans, limit, toMrkdwn).map(({ spans: chunk, rendered: md }) => ({
+    block: { type: 'section', text: { type: 'mrkdwn', text: md } },
+    plain: plainText(chunk),
+    chars: md.length,
+  }));
 }
 
 function fieldPieces(fields: Message['fields']): Piece[] {

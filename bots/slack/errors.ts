@@ -4,6 +4,7 @@
 // `retries: 0` and `rejectRateLimitedCalls: true`, and every failure arrives here at once.
 import { ErrorCode } from '@slack/web-api';
 import { DeliveryError } from '../../src/bot.js';
+import { masker } from '../../src/kit/secrets.js';
 
 /** The bot itself is broken: deliveries are held until the token or the app is fixed. */
 const UNHEALTHY = new Set([
@@ -26,9 +27,7 @@ const TRANSIENT = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fat
 
 /** Hides Slack tokens (xoxb-, xoxp-, xapp-, …) and the given secrets in text meant for logs and errors. */
 export function maskSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out.replace(/\bx(?:ox[abpeosr]|app)-[A-Za-z0-9-]+/g, (t) => t.slice(0, 5) + '***');
+  return masker(secrets)(text.replace(/\bx(?:ox[abpeosr]|app)-[A-Za-z0-9-]+/g, (t) => t.slice(0, 5) + '***'));
 }
 
 /** Slack could not fetch (or would not take) an image block's URL, and refused the whole message for it. */

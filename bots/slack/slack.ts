@@ -3,44 +3,20 @@
 import type { App } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
-import { secret } from '../../src/config.js';
 import type { Message } from '../../src/message.js';
 import { imageAsLink, slackPosts, type Block } from './blocks.js';
 import { imageRefused, maskSecrets, toDeliveryError } from './errors.js';
 import { slackLogger } from './logger.js';
-import { fetchVia, proxyDispatcher, proxyProblem } from './proxy.js';
+import { fetchVia, proxyDispatcher } from '../../src/kit/proxy.js';
+import type { SlackOptions } from './options.js';
+export type { SlackOptions } from './options.js';
+import { slackPlatform } from './platform.js';
+import { Health } from '../../src/kit/health.js';
+import { secretValues } from '../../src/kit/secrets.js';
 import { httpMode, socketMode, type ReceiverSetup } from './receiver.js';
 import type { SocketLink } from './socket-link.js';
-
-const options = z.strictObject({
-  /** Bot token (xoxb-…): OAuth & Permissions in the app's settings. */
-  token: secret('bot token').regex(/^xox[bp]-/, { error: "is not a Slack bot token: it starts with 'xoxb-' (OAuth & Permissions)" }),
-  /** App-level token (xapp-…) with connections:write: turns on Socket Mode, the default way to take commands. */
-  appToken: secret('app-level token').regex(/^xapp-/, { error: "is not an app-level token: it starts with 'xapp-' (Basic Information → App-Level Tokens)" }).optional(),
-  /** Signing secret: HTTP mode (Slack posts to /slack/events on this server), used when there is no appToken. */
-  signingSecret: secret('signing secret').optional(),
-  /** Where HTTP mode listens. Each Slack bot in HTTP mode needs its own path. */
-  eventsPath: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, { error: "must be a path such as '/slack/events'" }).default('/slack/events'),
-  /** The slash command set up in the app (`/hookbot status`). */
-  command: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, { error: "must be a slash command such as '/hookbot'" }).default('/hookbot'),
-  /** Web API base URL (the client's slackApiUrl): a reverse proxy, or a test server. */
-  apiRoot: z.string().url({ error: 'must be an absolute URL such as https://slack.com/api/' }).optional(),
-  /** Proxy for all Slack traffic: http://, https://, socks5:// or socks5h://. */
-  proxy: z.string().superRefine((v, ctx) => {
-    const p = proxyProblem(v);
-    if (p) ctx.addIssue({ code: 'custom', message: p });
-  }).optional(),
-  /** Per-request timeout for Web API calls. */
-  timeoutMs: z.number().int().positive().default(30_000),
-});
-export type SlackOptions = z.output<typeof options>;
-
-// Slack's limits on chat.postMessage are about 1 message per second per channel (the "special" tier,
-// docs.slack.dev/apis/web-api/rate-limits); the worker waits before sending instead of meeting 429s.
-const limits = { user: { count: 1, perMs: 1000 }, group: { count: 1, perMs: 1000 } };
 
 /** Remembered per delivery key so a retry after a partial send continues where it stopped. */
 interface Progress {
@@ -57,7 +33,7 @@ export class SlackBot implements BotAdapter {
   private readonly dispatcher?: Dispatcher;
   private readonly dms = new Map<string, Promise<string>>();
   private readonly progress = new Map<string, Progress>();
-  private state: BotHealth;
+  private readonly state: Health;
   private phase: 'starting' | 'running' | 'stopped' = 'starting';
   /** The token was refused (by a send or auth.test): deliveries are held until it works again. */
   private tokenProblem?: string;
@@ -79,7 +55,7 @@ export class SlackBot implements BotAdapter {
     private readonly opts: SlackOptions,
     private readonly deps: BotDeps,
   ) {
-    this.secrets = [opts.token, opts.appToken ?? '', opts.signingSecret ?? ''].filter(Boolean);
+    this.secrets = secretValues(opts, slackPlatform.capabilities.secrets);
     this.dispatcher = opts.proxy ? proxyDispatcher(opts.proxy) : undefined;
     this.clientOptions = {
       slackApiUrl: opts.apiRoot,
@@ -91,7 +67,7 @@ export class SlackBot implements BotAdapter {
       ...(this.dispatcher ? { fetch: fetchVia(this.dispatcher) } : {}),
     };
     this.client = new WebClient(opts.token, this.clientOptions);
-    this.state = { state: 'starting', since: new Date(deps.clock.now()).toISOString() };
+    this.state = new Health(deps.clock);
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
@@ -242,9 +218,11 @@ export class SlackBot implements BotAdapter {
     const needsPerson = this.tokenProblem ?? (this.commandFatal ? this.commandProblem : undefined);
     const retrying = this.commandProblem;
     const state = this.phase === 'stopped' ? 'stopped' : needsPerson ? 'unhealthy' : retrying || this.phase !== 'running' ? 'starting' : 'ok';
-    const reason = state === 'unhealthy' ? needsPerson : state === 'starting' ? retrying : undefined;
-    if (state !== this.state.state || reason !== this.state.reason) this.state = { state, reason, since: new Date(this.deps.clock.now()).toISOString() };
-    return this.state;
+    if (state === 'unhealthy') this.state.unhealthy(needsPerson!);
+    else if (state === 'starting') this.state.starting(retrying);
+    else if (state === 'ok') this.state.ok();
+    else this.state.stopped();
+    return this.state.get();
   }
 
   get userId(): string | undefined {
@@ -262,8 +240,6 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 export const slackBot: BotModule<SlackOptions> = {
-  platform: 'slack',
-  options,
-  limits,
+  ...slackPlatform,
   create: (id, opts, deps) => new SlackBot(id, opts, deps),
 };

@@ -5,6 +5,7 @@
 // loop reconnects with backoff instead, reporting the connection state as the bot's command health.
 import type { SocketModeReceiver } from '@slack/bolt';
 import { toDeliveryError } from './errors.js';
+import { backoffDelay } from '../../src/kit/backoff.js';
 
 type SocketModeClient = SocketModeReceiver['client'];
 
@@ -18,7 +19,7 @@ export interface SocketLinkOptions {
   startWaitMs?: number;
 }
 
-const defaultBackoff = (attempt: number) => Math.min(1000 * 2 ** (attempt - 1), 60_000);
+const defaultBackoff = (attempt: number) => backoffDelay({ firstMs: 1000, maxMs: 60_000 }, attempt - 1);
 
 export class SocketLink {
   private timer?: NodeJS.Timeout;

@@ -1,8 +1,7 @@
 // Options of a `platform: telegram` bot, validated at the edge (zod). Error texts say how to fix it.
 import { z } from 'zod';
 import { secret } from '../../src/config.js';
-
-const PROXY_PROTOCOLS = ['http:', 'https:', 'socks5:', 'socks5h:'];
+import { proxyOption } from '../../src/kit/proxy.js';
 
 export const telegramOptions = z.strictObject({
   /** From @BotFather: `123456789:AA…`. */
@@ -18,12 +17,7 @@ export const telegramOptions = z.strictObject({
     .refine((u) => !u.endsWith('/'), { error: (iss) => `Remove the trailing '/' from the 'apiRoot' option (use '${String(iss.input).replace(/\/+$/, '')}' instead of '${String(iss.input)}')` })
     .default('https://api.telegram.org'),
   /** http://, https://, socks5:// or socks5h:// (DNS through the proxy). */
-  proxy: z
-    .string()
-    .refine((u) => URL.canParse(u) && PROXY_PROTOCOLS.includes(new URL(u).protocol), {
-      error: 'must be a proxy URL: http://host:port, https://host:port, socks5://host:port or socks5h://host:port',
-    })
-    .optional(),
+  proxy: proxyOption.optional(),
   /** Receive commands by webhook on hookbot's own server instead of long polling. */
   webhook: z
     .strictObject({

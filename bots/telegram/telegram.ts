@@ -12,8 +12,11 @@ import { commandFromMessage } from './command.js';
 import { TelegramDelivery, sig } from './delivery.js';
 import { apiFailure, describe, toDeliveryError } from './errors.js';
 import { TEXT_MAX, htmlChunks } from './html.js';
-import { parseTelegramChat, telegramOptions, type TelegramOptions } from './options.js';
-import { proxyAgent } from './proxy.js';
+import { parseTelegramChat, type TelegramOptions } from './options.js';
+import { telegramPlatform } from './platform.js';
+import { backoffDelay } from '../../src/kit/backoff.js';
+import { Health } from '../../src/kit/health.js';
+import { proxyAgent } from '../../src/kit/proxy.js';
 
 // Two getUpdates loops on one token make Telegram answer 409 to one of them: one loop per token.
 const pollingTokens = new Map<string, string>();
@@ -23,12 +26,14 @@ const REPLY_TRIES = 3;
 // Channel posts too, so /whoami in a channel answers its id.
 const ALLOWED_UPDATES = ['message', 'channel_post'] as const;
 const REPLY_MAX_WAIT_MS = 30_000;
+// getMe / setWebhook failing at start (network not up yet): 1 s, doubling, at most a minute apart.
+const CONNECT_BACKOFF = { firstMs: 1000, maxMs: 60_000 };
 
 export class TelegramBot implements BotAdapter {
   readonly platform = 'telegram';
   private readonly bot: Bot;
   private readonly log: Logger;
-  private state: BotHealth;
+  private readonly state: Health;
   private readonly delivery: TelegramDelivery;
   private readonly inflight = new Set<Promise<void>>();
   private host?: BotHost;
@@ -44,7 +49,7 @@ export class TelegramBot implements BotAdapter {
     private readonly deps: BotDeps,
   ) {
     this.log = deps.logger.child({ platform: 'telegram' });
-    this.state = { state: 'starting', since: this.now() };
+    this.state = new Health(deps.clock);
     this.bot = new Bot(opts.token, {
       client: {
         apiRoot: opts.apiRoot,
@@ -74,7 +79,7 @@ export class TelegramBot implements BotAdapter {
     }
     if (this.state.state === 'unhealthy') {
       // The Bot API takes our token again (a proxy or self-hosted server was fixed): resume commands too.
-      this.state = { state: 'ok', since: this.now() };
+      this.state.ok();
       if (!this.connected && this.host && !this.stopped) void this.connect(0);
     }
     return res;
@@ -87,7 +92,7 @@ export class TelegramBot implements BotAdapter {
         'telegram: THE BOT TOKEN OR apiRoot IS NOT ACCEPTED — deliveries are held until it is fixed (check the token with @BotFather)',
       );
     }
-    this.state = { state: 'unhealthy', reason, since: this.now() };
+    this.state.unhealthy(reason);
   }
 
   async start(host: BotHost): Promise<void> {
@@ -108,12 +113,13 @@ export class TelegramBot implements BotAdapter {
         await this.bot.api.setWebhook(this.opts.webhook.url, { secret_token: this.opts.webhook.secret, allowed_updates: ALLOWED_UPDATES });
       } else this.startPolling();
       this.connected = true;
-      this.state = { state: 'ok', since: this.now() };
+      this.state.ok();
       this.log.info({ username: this.bot.botInfo.username, mode: this.opts.webhook ? 'webhook' : 'polling' }, 'telegram: bot started');
     } catch (e) {
       const err = toDeliveryError(e, this.opts.token);
       if (err.unhealthy) return this.markUnhealthy(err.message);
-      const delay = Math.min(60_000, 1000 * 2 ** attempt);
+      const delay = backoffDelay(CONNECT_BACKOFF, attempt);
+      this.state.retrying(`${err.message}; retrying in ${Math.round(delay / 1000)} s`);
       this.log.warn({ err: err.message, retryInMs: delay }, 'telegram: starting the bot failed (getMe, setMyCommands or setWebhook), will retry');
       this.retryTimer = setTimeout(() => void this.connect(attempt + 1), delay);
       this.retryTimer.unref(); // a retry never keeps the process alive on its own
@@ -269,11 +275,11 @@ export class TelegramBot implements BotAdapter {
     }
     if (pollingTokens.get(this.opts.token) === this.id) pollingTokens.delete(this.opts.token);
     await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, 5000).unref())]);
-    this.state = { state: 'stopped', since: this.now() };
+    this.state.stopped();
   }
 
   health(): BotHealth {
-    return this.state;
+    return this.state.get();
   }
 
   private now(): string {
@@ -282,14 +288,6 @@ export class TelegramBot implements BotAdapter {
 }
 
 export const telegramBot: BotModule<TelegramOptions> = {
-  platform: 'telegram',
-  options: telegramOptions,
-  // Bot FAQ: about 1 message/s in one chat — groups included —, 20/min in a group, 30/s in total.
-  // grammY's throttler spaces group messages 1 s apart the same way (minTime 1000, reservoir 20/min).
-  limits: {
-    user: { count: 1, perMs: 1000 },
-    group: { count: 20, perMs: 60_000, minGapMs: 1000 },
-    bot: { count: 30, perMs: 1000 },
-  },
+  ...telegramPlatform,
   create: (id, opts, deps) => new TelegramBot(id, opts, deps),
 };

@@ -1,12 +1,16 @@
 // Per-source request checks, in the order the receiver runs them:
-//   admit()        before the body is read: IP allow-list, request rate   → 403 / 429
+//   admit()        before the body is read: IP allow-list                  → 403
 //   authenticate() after the body is read: HMAC signature over the raw body, then the token
-//                  (query, header, body field), constant-time → 401 / 403
+//                  (query, header, body field), constant-time → 401 / 403, or 429 once the client
+//                  address has been refused too often; then the source's request rate → 429.
+// The source's rate counts authenticated requests only: strangers with a wrong token are counted
+// per client address in their own budget, so they cannot starve the real sender.
 import { timingSafeEqual, hash } from 'node:crypto';
 import type { SourceConfig } from '../config.js';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';
 import { TokenBucket } from './bucket.js';
+import { AddressBudget } from './address-budget.js';
 import { clientAddressResolver, createIpAllowList } from './ip.js';
 import { createSignatureVerifier } from './signature.js';
 import { resolveScheme } from './schemes.js';
@@ -78,6 +82,9 @@ function basicPassword(auth: string | undefined): string | undefined {
   return colon >= 0 && colon < pair.length - 1 ? pair.slice(colon + 1) : undefined;
 }
 
+/** Refused requests allowed per client address and source when the source sets no rateLimit. */
+export const DEFAULT_REFUSALS = { count: 30, perMs: 60_000 };
+
 export function createSourceGuard(name: string, source: SourceConfig, opts: GuardOptions): SourceGuard {
   const tokens = [source.token, ...(source.tokens ?? [])].filter((t): t is string => Boolean(t));
   // Hashed once here, so a request costs one hash whatever the number of tokens.
@@ -95,6 +102,16 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
   const allowed = source.allowIps ? createIpAllowList(name, source.allowIps) : undefined;
   const rate = source.rateLimit;
   const bucket = rate ? new TokenBucket(rate.count, rate.perMs, opts.clock) : undefined;
+  // Refused requests per address: the source's own rate when it has one, else a default that no
+  // real sender with a bad token reaches in a hurry while it still slows down guessing.
+  const refusals = new AddressBudget(rate?.count ?? DEFAULT_REFUSALS.count, rate?.perMs ?? DEFAULT_REFUSALS.perMs, opts.clock);
+  const refuse = (req: RequestFacts, err: HttpError): never => {
+    const address = clientAddress(req);
+    const waitMs = refusals.take(address);
+    if (waitMs <= 0) throw err;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new HttpError(429, `too many refused requests from ${address} for source '${name}' (this one: ${err.message}): retry in ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
+  };
   const verifySignature = source.signature ? createSignatureVerifier(source.signature) : undefined;
   const deliveryHeader = source.signature ? resolveScheme(source.signature).deliveryHeader : undefined;
 
@@ -106,8 +123,15 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
       return v ? `${deliveryHeader}:${v.slice(0, 200)}` : undefined;
     },
     admit(req) {
-      // The allow-list first, so strangers cannot use up the source's rate.
       if (allowed) allowed(clientAddress(req));
+    },
+    authenticate(req) {
+      try {
+        check(req);
+      } catch (e) {
+        if (e instanceof HttpError && (e.status === 401 || e.status === 403)) refuse(req, e);
+        throw e;
+      }
       if (bucket && rate) {
         const waitMs = bucket.take();
         if (waitMs > 0) {
@@ -116,22 +140,23 @@ export function createSourceGuard(name: string, source: SourceConfig, opts: Guar
         }
       }
     },
-    authenticate(req) {
-      // A configured signature is always checked; a configured token as well, unless the format
-      // proved the request itself (Volcengine's md5 sign).
-      if (verifySignature) verifySignature(req, opts.clock.now());
-      if (req.formatAuthenticated) return;
-      if (tokens.length === 0) {
-        if (source.public || verifySignature) return;
-        throw new HttpError(403, `source '${name}' has no token configured`);
-      }
-      const given = presentedToken(req);
-      if (given === undefined) throw new HttpError(401, missingTokenAdvice);
-      // Check every configured token, so the time taken does not tell which one was close.
-      const h = sha256(given);
-      let ok = false;
-      for (const t of tokenHashes) ok = timingSafeEqual(h, t) || ok;
-      if (!ok) throw new HttpError(403, 'invalid token');
-    },
   };
+
+  function check(req: AuthFacts): void {
+    // A configured signature is always checked; a configured token as well, unless the format
+    // proved the request itself (Volcengine's md5 sign).
+    if (verifySignature) verifySignature(req, opts.clock.now());
+    if (req.formatAuthenticated) return;
+    if (tokens.length === 0) {
+      if (source.public || verifySignature) return;
+      throw new HttpError(403, `source '${name}' has no token configured`);
+    }
+    const given = presentedToken(req);
+    if (given === undefined) throw new HttpError(401, missingTokenAdvice);
+    // Check every configured token, so the time taken does not tell which one was close.
+    const h = sha256(given);
+    let ok = false;
+    for (const t of tokenHashes) ok = timingSafeEqual(h, t) || ok;
+    if (!ok) throw new HttpError(403, 'invalid token');
+  }
 }

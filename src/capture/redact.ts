@@ -1,6 +1,9 @@
-// What a captured payload keeps: everything that shows what the sender posts, nothing that lets
-// someone else post as the sender. Redaction is by name (headers, query parameters, JSON keys and
-// form fields that name a credential) and by value (any configured secret, wherever it appears).
+// What a payload keeps once it is in hookbot: everything that shows what the sender posts, nothing
+// that lets someone else post as the sender or as hookbot. Redaction is by name (headers, query
+// parameters, JSON keys and form fields that name a credential) and by value (any configured secret
+// — every source's token and signing secret, every bot's token — wherever it appears).
+// redactValue() is the one function that does it to JSON: the receiver runs it over a payload before
+// any format reads it (so nothing stored or rendered holds a secret), and captures run it again.
 import type { SourceConfig } from '../config.js';
 import { resolveScheme } from '../auth/schemes.js';
 import { isSensitiveName } from './sensitive.js';
@@ -27,16 +30,18 @@ export interface RedactOptions {
   maxString?: number;
   /** A non-JSON body longer than this (in characters) is cut. */
   maxBody?: number;
+  /** Secrets from the whole config (collectSecrets), besides the source's own. */
+  secrets?: readonly string[];
 }
 
-const DEFAULTS: Required<RedactOptions> = { maxString: 64 * 1024, maxBody: 1024 * 1024 };
+const DEFAULTS: Required<Omit<RedactOptions, 'secrets'>> = { maxString: 64 * 1024, maxBody: 1024 * 1024 };
 
 // Headers that carry credentials whatever their name says.
 const ALWAYS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 export function redactPayload(source: SourceConfig, p: RawPayload, opts: RedactOptions = {}): RedactedPayload {
   const o = { ...DEFAULTS, ...opts };
-  const secrets = configSecrets(source);
+  const secrets = opts.secrets ? mergeSecrets(configSecrets(source), opts.secrets) : configSecrets(source);
   const scrub = (s: string) => scrubValues(s, secrets);
   const signatureHeaders = new Set<string>();
   if (source.signature) for (const h of resolveScheme(source.signature).headers) signatureHeaders.add(h);
@@ -67,9 +72,18 @@ function contentType(h: RawPayload['headers']): string {
 
 /** Every string the source's config holds under a credential's name (token, signature secrets, format keys). */
 export function configSecrets(source: SourceConfig): string[] {
+  return collectSecrets(source, 4);
+}
+
+/**
+ * Every string a config (or part of one) holds under a credential's name, at any depth: source
+ * tokens and signing secrets, bot tokens, the API token, custom commands' Authorization headers.
+ * Shorter values than `minLength` are left out, so that a short word is never cut out of texts.
+ */
+export function collectSecrets(root: unknown, minLength = 8): string[] {
   const out = new Set<string>();
   const collect = (v: unknown) => {
-    if (typeof v === 'string' && v.length >= 4) out.add(v);
+    if (typeof v === 'string' && v.length >= minLength) out.add(v);
     else if (Array.isArray(v)) v.forEach(collect);
     else if (v && typeof v === 'object') Object.values(v).forEach(collect);
   };
@@ -77,12 +91,21 @@ export function configSecrets(source: SourceConfig): string[] {
     if (!v || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v)) (isSensitiveName(k) ? collect : walk)(x);
   };
-  walk(source);
+  walk(root);
   // Longest first, so a secret that contains another is replaced whole.
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-function scrubValues(s: string, secrets: string[]): string {
+function mergeSecrets(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort((x, y) => y.length - x.length);
+}
+
+/** A text with every configured secret (and its URL-encoded form) cut out. */
+export function redactText(s: string, secrets: readonly string[]): string {
+  return scrubValues(s, secrets);
+}
+
+function scrubValues(s: string, secrets: readonly string[]): string {
   for (const secret of secrets) {
     if (s.includes(secret)) s = s.split(secret).join(REDACTED);
     const encoded = encodeURIComponent(secret);
@@ -91,12 +114,12 @@ function scrubValues(s: string, secrets: string[]): string {
   return s;
 }
 
-function redactBody(body: Buffer, type: string, secrets: string[], o: Required<RedactOptions>): string {
+function redactBody(body: Buffer, type: string, secrets: readonly string[], o: Required<Omit<RedactOptions, 'secrets'>>): string {
   const text = body.toString('utf8');
   const json = tryJson(text);
   if (json.ok) {
     try {
-      const changed = redactJson(json.value, secrets, o.maxString);
+      const changed = redactValue(json.value, secrets, o.maxString);
       return changed ? JSON.stringify(json.value) : text;
     } catch {
       // Too deep to serialise again: fall through to the text rules below.
@@ -119,8 +142,12 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Redacts in place, with an explicit stack so deeply nested bodies cannot overflow the call stack. */
-function redactJson(root: unknown, secrets: string[], maxString: number): boolean {
+/**
+ * Redacts a JSON value in place: values under credential names become REDACTED, configured secrets
+ * are cut out of every string, and strings longer than `maxString` become a note of their length.
+ * Returns whether anything changed. An explicit stack, so deep nesting cannot overflow the call stack.
+ */
+export function redactValue(root: unknown, secrets: readonly string[], maxString = Infinity): boolean {
   let changed = false;
   const fix = (v: unknown): unknown => {
     if (typeof v !== 'string') return v;

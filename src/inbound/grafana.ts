@@ -55,8 +55,9 @@ export const grafana: InboundFormat = {
     return bounded({
       event: 'custom',
       level: /alert|firing/i.test(c.state ?? c.status ?? '') ? 'error' : /ok|resolved/i.test(c.state ?? c.status ?? '') ? 'success' : 'info',
-      title: clip(c.title ?? (ctx.config.locale === 'zh-CN' ? 'Grafana 通知' : 'Grafana notification'), MAX_TITLE),
-      text: clip(c.message ?? JSON.stringify(safeVars(obj), null, 2)),
+      // `||`: a custom template can leave them empty strings, which would render an empty message.
+      title: clip(c.title || (ctx.config.locale === 'zh-CN' ? 'Grafana 通知' : 'Grafana notification'), MAX_TITLE),
+      text: clip(c.message || JSON.stringify(safeVars(obj), null, 2)),
       time: eventTime(undefined, ctx.clock),
       vars: spreadable(obj),
     });

@@ -10,6 +10,7 @@ import { alertmanager } from './alertmanager.js';
 import { grafana } from './grafana.js';
 import { moviepilot } from './moviepilot.js';
 import { generic } from './generic.js';
+import { apprise } from './apprise.js';
 
 export const formats: Record<string, InboundFormat> = {
   report,
@@ -22,4 +23,5 @@ export const formats: Record<string, InboundFormat> = {
   grafana,
   moviepilot,
   generic,
+  apprise,
 };

@@ -196,8 +196,24 @@ export function bounded(n: ParsedNotice): ParsedNotice {
     toGroup: ids(n.toGroup),
     from: n.from?.slice(0, 200),
     dedupKey: n.dedupKey?.slice(0, 200),
-    vars: safeVars(n.vars) as Record<string, unknown>,
+    vars: boundedVars(n.vars),
   };
+}
+
+/**
+ * Template variables bounded like safeVars, except that the top level keeps the format's own keys:
+ * formats spread a payload's object first (spreadable, at most MAX_KEYS keys) and add their own
+ * after it (label, streamer, …). Cutting the top level at MAX_KEYS would drop those, and a payload
+ * with 200+ keys would render as an empty message.
+ */
+function boundedVars(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const [k, v] of Object.entries(vars)) {
+    if (n++ >= 2 * MAX_KEYS) break;
+    out[k] = safeVars(v, 1);
+  }
+  return out;
 }
 
 /** A table lookup by a payload-given key that never finds Object.prototype's members (`constructor`). */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import { imageFromBase64 } from './image.js';
+import { PayloadError } from './format.js';
 
 // Ids and texts may be strings or numbers. Checked by hand rather than with z.union, which builds
 // an issue for every branch that does not match — on every request, for the common number case.
@@ -57,6 +58,10 @@ export const report: InboundFormat = {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new z.ZodError([{ code: 'custom', path: [], message: 'the body must be a JSON object', input: body }]);
     const r = reportSchema.parse(applyAliases(body as Record<string, unknown>));
     const shot = r.screenshot ? imageFromBase64(r.screenshot, undefined, undefined, ctx.config.locale) : undefined;
+    // Accepted, it would be dead-lettered by every platform as empty: say so now, while the sender listens.
+    if (!r.title && !r.content && !r.message && !shot?.image) {
+      throw new PayloadError(`nothing to send: the body has no title, content or message${r.screenshot ? ' (and its screenshot could not be used)' : ''}: give at least "content"`);
+    }
     const level = /fail|error|失败|错误/i.test(`${r.result ?? ''} ${r.event ?? ''}`) ? 'error' : 'info';
     return {
       event: r.event || 'report',

@@ -84,6 +84,7 @@ export class Renderer {
       if (c.title) title = this.plain.renderSync(c.title, scope).trim() || undefined;
       if (c.text) text = this.liquid.renderSync(c.text, scope).replace(/\n{3,}/g, '\n\n').trim();
     }
+    for (const note of n.notes ?? []) text += (text ? '\n' : '') + '_' + escapeMarkup(note) + '_';
     if (n.imageNote) text += (text ? '\n' : '') + '_' + escapeMarkup(n.imageNote) + '_';
     return {
       title,

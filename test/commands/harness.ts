@@ -1,6 +1,7 @@
 // Builds a command plane on the real SQLite store and the real config parser, for the tests.
 import pino from 'pino';
 import { botModules } from '../../bots/index.js';
+import { loadedModules } from '../helpers/modules.js';
 import type { BotAdapter, ChatCommand } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config.js';
@@ -27,7 +28,7 @@ export function makePlane(yaml: string, over: Partial<CommandDeps> = {}) {
   const bots = new Map<string, BotAdapter>();
   for (const [id, b] of Object.entries(config.bots)) {
     const { platform, admins: _a, users: _u, aliases: _al, limits: _l, ...opts } = b as any;
-    bots.set(id, botModules[platform]!.create(id, botModules[platform]!.options.parse(opts), { logger, clock }));
+    bots.set(id, loadedModules[platform]!.create(id, loadedModules[platform]!.options.parse(opts), { logger, clock }));
   }
   const submitted: Submitted[] = [];
   // Stands in for the pipeline: records what it was asked and stores one delivery per target.

@@ -46,7 +46,7 @@ worker: { pollMs: 20, baseDelayMs: 10 }
   );
   const logger = pino({ level: 'silent' });
   const clock = systemClock;
-  const { config, bots, router, renderer } = prepare(file, {}, clock, logger);
+  const { config, bots, router, renderer } = await prepare(file, {}, clock, logger);
   const store = SqliteStore.open(':memory:', { clock });
   const ingest = new Ingest({ config, formats, router, store, guards: new Map(), clock, logger });
   const limiter = new RateLimiter(() => ({}), clock);

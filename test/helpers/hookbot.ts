@@ -132,7 +132,7 @@ export async function spawnHookbot(opts: SpawnOptions): Promise<RunningHookbot> 
       await exited;
     },
   };
-  await waitFor(() => err, child, /listening on port|"level":(50|60)|invalid configuration/, opts.startTimeoutMs ?? 30_000, 'start-up').catch((e) => {
+  await waitFor(() => err, child, /listening on port|"level":(50|60)|invalid configuration/, opts.startTimeoutMs ?? 90_000, 'start-up').catch((e) => {
     child.kill('SIGKILL');
     throw e;
   });

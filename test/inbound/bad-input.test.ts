@@ -16,6 +16,7 @@ const SAMPLE: Record<string, () => Record<string, unknown>> = {
   grafana: () => fixture('grafana', 'docs-example.firing.json'),
   moviepilot: () => fixture('moviepilot', 'notice.message.json'),
   generic: () => ({ title: 't', text: 'x' }),
+  apprise: () => fixture('apprise', 'success.json'),
 };
 
 /** The field whose type each format checks, and a value of the wrong type. */
@@ -28,6 +29,7 @@ const WRONG: Record<string, [string, unknown]> = {
   alertmanager: ['alerts', 'all of them'],
   grafana: ['status', 7],
   moviepilot: ['type', ['a', 'b']],
+  apprise: ['attachments', 'chart.png'],
 };
 
 const TEN_MB = 'x'.repeat(10 * 1024 * 1024);

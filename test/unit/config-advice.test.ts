@@ -7,7 +7,7 @@ import { formats } from '../../src/inbound/index.js';
 
 const TOKEN = 'a-long-enough-token-123';
 const TG = 'telegram: { platform: telegram, token: "123456789:AAHfakefakefakefakefakefakefakefake1"';
-const advice = (yaml: string) => configAdvice(parseConfig(yaml, { env: {}, bots: botModules, formats }));
+const advice = (yaml: string) => configAdvice(parseConfig(yaml, { env: {}, bots: botModules, formats }), botModules);
 
 describe('config advice', () => {
   it.each([

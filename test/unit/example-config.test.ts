@@ -21,6 +21,7 @@ function uncommented(src: string): string {
 
 const ENV = {
   HOOKBOT_API_TOKEN: 'api-token-0123456789abcdef',
+  APPRISE_TOKEN: 'apprise-token-0123456789abcdef',
   TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef',
   TELEGRAM_WEBHOOK_SECRET: 'webhook-secret-0123456789',
   DISCORD_BOT_TOKEN: 'discord-token-0123456789abcdef',
@@ -46,9 +47,9 @@ describe('config/hookbot.example.yaml', () => {
 
   it('is valid with every commented option switched on', () => {
     const full = uncommented(text);
-    expect(full.split('\n').filter((l) => /^ {2}(telegram|discord|slack|bgi|onelive|volc|alerts|anything):/.test(l))).toHaveLength(8);
+    expect(full.split('\n').filter((l) => /^ {2}(telegram|discord|slack|bgi|onelive|volc|alerts|apprise|anything):/.test(l))).toHaveLength(9);
     const c = load(full, ENV);
     expect(Object.keys(c.bots)).toEqual(['console', 'telegram', 'discord', 'slack']);
-    expect(Object.keys(c.sources)).toEqual(['report', 'bgi', 'onelive', 'volc', 'alerts', 'anything']);
+    expect(Object.keys(c.sources)).toEqual(['report', 'bgi', 'onelive', 'volc', 'alerts', 'apprise', 'anything']);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { botModules } from '../../bots/index.js';
+import { consoleBot } from '../../bots/console/console.js';
+import { telegramBot } from '../../bots/telegram/telegram.js';
+import { slackBot } from '../../bots/slack/slack.js';
 import { formats } from '../../src/inbound/index.js';
 import { Router, TargetError } from '../../src/router.js';
 import { ManualClock } from '../../src/clock.js';
@@ -25,7 +28,7 @@ routes:
 `;
 const config = parseConfig(YAML, { env: {}, bots: botModules, formats });
 const deps = { logger: createLogger('silent'), clock: new ManualClock() };
-const bots = new Map<string, BotAdapter>(Object.entries(config.bots).map(([id, b]) => [id, botModules['console']!.create(id, b, deps)]));
+const bots = new Map<string, BotAdapter>(Object.entries(config.bots).map(([id, b]) => [id, consoleBot.create(id, b as never, deps)]));
 const router = new Router(config, bots);
 
 const notice = (over: Partial<Notice>): Omit<Notice, 'id'> => ({ source: 'src', format: 'report', event: 'report', level: 'info', time: '', vars: {}, ...over });
@@ -106,7 +109,8 @@ people: { alice: [telegram:123456789] }
 groups: { ops: [telegram:-1001234567890], alerts: [slack:C0123ABCD] }
 `;
   const c = parseConfig(yaml, { env: {}, bots: botModules, formats });
-  const b = new Map<string, BotAdapter>(Object.entries(c.bots).map(([id, x]) => [id, botModules[(x as { platform: string }).platform]!.create(id, x, deps)]));
+  const modules = { telegram: telegramBot, slack: slackBot } as const;
+  const b = new Map<string, BotAdapter>(Object.entries(c.bots).map(([id, x]) => [id, modules[id as keyof typeof modules].create(id, x as never, deps)]));
   const r = new Router(c, b);
   const problems = (over: Partial<Notice>) => {
     try {
@@ -135,7 +139,40 @@ groups: { ops: [telegram:-1001234567890], alerts: [slack:C0123ABCD] }
 
   it("keeps the platform's own error for a bad id when the config has no names to mistype", () => {
     const bare = parseConfig(`bots:\n  telegram: { platform: telegram, token: "123456789:AAEabcdefghijklmnopqrstuvwxyz012345" }\n`, { env: {}, bots: botModules, formats });
-    const rb = new Router(bare, new Map([['telegram', botModules['telegram']!.create('telegram', bare.bots['telegram'], deps)]]));
+    const rb = new Router(bare, new Map([['telegram', telegramBot.create('telegram', bare.bots['telegram'] as never, deps)]]));
     expect(() => rb.route(notice({ toGroup: ['opps'] }), undefined, [])).toThrow(/not a Telegram chat/);
   });
 });
+
+describe('router plans that keep the notice', () => {
+  const plan = (over: Partial<Notice>, source = 'src') => router.plan(notice({ source, ...over }), config.sources[source] as any, []);
+
+  it('routes the valid entries and names each bad one', () => {
+    const p = plan({ to: ['nobot:1', 'ok'], toGroup: ['people:ghost'] });
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:ok']);
+    expect(p.warnings).toEqual([expect.stringMatching(/^send_to\[0\]: 'nobot:1': no bot 'nobot'/), expect.stringMatching(/^send_to_group\[0\]: .*no 'ghost' in people/)]);
+  });
+
+  it("goes to the source's own targets when every payload entry is bad", () => {
+    const p = plan({ to: ['nobot:1'] }, 'loud');
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:ops/7']);
+    expect(p.warnings).toHaveLength(1);
+  });
+
+  it('goes to the superusers when nothing else is left, including for a bad send_from', () => {
+    const p = plan({ to: ['1'], from: 'ghost-bot' });
+    expect(p.deliveries.map((d) => d.target)).toEqual(['main:boss']);
+    expect(p.warnings).toEqual([expect.stringMatching(/^send_from: 'ghost-bot' is not a bot/)]);
+  });
+
+  it('throws when even the superusers are missing, listing the bad entries', () => {
+    const c = parseConfig(YAML.replace('superusers: [main:boss]\n', ''), { env: {}, bots: botModules, formats });
+    const r = new Router(c, bots);
+    expect(() => r.plan(notice({ to: ['nobot:1'] }), c.sources['src'] as any, [])).toThrow(/no bot 'nobot'.*superusers is empty/);
+  });
+
+  it('is strict on request, as route() is', () => {
+    expect(() => router.plan(notice({ to: ['nobot:1', 'ok'] }), config.sources['src'] as any, [], { strict: true })).toThrow(TargetError);
+  });
+});
+

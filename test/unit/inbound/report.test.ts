@@ -26,7 +26,7 @@ describe('report format', () => {
   });
 
   it('reads an alias only when the canonical name is absent', () => {
-    const n = report.parse({ send_to: 1, to: 2 }, ctx) as any;
+    const n = report.parse({ content: 'x', send_to: 1, to: 2 }, ctx) as any;
     expect(n.to).toEqual(['1']);
   });
 

@@ -1,7 +1,7 @@
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import { describe, expect, it } from 'vitest';
-import { proxyAgent } from '../../../bots/telegram/proxy.js';
+import { proxyAgent } from '../../src/kit/proxy.js';
 
 describe('the proxy agent for each proxy URL', () => {
   it.each([

@@ -1,0 +1,22 @@
+// What a Slack bot is and can do, without loading Bolt or the Web API client.
+import type { PlatformDeclaration } from '../../src/bot.js';
+import { slackOptions, type SlackOptions } from './options.js';
+
+export const slackPlatform: PlatformDeclaration<SlackOptions> = {
+  platform: 'slack',
+  options: slackOptions,
+  // Slack's limits on chat.postMessage are about 1 message per second per channel (the "special" tier,
+  // docs.slack.dev/apis/web-api/rate-limits); the worker waits before sending instead of meeting 429s.
+  limits: { user: { count: 1, perMs: 1000 }, group: { count: 1, perMs: 1000 } },
+  capabilities: {
+    chats: 'many',
+    dms: true,
+    threads: true,
+    markup: 'mrkdwn',
+    // A Block Kit section's text; a notice is several sections, and several messages past 12,000.
+    text: { max: 3000, unit: 'chars' },
+    images: 'upload',
+    commands: true,
+    secrets: ['token', 'appToken', 'signingSecret'],
+  },
+};

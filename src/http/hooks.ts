@@ -1,0 +1,126 @@
+// The webhook endpoints on a lean route in front of Koa: POST /report, /hooks/<source> and
+// /hooks?source=<source> are answered straight from node:http, without Koa's context, middleware
+// chain and router for every request. Every other request goes on to Koa.
+// Answers as documented: 202 (or the format's own status) after the commit; 400, 401, 403, 404,
+// 413, 429, 503 with {"error": …}; 500 only for a bug, logged.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Ingest } from '../ingest.js';
+import { toHttpError } from '../ingest.js';
+import { mask } from '../log.js';
+import { HttpError } from './errors.js';
+
+export interface HookRouteDeps {
+  config: Config;
+  ingest: Ingest;
+  logger: Logger;
+  onWebhook?: (source: string, status: number) => void;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
+export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) return reject(new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' }));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('aborted', onAborted);
+      req.off('error', onAborted);
+    };
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        cleanup();
+        req.resume();
+        reject(new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' }));
+      } else chunks.push(c);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onAborted = () => {
+      cleanup();
+      reject(new HttpError(400, 'the request was aborted'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('aborted', onAborted);
+    req.on('error', onAborted);
+  });
+}
+
+/** Returns a handler that answers the webhook endpoints and says false for anything else. */
+export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { config, ingest, logger } = deps;
+  // NoneBot's route: the source named `report`, else the first source of format `report`.
+  const reportSource =
+    (config.sources['report'] ? 'report' : undefined) ?? Object.entries(config.sources).find(([, s]) => (s as { format: string }).format === 'report')?.[0];
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>) => {
+    const text = JSON.stringify(body);
+    res.statusCode = status;
+    if (headers) for (const k in headers) res.setHeader(k, headers[k]!);
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.setHeader('Content-Length', Buffer.byteLength(text));
+    res.end(text);
+  };
+
+  const receive = async (req: IncomingMessage, res: ServerResponse, path: string, name: string | undefined, query: Record<string, string | string[] | undefined>) => {
+    try {
+      if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
+      const facts = { remoteAddress: req.socket.remoteAddress ?? '', headers: req.headers, query };
+      ingest.admit(name, facts);
+      const source = ingest.source(name)!;
+      const raw = await readRequestBody(req, source.bodyLimit ?? config.server.bodyLimit);
+      const key = req.headers['idempotency-key'];
+      const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query, raw, idempotencyKey: typeof key === 'string' && key ? key : undefined });
+      const status = ingest.acceptedStatus(name);
+      const warnings = (answer as { warnings?: string[] }).warnings;
+      send(res, status, warnings ? { id: answer.id, deliveries: answer.deliveries, warnings } : { id: answer.id, deliveries: answer.deliveries }, answer.duplicate ? { 'Idempotent-Replayed': 'true' } : undefined);
+      deps.onWebhook?.(name, status);
+    } catch (e) {
+      let err: HttpError;
+      try {
+        err = toHttpError(e);
+      } catch {
+        logger.error({ err: e, path }, 'unexpected error while handling a request');
+        err = new HttpError(500, 'internal error');
+      }
+      deps.onWebhook?.(name && ingest.source(name) ? name : '', err.status);
+      if (err.status < 500) logger.info({ path, status: err.status, error: mask(err.message) }, 'request refused');
+      // The client may be gone (an aborted upload): nothing to answer then.
+      if (!res.destroyed && !res.headersSent) send(res, err.status, { error: mask(err.message) }, err.headers);
+    }
+  };
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    let name: string | undefined;
+    if (path === '/report') name = reportSource;
+    else if (path.startsWith('/hooks/') && path.indexOf('/', 7) < 0 && path.length > 7) {
+      try {
+        name = decodeURIComponent(path.slice(7));
+      } catch {
+        name = path.slice(7);
+      }
+    } else if (path !== '/hooks') return false;
+    if (req.method !== 'POST') {
+      send(res, 405, { error: `${req.method} is not allowed here: POST the webhook` }, { Allow: 'POST' });
+      return true;
+    }
+    const query = q < 0 ? {} : (parseQuery(url.slice(q + 1)) as Record<string, string | string[] | undefined>);
+    if (path === '/hooks') name = typeof query['source'] === 'string' ? query['source'] : undefined;
+    void receive(req, res, path, name, query);
+    return true;
+  };
+}

@@ -1,0 +1,65 @@
+// The one proxy module every REST client and every WebSocket goes through: http:// and https://
+// proxies by CONNECT, socks5:// (names resolved here) and socks5h:// (names resolved by the proxy).
+// Two shapes, because clients take one or the other: a Node `http.Agent` (node-fetch in grammY, the
+// `ws` package) and an undici `Dispatcher` (global fetch, @slack/web-api, @discordjs/rest).
+import type { Agent as NodeAgent } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { EventEmitter } from 'node:events';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { SocksProxyAgent } from 'socks-proxy-agent';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { z } from 'zod';
+
+const SCHEMES = ['http:', 'https:', 'socks5:', 'socks5h:'];
+
+/** What is wrong with a proxy URL, in words that say what to write; undefined when it is fine. */
+export function proxyProblem(url: string): string | undefined {
+  if (!URL.canParse(url)) return 'is not a URL: write e.g. http://127.0.0.1:3128 or socks5h://127.0.0.1:1080';
+  const u = new URL(url);
+  if (!SCHEMES.includes(u.protocol)) return `has scheme '${u.protocol}': use http, https, socks5 or socks5h (e.g. socks5h://127.0.0.1:1080)`;
+  if (!u.hostname) return 'names no host: write e.g. http://127.0.0.1:3128';
+  return undefined;
+}
+
+/** The `proxy` option every platform has. */
+export const proxyOption = z.string().superRefine((v, ctx) => {
+  const p = proxyProblem(v);
+  if (p) ctx.addIssue({ code: 'custom', message: p });
+});
+
+/** A Node agent: for node-fetch (`agent`) and for `ws` WebSockets (`agent`). */
+export function proxyAgent(url: string): NodeAgent {
+  const problem = proxyProblem(url);
+  if (problem) throw new Error(`proxy ${problem}`);
+  const protocol = new URL(url).protocol;
+  if (protocol === 'socks5:' || protocol === 'socks5h:') return new SocksProxyAgent(url, { keepAlive: true });
+  return new HttpsProxyAgent(url, { keepAlive: true });
+}
+
+/** An undici dispatcher: for fetch (`dispatcher`) and clients built on undici. */
+export function proxyDispatcher(url: string, timeoutMs?: number): Dispatcher {
+  const problem = proxyProblem(url);
+  if (problem) throw new Error(`proxy ${problem}`);
+  const u = new URL(url);
+  if (u.protocol === 'http:' || u.protocol === 'https:') return new ProxyAgent({ uri: url, ...(timeoutMs ? { proxyTls: { timeout: timeoutMs } } : {}) });
+  // SOCKS: undici has no SOCKS support of its own; its maintainers suggest a connector that opens
+  // the stream through the proxy. socks-proxy-agent opens it (and does TLS for https targets).
+  const socks = new SocksProxyAgent(url, timeoutMs ? { timeout: timeoutMs } : undefined);
+  return new Agent({
+    connect: (opts, callback) => {
+      // socks-proxy-agent only emits 'proxy' on, and destroys, the request it is given.
+      const req = Object.assign(new EventEmitter(), { destroy() {} });
+      const secure = opts.protocol === 'https:' || opts.protocol === 'wss:';
+      const port = Number(opts.port) || (secure ? 443 : 80);
+      socks
+        .connect(req as never, { host: opts.hostname, port, secureEndpoint: secure, servername: opts.servername ?? opts.hostname, ALPNProtocols: ['http/1.1'] } as never)
+        .then((socket: Duplex) => callback(null, socket as never))
+        .catch((e: Error) => callback(e, null));
+    },
+  });
+}
+
+/** A fetch that goes through `dispatcher` (Node's global fetch is undici and takes one in its init). */
+export function fetchVia(dispatcher: Dispatcher): typeof fetch {
+  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+}
