@@ -1,13 +1,13 @@
 // Ingest, start-up and memory figures for bench/RESULTS.md, driven by wrk (one thread) so the load
 // generator does not starve the server. hookbot runs compiled (dist/, as `npm start` does).
 // Usage: npm run build && npx tsx bench/wrk.ts [--rounds 3] [--duration 5] [--connections 50] [--backlog 500000]
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { freePort } from '../test/helpers/hookbot.js';
-import { SCHEMA } from '../src/store/schema.js';
+import { migrateSqlite } from '../src/store/sqlite.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
@@ -15,6 +15,8 @@ const ROUNDS = opt('rounds', 3);
 const DURATION = opt('duration', 5);
 const CONNECTIONS = opt('connections', 50);
 const BACKLOG = opt('backlog', 500_000);
+/** `--skip-ingest`: only the start-up and memory figures. */
+const SKIP_INGEST = args.includes('--skip-ingest');
 const TOKEN = 'bench-token-0123456789abcdef';
 const BODY = JSON.stringify({ token: TOKEN, title: 'Backup finished', content: 'nightly backup took 5 min, 1.2 GB', send_to: [10001, '10002'], send_to_group: 20001 });
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-wrk-'));
@@ -39,14 +41,32 @@ async function stop(c: ChildProcess) {
   await exited;
 }
 
-function wrk(port: number, connections = CONNECTIONS, duration = DURATION): number {
+/** CPU time (user + system, all threads) a process has used, in ms. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms (USER_HZ = 100)
+}
+
+type Run = { rps: number; cpuUs: number };
+
+/**
+ * Requests per second, and the server's CPU time per request (µs). On a busy machine the rate
+ * says how much CPU the server got; the CPU per request says what each request costs.
+ */
+function measure(port: number, pid: number): Run {
+  const before = cpuMs(pid);
+  const r = wrk(port);
+  return { rps: r.rps, cpuUs: ((cpuMs(pid) - before) * 1000) / r.requests };
+}
+
+function wrk(port: number, connections = CONNECTIONS, duration = DURATION): { rps: number; requests: number } {
   const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-s', 'bench/post.lua', `http://127.0.0.1:${port}/report`], {
     env: { ...process.env, BENCH_BODY: BODY },
     encoding: 'utf8',
   });
   const bad = /Non-2xx or 3xx responses: (\d+)/.exec(out);
   if (bad) log(`  (${bad[1]} answers were not 2xx)`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), requests: Number(/(\d+) requests in/.exec(out)![1]) };
 }
 
 const config = (port: number, db: string) => `
@@ -71,7 +91,7 @@ async function hookbot(db: string, via: 'node' | 'npm' = 'node'): Promise<{ port
 function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.exec(SCHEMA);
+  migrateSqlite(db);
   const now = Date.now();
   const ev = db.prepare('INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)');
   const dl = db.prepare("INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, created_at, updated_at) VALUES (?, 'console', ?, NULL, 'group', ?, 0, 'pending', 0, ?, ?, ?)");
@@ -115,45 +135,63 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // 1. Ingest against both baselines, and with a backlog, in the same rounds.
 const backlogDb = join(dir, 'backlog.db');
-log(`seeding ${BACKLOG} pending deliveries…`);
-seed(backlogDb, BACKLOG);
-const rows: number[][] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const row: number[] = [];
-  for (const [script] of [['bench/bare-http.ts'], ['bench/bare-koa.ts']] as const) {
+if (!SKIP_INGEST) {
+  log(`seeding ${BACKLOG} pending deliveries…`);
+  seed(backlogDb, BACKLOG);
+}
+const rows: Run[][] = [];
+for (let r = 0; r < (SKIP_INGEST ? 0 : ROUNDS); r++) {
+  const row: Run[] = [];
+  for (const script of ['bench/bare-http.ts', 'bench/bare-koa.ts']) {
     const port = await freePort();
     const c = await startChild(process.execPath, ['--import', 'tsx', script], { PORT: String(port) });
-    row.push(wrk(port));
+    row.push(measure(port, c.pid!));
     await stop(c);
   }
   for (const db of [join(dir, `empty-${r}.db`), backlogDb]) {
     const hb = await hookbot(db);
-    row.push(wrk(hb.port));
+    row.push(measure(hb.port, hb.child.pid!));
     await stop(hb.child);
   }
-  log(`round ${r + 1}: raw http ${row[0]}, bare Koa ${row[1]}, hookbot ${row[2]}, hookbot with backlog ${row[3]} req/s`);
+  log(`round ${r + 1}: ${row.map((x) => `${x.rps.toFixed(0)} req/s ${x.cpuUs.toFixed(0)} µs`).join(' | ')}`);
   rows.push(row);
 }
-const m = [0, 1, 2, 3].map((i) => mean(rows.map((r) => r[i]!)));
 const f0 = (n: number) => n.toFixed(0);
 const f2 = (n: number) => n.toFixed(2);
-out.push(
+const table = (k: keyof Run, better: 'higher' | 'lower') => {
+  const m = [0, 1, 2, 3].map((i) => mean(rows.map((r) => r[i]![k])));
+  // Ratios read as "hookbot's speed relative to": for CPU per request, the inverse.
+  const rel = (a: number, b: number) => f2(better === 'higher' ? a / b : b / a);
+  return [
+    ...rows.map((r, i) => `| ${i + 1} | ${f0(r[0]![k])} | ${f0(r[1]![k])} | ${f0(r[2]![k])} | ${rel(r[2]![k], r[1]![k])} | ${rel(r[2]![k], r[0]![k])} | ${f0(r[3]![k])} | ${rel(r[3]![k], r[2]![k])} |`),
+    `| **mean** | **${f0(m[0]!)}** | **${f0(m[1]!)}** | **${f0(m[2]!)}** | **${rel(m[2]!, m[1]!)}** | **${rel(m[2]!, m[0]!)}** | **${f0(m[3]!)}** | **${rel(m[3]!, m[2]!)}** |`,
+  ];
+};
+const head = '| round | raw node:http | bare Koa | hookbot | vs Koa | vs raw | hookbot, backlog | vs empty |\n|---|---|---|---|---|---|---|---|';
+if (!SKIP_INGEST) out.push(
   `## Ingest with wrk: durable POST /report (${new Date().toISOString().slice(0, 10)})`,
   '',
-  `Command: \`npm run build && npx tsx bench/wrk.ts --rounds ${ROUNDS} --duration ${DURATION} --connections ${CONNECTIONS} --backlog ${BACKLOG}\` on ${cpus().length} cores, Node ${process.version}.`,
+  `Command: \`npm run build && npx tsx bench/wrk.ts --rounds ${ROUNDS} --duration ${DURATION} --connections ${CONNECTIONS} --backlog ${BACKLOG}\` on ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
   `Each run: \`wrk -t1 -c${CONNECTIONS} -d${DURATION}s -s bench/post.lua\`; the body names 3 targets; hookbot (compiled, \`node bin/hookbot.js start\`) commits the event and its 3 deliveries (fsync'd group commit) before each 202, the console bot paced at 30/s.`,
   `*backlog*: the same with ${BACKLOG} pending deliveries in 1,000 chats already in the store.`,
   '',
-  '| round | raw node:http | bare Koa | hookbot | ÷ Koa | ÷ raw | hookbot, backlog | ÷ empty |',
-  '|---|---|---|---|---|---|---|---|',
-  ...rows.map((r, i) => `| ${i + 1} | ${f0(r[0]!)} | ${f0(r[1]!)} | ${f0(r[2]!)} | ${f2(r[2]! / r[1]!)} | ${f2(r[2]! / r[0]!)} | ${f0(r[3]!)} | ${f2(r[3]! / r[2]!)} |`),
-  `| **mean** | **${f0(m[0]!)}** | **${f0(m[1]!)}** | **${f0(m[2]!)}** | **${f2(m[2]! / m[1]!)}** | **${f2(m[2]! / m[0]!)}** | **${f0(m[3]!)}** | **${f2(m[3]! / m[2]!)}** |`,
+  'Requests per second (the "vs" columns: hookbot ÷ the other):',
+  '',
+  head,
+  ...table('rps', 'higher'),
+  '',
+  "CPU time per request, µs, of the server process (all its threads); the \"vs\" columns: the other's CPU per request ÷ hookbot's, the throughput ratio on an otherwise idle machine:",
+  '',
+  head,
+  ...table('cpuUs', 'lower'),
   '',
 );
 
 // 2. Start to a 200 from /healthz, and `hookbot check`.
 const starts: number[] = [];
 const checks: number[] = [];
+const startCpu: number[] = [];
+const checkCpu: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const port = await freePort();
   const file = join(dir, `start-${r}.yaml`);
@@ -166,16 +204,19 @@ for (let r = 0; r < ROUNDS; r++) {
     await new Promise((res) => setTimeout(res, 5));
   }
   starts.push(performance.now() - t0);
+  startCpu.push(cpuMs(child.pid!));
   await stop(child);
   const t1 = performance.now();
-  execFileSync(process.execPath, ['bin/hookbot.js', 'check', '-c', file], { stdio: 'ignore' });
+  const time = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, 'bin/hookbot.js', 'check', '-c', file], { encoding: 'utf8' }).stderr;
   checks.push(performance.now() - t1);
+  const [u, sy] = time.trim().split('\n').pop()!.split(' ').map(Number);
+  checkCpu.push((u! + sy!) * 1000);
 }
 out.push(
   '## Start-up',
   '',
-  `\`node bin/hookbot.js start\` to the first 200 from /healthz: ${starts.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(starts))}).`,
-  `\`node bin/hookbot.js check -c …\`: ${checks.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(checks))}).`,
+  `\`node bin/hookbot.js start\` to the first 200 from /healthz: ${starts.map((s) => f0(s)).join(', ')} ms wall (mean ${f0(mean(starts))}); CPU used by then ${startCpu.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(startCpu))}).`,
+  `\`node bin/hookbot.js check -c …\`: ${checks.map((s) => f0(s)).join(', ')} ms wall (mean ${f0(mean(checks))}); CPU ${checkCpu.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(checkCpu))}).`,
   '',
 );
 

@@ -33,7 +33,7 @@ program
   .option('-c, --config <file>', 'config file')
   .action(async (o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
-    const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+    const logger = createLogger(process.env['HOOKBOT_LOG_LEVEL'] ?? 'info', undefined, process.env['HOOKBOT_LOG_FORMAT'] || 'auto');
     if (file.endsWith('hookbot.example.yaml')) logger.warn(`using ${file}: copy it to config/hookbot.yaml and set your own tokens`);
     process.on('unhandledRejection', (e) => logger.error({ err: String(e) }, 'unhandled rejection (kept running)'));
     // Every error leaves through the logger, masked, as a JSON line; nothing is printed raw.
@@ -105,6 +105,24 @@ program
         await bot.send({ chat: t.chat, thread: t.thread, kind }, { body: parseMarkup(text), fields: [], level: 'info', source: 'cli', event: 'cli.send', time: new Date().toISOString(), silent: false }, { signal: AbortSignal.timeout(30_000), key: `cli${Date.now()}` });
         process.stdout.write(`sent to ${t.bot}:${t.chat}${t.thread ? '/' + t.thread : ''}\n`);
       }
+      process.exit(0);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply the store migrations not applied yet (they also run at start), then exit')
+  .option('-c, --config <file>', 'config file')
+  .action(async (o: { config?: string }) => {
+    try {
+      const { prepare } = await import('./main.js');
+      const { openStore } = await import('./store/open.js');
+      const { config } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('silent'));
+      const store = await openStore(config.store, systemClock, undefined, { listen: false });
+      await store.close();
+      process.stdout.write(`store is up to date (${config.store.postgres !== undefined ? 'postgres' : 'sqlite'})\n`);
       process.exit(0);
     } catch (e) {
       fail(e);

@@ -170,12 +170,18 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
       .superRefine((s, ctx) => {
         if ((s.sqlite === undefined) === (s.postgres === undefined))
           ctx.addIssue({ code: 'custom', message: 'give exactly one of sqlite (a file path) or postgres (a connection URL)' });
-        // Said by `check` too, not only when start opens the store.
-        else if (s.postgres !== undefined)
-          ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'the PostgreSQL store is not available in this version: use sqlite: ./data/hookbot.db' });
+        // Said by `check` too, not only when start connects.
+        else if (s.postgres !== undefined && !/^postgres(ql)?:\/\/[^/]/.test(s.postgres))
+          ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'write a connection URL: postgres://user:password@host:5432/database' });
       })
       .default({ sqlite: './data/hookbot.db', retention: DEFAULT_RETENTION_MS }),
-    log: z.strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') }).default({ level: 'info' }),
+    log: z
+      .strictObject({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+        /** auto: readable lines on a terminal, JSON otherwise; HOOKBOT_LOG_FORMAT overrides it. */
+        format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+      })
+      .default({ level: 'info', format: 'auto' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
     /** The IANA zone times are shown in (and senders' naive times read in); default the system's. */
     timezone: timeZone.optional(),
@@ -197,8 +203,10 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
         maxDelayMs: z.number().int().positive().default(15 * 60_000),
         pollMs: z.number().int().positive().default(250),
         sendTimeoutMs: z.number().int().positive().default(30_000),
+        // At SIGTERM, how long the sends in flight are waited for before they are aborted (they stay pending).
+        stopTimeoutMs: z.number().int().positive().default(10_000),
       })
-      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000 }),
+      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000 }),
     commands: z.array(customCommandSchema).default([]),
   });
 }
@@ -320,7 +328,7 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
   if (path.length === 0) return ['server', 'store', 'log', 'locale', 'timezone', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', ...Object.keys(serverLimitsShape)];
-  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs'];
+  if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
     const format = opts.formats[String(entry('sources')['format'])];
     return ['format', ...Object.keys(sourceCommonShape), ...shapeKeys(format?.options)];

@@ -15,6 +15,7 @@ import type { SourceGuard, RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
 import { collectSecrets, redactPayload, redactText, redactValue } from './capture/redact.js';
+import { newEventId } from './event-id.js';
 
 export interface IncomingHook extends RequestFacts {
   raw: Buffer;
@@ -190,7 +191,7 @@ export class Ingest {
     const { deliveries, warnings } = this.deps.router.plan(notice, source, await this.activeMutes(), { override, strict: override !== undefined || source?.strictTargets === true });
     if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
     const cap = capture && capture.source.capture > 0 ? this.captureOf(notice.source, capture.source, capture.req, 'accepted') : undefined;
-    const answer = await this.deps.store.ingest({ source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
+    const answer = await this.deps.store.ingest({ id: newEventId(this.deps.clock.now()), source: notice.source, dedupKey, notice, deliveries, capture: cap && { ...cap, keep: capture!.source.capture } });
     if (!answer.duplicate) this.deps.onCommitted?.();
     return warnings.length ? { ...answer, warnings } : answer;
   }

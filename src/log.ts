@@ -1,6 +1,28 @@
 // pino logging with secrets masked in every line: configured secrets by value, and anything that
 // looks like a bot token (Telegram's bot<id>:<secret> in URLs, Slack xox… tokens, Bearer values).
+// Lines are JSON for machines (a pipe, a file, journald) and readable text on a terminal; masking
+// happens before either is written.
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
+
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The format to write in: HOOKBOT_LOG_FORMAT wins over the config's `log.format`; `auto` (the
+ * default) is readable text when the log goes to a terminal and JSON otherwise.
+ */
+export function resolveLogFormat(env: string | undefined, configured: string | undefined, isTTY: boolean): 'pretty' | 'json' {
+  const pick = [env, configured].find((v): v is LogFormat => v !== undefined && v !== '' && (LOG_FORMATS as readonly string[]).includes(v)) ?? 'auto';
+  return pick === 'auto' ? (isTTY ? 'pretty' : 'json') : pick;
+}
+
+// pino-pretty is loaded only when a terminal reads the log: a service writing JSON never pays for it.
+function prettyStream(destination: pino.DestinationStream | undefined, colorize: boolean): pino.DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
+  const build = (pretty as unknown as { default?: typeof pretty }).default ?? pretty;
+  return build({ destination: destination ?? 2, sync: true, colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
 
 const secrets = new Set<string>();
 
@@ -35,7 +57,13 @@ function maskDeep(v: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * A logger writing to `destination` (default stderr). `format` is `pretty`, `json`, or `auto`
+ * (pretty when stderr is a terminal); JSON when not given, as tests and child processes expect.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, format: string = 'json'): Logger {
+  const mode = format === 'json' ? 'json' : resolveLogFormat(undefined, format, destination === undefined && process.stderr.isTTY === true);
+  const out = mode === 'pretty' ? prettyStream(destination, destination === undefined && process.stderr.isTTY === true) : destination ?? pino.destination(2);
   return pino(
     {
       level,
@@ -47,6 +75,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         },
       },
     },
-    destination ?? pino.destination(2),
+    out,
   );
 }

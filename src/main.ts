@@ -21,6 +21,8 @@ import { openStore } from './store/open.js';
 import { startPruning } from './store/prune.js';
 import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
+import { Ownership } from './ownership.js';
+import { newInstanceId } from './instance.js';
 import { commandRegistry, createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { Sessions } from './web/session.js';
@@ -72,11 +74,11 @@ export async function prepare(configFile: string, env: Record<string, string | u
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
-  const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info');
+  const boot = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? 'info', undefined, env['HOOKBOT_LOG_FORMAT'] || 'auto');
   const { config, bots, router, renderer, advice } = await prepare(opts.configFile, env, clock, boot);
-  const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level);
+  const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
-  const store = await openStore(config.store, clock);
+  const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
   const metrics = new Metrics(store, bots);
 
   const guards = new Map<string, SourceGuard>();
@@ -90,6 +92,9 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const localeOf = (source: string): Locale => ((config.sources[source] as SourceConfig | undefined)?.locale ?? config.locale) as Locale;
 
   let worker: Worker | undefined;
+  let ownership: Ownership | undefined;
+  // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
+  let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
   const ingest = new Ingest({ config, formats, router, store, guards, clock, logger, onCommitted: () => worker?.kick() });
   worker = new Worker({
     store,
@@ -101,6 +106,12 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     localeOf,
     options: config.worker,
     onOutcome: (o, bot) => metrics.outcome(o, bot),
+    owned: () => ownership?.owned() ?? [],
+    onStoreHealth: (problem) => {
+      storeHealth = { state: problem ? 'failing' : 'ok', reason: problem, since: new Date(clock.now()).toISOString() };
+      if (problem) logger.error({ reason: problem }, 'STORE FAILING: deliveries wait until it works again');
+      else logger.info('the store works again');
+    },
   });
 
   const startedAt = clock.now();
@@ -121,7 +132,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     logger,
     health: () => {
       const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      return { ok: Object.values(states).every((h) => h.state !== 'unhealthy'), version: VERSION, bots: states };
+      const ok = Object.values(states).every((h) => h.state !== 'unhealthy') && storeHealth.state === 'ok';
+      return { ok, version: VERSION, bots: states, store: storeHealth, ownership: ownership?.owners() };
     },
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
@@ -139,26 +151,38 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   });
   const port = (http.address() as { port: number }).port;
 
-  for (const [id, bot] of bots) {
-    const host: BotHost = {
-      onCommand: async (cmd) => {
-        const reply = await plane.handle(cmd);
-        if (['mute', 'unmute'].includes(cmd.name)) ingest.mutesChanged();
-        if (cmd.name === 'retry') worker?.kick();
-        return reply;
-      },
-      commands: () => plane.commandsFor(id),
-      admins: () => plane.adminsFor(id),
-      mount,
-      mountWebSocket,
-    };
-    try {
-      await bot.start(host);
-    } catch (e) {
-      // One broken bot must not take the others down: its deliveries wait until it works.
-      logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
-    }
-  }
+  const hostOf = (id: string): BotHost => ({
+    onCommand: async (cmd) => {
+      const reply = await plane.handle(cmd);
+      if (['mute', 'unmute'].includes(cmd.name)) ingest.mutesChanged();
+      if (cmd.name === 'retry') worker?.kick();
+      return reply;
+    },
+    commands: () => plane.commandsFor(id),
+    admins: () => plane.adminsFor(id),
+    mount,
+    mountWebSocket,
+  });
+  // A bot is started (polled) only by the instance that owns it; on one SQLite store that is this one.
+  ownership = new Ownership({
+    store,
+    bots: [...bots.keys()],
+    clock,
+    logger: logger.child({ part: 'ownership' }),
+    onGain: async (id) => {
+      try {
+        await bots.get(id)!.start(hostOf(id));
+      } catch (e) {
+        // One broken bot must not take the others down: its deliveries wait until it works.
+        logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
+      }
+      worker?.kick();
+    },
+    onLose: (id) => bots.get(id)!.stop(),
+  });
+  store.onWork?.(() => worker?.kick());
+  store.onBotsReleased?.(() => void ownership?.wake());
+  await ownership.start();
   await worker.start();
   const stopPruning = startPruning(store, config.store.retention, clock, logger.child({ part: 'store' }));
   logger.info({ port, bots: [...bots.keys()], sources: Object.keys(config.sources) }, `hookbot ${VERSION} listening on port ${port}`);
@@ -170,7 +194,11 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       const closed = new Promise<void>((r) => http.close(() => r()));
       http.closeIdleConnections();
       await worker!.stop();
-      await Promise.allSettled([...bots.values()].map((b) => b.stop()));
+      // Stops every bot this instance owns and hands them over at once.
+      // A platform that hangs must not hold the exit either (a last call that never answers).
+      let bounded: NodeJS.Timeout | undefined;
+      await Promise.race([ownership!.stop(), new Promise((r) => (bounded = setTimeout(r, config.worker.stopTimeoutMs)))]);
+      clearTimeout(bounded);
       closeSockets();
       await stopPruning();
       http.closeAllConnections();

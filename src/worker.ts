@@ -1,12 +1,15 @@
-// The worker: claims due deliveries (the head of each chat's lane), rate-limits, renders, sends
-// through the bot adapter, and records sent / retry later / dead.
+// The worker: claims due deliveries (the head of each chat's lane) of the bots this instance owns,
+// rate-limits, renders, sends through the bot adapter, and records sent / retry later / dead.
+// A send is never repeated because its outcome could not be recorded: the worker keeps trying to
+// record it while its claim lasts (renewing the lease), and only a claim that expired is retried.
 import type { Logger } from 'pino';
 import { DeliveryError, type BotAdapter } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Renderer, Locale } from './render/render.js';
 import type { RateLimiter } from './ratelimit.js';
-import type { Delivery, Store } from './store/store.js';
+import { CLAIM_LEASE_MS, isStoreUnavailable, type Claimed, type Store } from './store/store.js';
 import { mask } from './log.js';
+import { isDeadLocalInstance } from './instance.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -15,6 +18,8 @@ export interface WorkerOptions {
   maxDelayMs: number;
   pollMs: number;
   sendTimeoutMs: number;
+  /** At a stop, how long to wait for the sends in flight before aborting them (they stay pending). */
+  stopTimeoutMs?: number;
 }
 
 export interface WorkerDeps {
@@ -30,7 +35,23 @@ export interface WorkerDeps {
   random?: () => number;
   /** Called after each outcome (metrics). */
   onOutcome?: (outcome: 'sent' | 'retry' | 'dead' | 'held', bot: string) => void;
+  /** The bots whose deliveries this instance may send now (those it owns); all of them by default. */
+  owned?: () => readonly string[];
+  /** Told when the store fails (the reason) and when it works again (undefined): health shows it. */
+  onStoreHealth?: (problem: string | undefined) => void;
+  /** How long a claim lasts without renewal; defaults to CLAIM_LEASE_MS. */
+  claimLeaseMs?: number;
+  /** Waits between attempts to record an outcome; tests pass one that moves their clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** What a send came to, to be recorded under the delivery's claim. */
+type Outcome =
+  | { kind: 'sent'; chat: string; movedTo?: string }
+  | { kind: 'retry'; nextAt: number; error: string | undefined; countAttempt: boolean }
+  | { kind: 'dead'; reason: string };
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** How long a bot with a bad token is left alone before one delivery probes it again. */
 export const UNHEALTHY_PROBE_MS = 60_000;
@@ -43,24 +64,94 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 
 export class Worker {
   private readonly inflight = new Set<Promise<void>>();
+  /** Claims being worked on, by token: their leases are renewed until their outcome is recorded. */
+  private readonly claims = new Map<string, Claimed>();
   private timer?: NodeJS.Timeout;
+  private upkeep?: NodeJS.Timeout;
+  private storeProblem?: string;
+  private stopping = false;
   private running = false;
   private ticking = false;
   private again = false;
   private readonly heldUntil = new Map<string, number>();
+  /** Aborts the sends still in flight when a stop has waited `stopTimeoutMs` for them. */
+  private readonly abortSends = new AbortController();
   private readonly moves = new Map<string, Record<string, string>>();
   private readonly random: () => number;
 
+  private readonly leaseMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
   constructor(private readonly deps: WorkerDeps) {
     this.random = deps.random ?? Math.random;
+    this.leaseMs = deps.claimLeaseMs ?? CLAIM_LEASE_MS;
+    this.sleep = deps.sleep ?? realSleep;
   }
 
   async start(): Promise<void> {
-    const n = await this.deps.store.recoverInflight(this.deps.clock.now());
-    if (n) this.deps.logger.info({ deliveries: n }, 'resuming deliveries that were in flight at the last stop');
+    await this.releaseStale();
+    await this.findGoneBots();
     for (const id of this.deps.bots.keys()) this.moves.set(id, await this.deps.store.chatMoves(id));
     this.running = true;
+    // Every third of a lease: renew the claims of sends in flight, and return the expired claims
+    // of any instance (a dead one's, or ours whose outcome could not be recorded) to the queue.
+    this.upkeep = setInterval(() => void this.keepClaims(), Math.max(100, Math.floor(this.leaseMs / 3)));
+    this.upkeep.unref();
     this.kick();
+  }
+
+  /** Claims whose lease ended, and those of instances of this host that are gone, are pending again. */
+  private async releaseStale(): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    const dead = (await store.claimHolders()).filter((o) => isDeadLocalInstance(o, store.instance));
+    const n = await store.releaseClaims(clock.now(), { deadOwners: dead });
+    if (n) logger.info({ deliveries: n }, 'resuming deliveries whose claim expired or whose instance stopped');
+  }
+
+  /**
+   * Bots with deliveries waiting that no config entry names any more: their deliveries are claimed
+   * too, and dead-lettered with the reason, rather than left pending for ever.
+   */
+  private gone: string[] = [];
+  private goneCheckedAt = -Infinity;
+
+  private async findGoneBots(): Promise<void> {
+    this.goneCheckedAt = this.deps.clock.now();
+    this.gone = (await this.deps.store.openBots()).filter((b) => !this.deps.bots.has(b));
+  }
+
+  private async keepClaims(): Promise<void> {
+    const { store, clock, logger } = this.deps;
+    try {
+      if (this.claims.size) {
+        const leaseUntil = clock.now() + this.leaseMs;
+        const held = [...this.claims.values()].filter((c) => c.leaseUntil > clock.now());
+        await store.renewClaims(held.map((c) => c.claim), leaseUntil);
+        for (const c of held) c.leaseUntil = leaseUntil;
+      }
+      await this.releaseStale();
+      this.storeOk();
+    } catch (e) {
+      this.storeFailed(e);
+      logger.warn({ err: mask(String(e)) }, 'could not renew or release delivery claims; trying again');
+    }
+  }
+
+  private storeFailed(e: unknown) {
+    const problem = `the store is failing: ${mask((e as Error)?.message ?? String(e))}`;
+    if (this.storeProblem === problem) return;
+    this.storeProblem = problem;
+    this.deps.onStoreHealth?.(problem);
+  }
+
+  private storeOk() {
+    if (this.storeProblem === undefined) return;
+    this.storeProblem = undefined;
+    this.deps.onStoreHealth?.(undefined);
+  }
+
+  private claimable(): readonly string[] {
+    return this.deps.owned?.() ?? [...this.deps.bots.keys()];
   }
 
   /** Looks for due work now (after an ingest, or when a send finished). */
@@ -86,24 +177,26 @@ export class Worker {
         const room = this.deps.options.concurrency - this.inflight.size;
         if (room <= 0) break;
         const now = this.deps.clock.now();
-        const skip = [...this.deps.bots.values()]
-          .filter((b) => (this.heldUntil.get(b.id) ?? 0) > now)
-          .map((b) => b.id);
-        const due = await this.deps.store.claimDue(now, room, skip);
+        if (now - this.goneCheckedAt >= 1000) await this.findGoneBots();
+        const bots = [...this.claimable(), ...this.gone].filter((b) => (this.heldUntil.get(b) ?? 0) <= now);
+        const due = bots.length ? await this.deps.store.claimDue(now, room, bots, this.leaseMs) : [];
+        // Only a write shows the store works again (a locked SQLite store still answers reads).
+        if (due.length) this.storeOk();
         for (const d of due) {
+          this.claims.set(d.claim, d);
           const p = this.process(d)
-            // The store failed to record the outcome: the delivery stays claimed until the next
-            // start resumes it (at least once), and the worker goes on with the others.
-            .catch((e) => this.deps.logger.error({ delivery: d.id, err: mask(String(e)) }, 'could not record a delivery outcome'))
+            .catch((e) => this.deps.logger.error({ delivery: d.id, err: mask(String(e)) }, 'delivery failed unexpectedly; its claim expires and it is retried'))
             .finally(() => {
-            this.inflight.delete(p);
-            this.kick();
-          });
+              this.claims.delete(d.claim);
+              this.inflight.delete(p);
+              this.kick();
+            });
           this.inflight.add(p);
         }
         if (due.length === room) this.again = true;
       } while (this.again && this.running);
     } catch (e) {
+      this.storeFailed(e);
       this.deps.logger.error({ err: mask(String(e)) }, 'worker could not read the store; trying again');
     } finally {
       this.ticking = false;
@@ -111,18 +204,68 @@ export class Worker {
     }
   }
 
-  private async process(d: Delivery): Promise<void> {
+  private async process(d: Claimed): Promise<void> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.attempt(d);
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      // Nothing was sent (the notice could not be read): try again soon, not as an attempt.
+      this.storeFailed(e);
+      outcome = { kind: 'retry', nextAt: this.deps.clock.now() + this.deps.options.baseDelayMs, error: d.lastError, countAttempt: false };
+    }
+    if (!(await this.record(d, outcome))) return;
+    if (outcome.kind === 'sent' && outcome.movedTo && outcome.movedTo !== outcome.chat) {
+      this.deps.logger.warn({ delivery: d.id, from: outcome.chat, to: outcome.movedTo }, 'chat moved; later deliveries go to the new id');
+      this.moves.set(d.bot, { ...this.moves.get(d.bot), [d.chat]: outcome.movedTo, [outcome.chat]: outcome.movedTo });
+      await this.deps.store.setChatMove(d.bot, outcome.chat, outcome.movedTo);
+    }
+  }
+
+  /**
+   * Records an outcome under the delivery's claim. A store failure is not a failed send: the
+   * outcome is tried again, with backoff, for as long as the claim's lease lasts (it is renewed
+   * meanwhile). Past that the claim expires and the delivery is retried, at least once.
+   * Returns whether the outcome was recorded.
+   */
+  private async record(d: Claimed, o: Outcome): Promise<boolean> {
     const { store, clock, logger } = this.deps;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        const now = clock.now();
+        const ok =
+          o.kind === 'sent'
+            ? await store.markSent(d, now)
+            : o.kind === 'dead'
+              ? await store.markDead(d, o.reason, now)
+              : await store.markRetry(d, o.nextAt, o.error, now, o.countAttempt);
+        this.storeOk();
+        if (!ok) logger.warn({ delivery: d.id, outcome: o.kind }, 'the claim on this delivery expired and was taken again: its outcome is not recorded here');
+        return ok;
+      } catch (e) {
+        if (!isStoreUnavailable(e)) throw e;
+        this.storeFailed(e);
+        // Stopping: no waiting; the claim expires and the delivery is retried after a restart.
+        if (this.stopping || clock.now() + wait >= d.leaseUntil) {
+          logger.error({ delivery: d.id, outcome: o.kind, err: mask(String(e)) }, 'could not record a delivery outcome while holding its claim: it will be retried once the claim expires');
+          return false;
+        }
+        logger.warn({ delivery: d.id, outcome: o.kind, err: mask(String(e)) }, 'could not record a delivery outcome; trying again');
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  /** Rate limit, render, send: what came of it, recorded by the caller. Only the notice read touches the store. */
+  private async attempt(d: Claimed): Promise<Outcome> {
+    const { clock, logger } = this.deps;
     const log = logger.child({ delivery: d.id, target: d.target });
     const bot = this.deps.bots.get(d.bot);
     if (!bot) return this.dead(d, `no bot '${d.bot}' is configured any more`);
     const wait = this.deps.limiter.reserve(d.bot, d.chat, d.kind);
-    if (wait > 0) {
-      // Not an attempt: the chat is only busy. Other chats go on meanwhile.
-      await store.markRetry(d.id, clock.now() + wait, d.lastError, clock.now(), false);
-      return;
-    }
-    const notice = await store.getNotice(d.eventId);
+    // Not an attempt: the chat is only busy. Other chats go on meanwhile.
+    if (wait > 0) return { kind: 'retry', nextAt: clock.now() + wait, error: d.lastError, countAttempt: false };
+    const notice = await this.deps.store.getNotice(d.eventId);
     if (!notice) return this.dead(d, `event ${d.eventId} is missing from the store`);
     let msg;
     try {
@@ -133,23 +276,20 @@ export class Worker {
     const chat = this.moves.get(d.bot)?.[d.chat] ?? d.chat;
     try {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {
-        signal: AbortSignal.timeout(this.deps.options.sendTimeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.deps.options.sendTimeoutMs), this.abortSends.signal]),
         key: `hb${d.id}`,
         pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
       });
       // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
       // limits. Charged before recording the outcome: the messages went out even if the store then fails.
       if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
-      await store.markSent(d.id, clock.now());
-      if (res.movedTo && res.movedTo !== chat) {
-        log.warn({ from: chat, to: res.movedTo }, 'chat moved; later deliveries go to the new id');
-        this.moves.set(d.bot, { ...this.moves.get(d.bot), [d.chat]: res.movedTo, [chat]: res.movedTo });
-        await store.setChatMove(d.bot, chat, res.movedTo);
-      }
       this.heldUntil.delete(d.bot);
       this.deps.onOutcome?.('sent', d.bot);
       log.debug('sent');
+      return { kind: 'sent', chat, movedTo: res.movedTo };
     } catch (e) {
+      // Stopped while the platform hung: maybe not sent, not the delivery's fault; it stays pending.
+      if (this.abortSends.signal.aborted) return { kind: 'retry', nextAt: d.nextAt, error: d.lastError, countAttempt: false };
       const err =
         e instanceof DeliveryError
           ? e
@@ -159,44 +299,64 @@ export class Worker {
       if (err.unhealthy) {
         this.heldUntil.set(d.bot, now + UNHEALTHY_PROBE_MS);
         log.error({ bot: d.bot, reason }, 'BOT UNHEALTHY: deliveries are held until it works again (check its token)');
-        await store.markRetry(d.id, now + UNHEALTHY_PROBE_MS, reason, now, false);
         this.deps.onOutcome?.('held', d.bot);
-      } else if (!err.retryable) {
-        await this.dead(d, reason);
-      } else if (err.retryAfterMs !== undefined) {
+        return { kind: 'retry', nextAt: now + UNHEALTHY_PROBE_MS, error: reason, countAttempt: false };
+      }
+      if (!err.retryable) return this.dead(d, reason);
+      if (err.retryAfterMs !== undefined) {
         // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
         // it is not the delivery's fault.
         log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
-        await store.markRetry(d.id, now + err.retryAfterMs, reason, now, false);
         this.deps.onOutcome?.('retry', d.bot);
-      } else if (d.attempts + 1 >= this.deps.options.maxAttempts) {
-        await this.dead(d, `gave up after ${d.attempts + 1} attempts: ${reason}`);
-      } else {
-        const delay = backoffMs(d.attempts + 1, this.deps.options.baseDelayMs, this.deps.options.maxDelayMs, this.random);
-        log.warn({ reason, retryInMs: delay, attempt: d.attempts + 1 }, 'send failed; will retry');
-        await store.markRetry(d.id, now + delay, reason, now, true);
-        this.deps.onOutcome?.('retry', d.bot);
+        return { kind: 'retry', nextAt: now + err.retryAfterMs, error: reason, countAttempt: false };
       }
+      if (d.attempts + 1 >= this.deps.options.maxAttempts) return this.dead(d, `gave up after ${d.attempts + 1} attempts: ${reason}`);
+      const delay = backoffMs(d.attempts + 1, this.deps.options.baseDelayMs, this.deps.options.maxDelayMs, this.random);
+      log.warn({ reason, retryInMs: delay, attempt: d.attempts + 1 }, 'send failed; will retry');
+      this.deps.onOutcome?.('retry', d.bot);
+      return { kind: 'retry', nextAt: now + delay, error: reason, countAttempt: true };
     }
   }
 
-  private async dead(d: Delivery, reason: string): Promise<void> {
+  private dead(d: Claimed, reason: string): Outcome {
     this.deps.logger.warn({ delivery: d.id, target: d.target, reason }, 'delivery failed for good (dead letter)');
-    await this.deps.store.markDead(d.id, reason, this.deps.clock.now());
     this.deps.onOutcome?.('dead', d.bot);
+    return { kind: 'dead', reason };
   }
 
   /** Claims what is due now and waits until it is handled; returns how many. For tests and tools. */
   async runDue(): Promise<number> {
-    const due = await this.deps.store.claimDue(this.deps.clock.now(), this.deps.options.concurrency, []);
+    const due = await this.deps.store.claimDue(this.deps.clock.now(), this.deps.options.concurrency, [...this.claimable(), ...this.gone], this.leaseMs);
     await Promise.all(due.map((d) => this.process(d)));
     return due.length;
   }
 
-  /** Stops claiming and waits for the sends in flight to finish. */
+  /** Stops claiming, waits for the sends in flight to finish, and returns claims left unrecorded. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
     clearTimeout(this.timer);
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    clearInterval(this.upkeep);
+    const limit = this.deps.options.stopTimeoutMs ?? 10_000;
+    if (!(await settles(this.inflight, limit))) {
+      // The platform hangs: abort what is still in flight; those deliveries stay pending, not
+      // counted as an attempt. An adapter that ignores its signal is not waited for long.
+      this.deps.logger.warn({ sends: this.inflight.size, waitedMs: limit }, 'stopping: sends still in flight after the stop timeout; aborting them (they stay pending)');
+      this.abortSends.abort();
+      await settles(this.inflight, 2000);
+    }
+    await this.deps.store.releaseClaims(this.deps.clock.now(), { own: true }).catch(() => {});
+  }
+}
+
+/** Waits until the set is empty (new members included) or `ms` passed; true when it emptied. */
+async function settles(set: Set<Promise<void>>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    while (set.size) if ((await Promise.race([Promise.allSettled([...set]).then(() => true), timeout])) === false) return false;
+    return true;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded, own } from './lenient.js';
+import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded, own, wording } from './lenient.js';
 import { plainTitles } from './plain-titles.js';
 
 const schema = z.object({
@@ -61,7 +61,13 @@ export const moviepilot: InboundFormat = {
     const d = b.data;
     const name = own(NAMES, b.type) ?? { en: b.type, zh: b.type };
     const zh = ctx.config.locale === 'zh-CN';
-    const media = obj(d.mediainfo);
+    const w = wording(ctx.config);
+    // transfer.complete and subscribe.* carry `mediainfo`; download.added carries a Context
+    // {meta_info, media_info, torrent_info} under `context` (MoviePilot's DownloadChain).
+    const context = obj(d.context);
+    const media = obj(d.mediainfo) ?? obj(context?.media_info);
+    const torrent = obj(context?.torrent_info);
+    const meta = obj(context?.meta_info);
     const mediaTitle = typeof media?.title_year === 'string' ? media.title_year : typeof media?.title === 'string' ? media.title : undefined;
     const title = d.title ?? mediaTitle;
     const image = httpUrl(d.image) ?? httpUrl(typeof media?.poster_path === 'string' ? media.poster_path : undefined);
@@ -71,7 +77,11 @@ export const moviepilot: InboundFormat = {
       level: name.level ?? (/error|fail|失败|错误/i.test(`${d.type ?? ''} ${title ?? ''}`) ? 'error' : 'info'),
       title: clip(title ?? (zh ? name.zh : name.en), MAX_TITLE),
       text: clip(d.text ?? d.message ?? ''),
-      fields: fields(scalars),
+      fields: fields([
+        ...(torrent ? ([[w('Torrent', '种子'), torrent.title], [w('Site', '站点'), torrent.site_name]] as [string, unknown][]) : []),
+        ...(meta && typeof meta.season_episode === 'string' && meta.season_episode ? ([[w('Episodes', '集数'), meta.season_episode]] as [string, unknown][]) : []),
+        ...scalars,
+      ]),
       image: image ? { url: image } : undefined,
       time: eventTime(undefined, ctx.clock),
       vars: { ...spreadable(d), type: b.type, kind: d.type, label: { en: name.en, zh: name.zh }, media_title: mediaTitle },

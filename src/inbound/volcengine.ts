@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { InboundFormat, ParseContext } from './format.js';
 import type { Level } from '../notice.js';
-import { asObject, bool, clip, eventTime, fields, httpUrl, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded, own } from './lenient.js';
+import { asObject, bool, clip, eventTime, fields, httpUrl, humanDuration, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded, own } from './lenient.js';
 import { verifyVolcSign, type VolcSignPolicy } from './volcengine-sign.js';
 import { plainTitles } from './plain-titles.js';
 
@@ -99,13 +99,13 @@ export const volcengine: InboundFormat<Options> = {
       event: type,
       level,
       title: clip(`${zh ? name.zh : name.en}${stream ? ': ' + stream : ''}`, MAX_TITLE),
-      text: clip([f.domain, f.reason, f.result].filter(Boolean).join('\n')),
+      // The domain is said once, by the template; text is what only this event tells.
+      text: clip([f.reason, f.result].filter(Boolean).join('\n')),
       fields: fields([
-        [w('Domain', '域名'), f.domain],
         [w('Client IP', '推流端 IP'), f.fp_client_ip],
         [w('Transcoded', '转码流'), f.transcoded ? w('yes', '是') : undefined],
         [w('File', '文件'), f.file_name],
-        [w('Duration', '时长'), f.duration !== undefined ? `${f.duration} s` : undefined],
+        [w('Duration', '时长'), humanDuration(f.duration, ctx.config.locale)],
         [w('Status', '状态'), f.status],
         [w('Session', '会话'), f.session_id],
       ]),
@@ -117,6 +117,8 @@ export const volcengine: InboundFormat<Options> = {
         ...spreadable(rest),
         data: safeVars(rest),
         event_type: type,
+        // Liquid counts '' as true: an empty domain is made absent, so `{% if domain %}` skips it.
+        domain: f.domain || undefined,
         label: { en: name.en, zh: name.zh },
         stream_path: stream,
       },
@@ -124,13 +126,13 @@ export const volcengine: InboundFormat<Options> = {
   },
   templates: plainTitles({
     en: {
-      push_start: { title: 'Stream started: {{ stream_path }}', text: '**{{ stream }}** is being pushed to `{{ domain }}`{% if fp_client_ip %} from {{ fp_client_ip }}{% endif %}' },
-      push_end: { title: 'Stream ended: {{ stream_path }}', text: '**{{ stream }}** stopped pushing to `{{ domain }}`' },
+      push_start: { title: 'Stream started: {{ stream_path }}', text: '**{{ stream }}** is being pushed{% if domain %} to `{{ domain }}`{% endif %}{% if fp_client_ip %} from {{ fp_client_ip }}{% endif %}' },
+      push_end: { title: 'Stream ended: {{ stream_path }}', text: '**{{ stream }}** stopped pushing{% if domain %} to `{{ domain }}`{% endif %}' },
       '*': { title: '{{ label.en }}{% if stream_path != "" %}: {{ stream_path }}{% endif %}', text: '`{{ event_type }}`{% if domain %} on `{{ domain }}`{% endif %}{% if text != "" %}\n{{ text }}{% endif %}' },
     },
     'zh-CN': {
-      push_start: { title: '推流开始：{{ stream_path }}', text: '**{{ stream }}** 开始推流到 `{{ domain }}`{% if fp_client_ip %}，来源 {{ fp_client_ip }}{% endif %}' },
-      push_end: { title: '推流结束：{{ stream_path }}', text: '**{{ stream }}** 已停止推流到 `{{ domain }}`' },
+      push_start: { title: '推流开始：{{ stream_path }}', text: '**{{ stream }}** 开始推流{% if domain %}到 `{{ domain }}`{% endif %}{% if fp_client_ip %}，来源 {{ fp_client_ip }}{% endif %}' },
+      push_end: { title: '推流结束：{{ stream_path }}', text: '**{{ stream }}** 已停止推流{% if domain %}到 `{{ domain }}`{% endif %}' },
       '*': { title: '{{ label.zh }}{% if stream_path != "" %}：{{ stream_path }}{% endif %}', text: '`{{ event_type }}`{% if domain %}（`{{ domain }}`）{% endif %}{% if text != "" %}\n{{ text }}{% endif %}' },
     },
   }),

@@ -36,6 +36,12 @@ class Parser {
         this.i += 2;
         continue;
       }
+      // An empty code span (a template's `{{ value }}` of an empty value) shows nothing, not two
+      // backticks; a payload's own backticks are escaped and never get here.
+      if (s.startsWith('``', this.i)) {
+        this.i += 2;
+        continue;
+      }
       const start = this.i;
       let node: Span | undefined;
       if (s.startsWith('**', this.i) && until !== '**') node = this.wrapped('**', 'bold');

@@ -4,12 +4,30 @@ import { ConfigError, type Config } from '../config.js';
 import { SqliteStore } from './sqlite.js';
 import { ThreadedStore } from './threaded.js';
 import type { Store } from './store.js';
+import { newInstanceId } from '../instance.js';
+import type { Logger } from 'pino';
+import { registerSecret } from '../log.js';
+import { PgStore } from './postgres.js';
 
-export async function openStore(cfg: Config['store'], clock: Clock): Promise<Store> {
+export async function openStore(cfg: Config['store'], clock: Clock, instance = newInstanceId(), opts: { logger?: Logger; listen?: boolean } = {}): Promise<Store> {
   if (cfg.sqlite !== undefined) {
     // On its own thread, so fsyncs never stall the server; in-process when a test drives the clock
     // (the thread keeps the system clock).
-    return clock === systemClock ? ThreadedStore.open(cfg.sqlite) : SqliteStore.open(cfg.sqlite, { clock });
+    return clock === systemClock ? ThreadedStore.open(cfg.sqlite, instance) : SqliteStore.open(cfg.sqlite, { clock, instance });
   }
-  throw new ConfigError(['store.postgres: the PostgreSQL store is not available in this version: use store: { sqlite: ./data/hookbot.db }']);
+  if (cfg.postgres !== undefined) {
+    // The password must never reach a log line or an error.
+    const password = safeUrl(cfg.postgres)?.password;
+    if (password) registerSecret(decodeURIComponent(password));
+    return PgStore.open(cfg.postgres, { clock, instance, logger: opts.logger, listen: opts.listen });
+  }
+  throw new ConfigError(['store: give exactly one of sqlite (a file path) or postgres (a connection URL)']);
+}
+
+function safeUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
-// SQLite schema. deliveries_open orders each chat's undelivered deliveries: only the oldest (the
-// head of the chat's lane) is ever claimed, which keeps each chat's messages in order.
-export const SCHEMA = `
+// SQLite schema, as versioned migrations (PRAGMA user_version counts those applied).
+// deliveries_open orders each chat's undelivered deliveries: only the oldest (the head of the
+// chat's lane) is ever claimed, which keeps each chat's messages in order.
+const V1 = `
 CREATE TABLE IF NOT EXISTS events (
   id TEXT PRIMARY KEY,
   source TEXT NOT NULL,
@@ -74,3 +75,18 @@ CREATE TABLE IF NOT EXISTS chat_moves (
   PRIMARY KEY (bot, from_chat)
 );
 `;
+
+// Claims carry their holder and a lease; bots have one owner at a time.
+const V2 = `
+ALTER TABLE deliveries ADD COLUMN claim TEXT;
+ALTER TABLE deliveries ADD COLUMN locked_by TEXT;
+ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+CREATE TABLE IF NOT EXISTS bot_owners (
+  bot TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+export const MIGRATIONS: string[] = [V1, V2];

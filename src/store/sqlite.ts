@@ -3,16 +3,21 @@
 // many requests keeps durability from costing throughput.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Notice } from '../notice.js';
-import { SCHEMA } from './schema.js';
+import { MIGRATIONS } from './schema.js';
+import { asStoreError } from './sqlite-errors.js';
 import {
+  CLAIM_LEASE_MS,
   DELIVERY_STATES,
   StoreUnavailable,
   type AuditEntry,
+  type BotOwner,
+  type Claimed,
+  type ClaimRef,
   type Capture,
   type Delivery,
   type DeliveryState,
@@ -32,14 +37,7 @@ class OpFailed extends Error {
   }
 }
 
-// Event ids sort by time: base36 milliseconds, then a per-process random prefix and a counter
-// (unique without asking the system for randomness on every request).
-const PROCESS_TAG = randomBytes(4).toString('hex');
-let counter = 0;
-function newEventId(now: number): string {
-  counter = (counter + 1) % 0x100000;
-  return 'evt_' + now.toString(36).padStart(9, '0') + PROCESS_TAG + counter.toString(16).padStart(5, '0');
-}
+const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
 function rowToDelivery(r: any): Delivery {
   return {
@@ -72,6 +70,7 @@ export class SqliteStore implements Store {
   private constructor(
     private readonly db: Database.Database,
     private readonly clock: Clock,
+    readonly instance: string,
   ) {
     this.stmts = {
       findDup: db.prepare('SELECT id, answer FROM events WHERE source = ? AND dedup_key = ?'),
@@ -97,13 +96,29 @@ export class SqliteStore implements Store {
         "SELECT bot, chat, id FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending') AND bot > ? ORDER BY bot, chat, id LIMIT 1",
       ),
       byId: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
-      claim: db.prepare("UPDATE deliveries SET state = 'sending', updated_at = ? WHERE id = ? AND state = 'pending'"),
-      sent: db.prepare("UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = ? WHERE id = ?"),
-      retry: db.prepare("UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, updated_at = ? WHERE id = ?"),
-      dead: db.prepare("UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?"),
+      // Only a lane's head, and only if nobody claimed it meanwhile (another handle on the file).
+      claim: db.prepare(
+        `UPDATE deliveries SET state = 'sending', claim = ?, locked_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.bot = deliveries.bot AND o.chat = deliveries.chat AND o.id < deliveries.id AND o.state IN ('pending', 'sending'))`,
+      ),
+      // Outcomes are guarded by the claim token: a claim that expired and was taken again is not ours.
+      sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
+      retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
+      dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
+      renew: db.prepare("UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending'"),
+      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`),
+      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND locked_by = ?`),
+      acquire: db.prepare(
+        `INSERT INTO bot_owners (bot, owner, since, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
+           since = CASE WHEN bot_owners.owner = excluded.owner THEN bot_owners.since ELSE excluded.since END
+         WHERE bot_owners.expires_at < excluded.since OR bot_owners.owner = excluded.owner`,
+      ),
+      ownerOf: db.prepare('SELECT owner FROM bot_owners WHERE bot = ?'),
+      take: db.prepare('UPDATE bot_owners SET owner = ?, since = ?, expires_at = ? WHERE bot = ? AND owner = ?'),
+      releaseBot: db.prepare('DELETE FROM bot_owners WHERE bot = ? AND owner = ?'),
       insCapture: db.prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)'),
       trimCaptures: db.prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)'),
-      recover: db.prepare("UPDATE deliveries SET state = 'pending', updated_at = ? WHERE state = 'sending'"),
       // Oldest first through events_created; an event with a delivery still to send is kept.
       prunable: db.prepare(
         "SELECT id FROM events e WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?",
@@ -114,7 +129,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  static open(file: string, opts: { clock?: Clock } = {}): SqliteStore {
+  static open(file: string, opts: { clock?: Clock; instance?: string } = {}): SqliteStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     let db: Database.Database;
     try {
@@ -122,11 +137,11 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
+      migrateSqlite(db);
     } catch (e) {
       throw new StoreUnavailable(`cannot open the SQLite store at ${file}: ${(e as Error).message}`, { cause: e });
     }
-    return new SqliteStore(db, opts.clock ?? systemClock);
+    return new SqliteStore(db, opts.clock ?? systemClock, opts.instance ?? 'local');
   }
 
   /**
@@ -166,6 +181,9 @@ export class SqliteStore implements Store {
         results = this.commitBatch(batch, false);
       } catch (e) {
         if (!(e instanceof OpFailed)) throw e;
+        // The store's own failure (locked, full) would meet every op again, each after the busy
+        // timeout: the whole batch fails at once instead.
+        if (asStoreError(e.original) !== e.original) throw e.original;
         results = this.commitBatch(batch, true);
       }
     } catch (e) {
@@ -173,7 +191,9 @@ export class SqliteStore implements Store {
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => (results[i]!.ok ? p.resolve(results[i]!.value) : p.reject(results[i]!.value)));
+    // An op that failed on its own because of the store (locked by another process, disk full) is a
+    // store error too: its caller answers 503, not 500.
+    batch.forEach((p, i) => (results[i]!.ok ? p.resolve(results[i]!.value) : p.reject(asStoreError(results[i]!.value))));
   }
 
   /** One transaction for the batch. Unless `isolate`, the first failing op aborts it (OpFailed). */
@@ -233,7 +253,7 @@ export class SqliteStore implements Store {
       const dup = this.stmts.findDup.get(req.source, req.dedupKey) as { id: string; answer: string } | undefined;
       if (dup) return { ...JSON.parse(dup.answer), duplicate: true };
     }
-    const id = newEventId(now);
+    const id = req.id;
     // The notice is the caller's own copy: given its id in place rather than spread into a new
     // object, which on Node 20's V8 costs microseconds per ingest.
     const notice = req.notice as Notice;
@@ -252,45 +272,82 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Claims lane heads that are due. The `sending` mark joins the next group commit instead of costing
-   * a commit of its own: it need not be durable, since a restart turns `sending` back into `pending`
-   * anyway, and within this process the `claimed` set keeps a delivery from being claimed twice.
+   * Claims lane heads that are due, in one transaction of its own: the claim is on disk before
+   * anything is sent, so a crash leaves a `sending` row with its holder and lease to recover.
    */
-  async claimDue(now: number, limit: number, skipBots: string[]): Promise<Delivery[]> {
+  async claimDue(now: number, limit: number, bots: readonly string[], leaseMs = CLAIM_LEASE_MS): Promise<Claimed[]> {
     this.sync();
-    const due: any[] = [];
-    type Lane = { bot: string; chat: string; id: number };
-    const next = (l: Lane) => (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) as Lane | undefined;
-    for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
-      if (skipBots.includes(lane.bot) || this.claimed.has(lane.id)) continue;
-      const r = this.stmts.byId.get(lane.id) as any;
-      if (r.state === 'pending' && r.next_at <= now) due.push(r);
+    {
+      const want = new Set(bots);
+      const due: any[] = [];
+      type Lane = { bot: string; chat: string; id: number };
+      const next = (l: Lane) => (want.has(l.bot) ? (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) : this.stmts.nextBot.get(l.bot)) as Lane | undefined;
+      for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
+        if (!want.has(lane.bot)) continue;
+        const r = this.stmts.byId.get(lane.id) as any;
+        if (r.state === 'pending' && r.next_at <= now) due.push(r);
+      }
+      due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
+      const out: Claimed[] = [];
+      const leaseUntil = now + leaseMs;
+      this.db.transaction(() => {
+        for (const r of due.slice(0, limit)) {
+          const claim = randomUUID();
+          if (this.stmts.claim.run(claim, this.instance, leaseUntil, now, r.id).changes === 1) out.push({ ...rowToDelivery(r), state: 'sending', claim, leaseUntil });
+        }
+      })();
+      return out;
     }
-    due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
-    const out: Delivery[] = [];
-    for (const r of due.slice(0, limit)) {
-      this.claimed.add(r.id);
-      void this.grouped(() => this.stmts.claim.run(now, r.id)).catch(() => {});
-      out.push({ ...rowToDelivery(r), state: 'sending' });
-    }
+  }
+
+  // Acks join the group commit: a worker finishing many sends pays one fsync, not one each.
+  async markSent(c: ClaimRef, now: number): Promise<boolean> {
+    return this.grouped(() => this.stmts.sent.run(now, c.id, c.claim).changes === 1);
+  }
+  async markRetry(c: ClaimRef, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<boolean> {
+    return this.grouped(() => this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim).changes === 1);
+  }
+  async markDead(c: ClaimRef, reason: string, now: number): Promise<boolean> {
+    return this.grouped(() => this.stmts.dead.run(reason, now, c.id, c.claim).changes === 1);
+  }
+  async renewClaims(claims: readonly string[], leaseUntil: number): Promise<number> {
+    return this.grouped(() => claims.reduce((n, c) => n + this.stmts.renew.run(leaseUntil, c).changes, 0));
+  }
+  async releaseClaims(now: number, opts: { own?: boolean; deadOwners?: readonly string[] } = {}): Promise<number> {
+    return this.grouped(() => {
+      let n = this.stmts.releaseExpired.run(now, now).changes;
+      for (const o of [...(opts.own ? [this.instance] : []), ...(opts.deadOwners ?? [])]) n += this.stmts.releaseOf.run(now, o).changes;
+      return n;
+    });
+  }
+  async openBots(): Promise<string[]> {
+    this.sync();
+    const out: string[] = [];
+    for (let r = this.stmts.firstLane.get() as { bot: string } | undefined; r; r = this.stmts.nextBot.get(r.bot) as { bot: string } | undefined) out.push(r.bot);
     return out;
   }
+  async claimHolders(): Promise<string[]> {
+    this.sync();
+    return (this.db.prepare("SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND locked_by IS NOT NULL").all() as any[]).map((r) => r.locked_by);
+  }
 
-  private readonly claimed = new Set<number>();
-
-  // Acks join the group commit too: a worker finishing many sends pays one fsync, not one each.
-  async markSent(id: number, now: number): Promise<void> {
-    await this.grouped(() => this.stmts.sent.run(now, id)).finally(() => this.claimed.delete(id));
+  async acquireBots(bots: readonly string[], now: number, leaseUntil: number): Promise<string[]> {
+    return this.grouped(() =>
+      bots.filter((b) => {
+        this.stmts.acquire.run(b, this.instance, now, leaseUntil);
+        return (this.stmts.ownerOf.get(b) as { owner: string } | undefined)?.owner === this.instance;
+      }),
+    );
   }
-  async markRetry(id: number, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<void> {
-    await this.grouped(() => this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, id)).finally(() => this.claimed.delete(id));
+  async releaseBots(bots: readonly string[]): Promise<void> {
+    await this.grouped(() => bots.forEach((b) => this.stmts.releaseBot.run(b, this.instance)));
   }
-  async markDead(id: number, reason: string, now: number): Promise<void> {
-    await this.grouped(() => this.stmts.dead.run(reason, now, id)).finally(() => this.claimed.delete(id));
+  async takeBot(bot: string, deadOwner: string, now: number, leaseUntil: number): Promise<boolean> {
+    return this.grouped(() => this.stmts.take.run(this.instance, now, leaseUntil, bot, deadOwner).changes === 1);
   }
-  async recoverInflight(now: number): Promise<number> {
-    this.claimed.clear();
-    return this.grouped(() => this.stmts.recover.run(now).changes);
+  async botOwners(): Promise<BotOwner[]> {
+    this.sync();
+    return (this.db.prepare('SELECT * FROM bot_owners ORDER BY bot').all() as any[]).map((r) => ({ bot: r.bot, owner: r.owner, since: r.since, expiresAt: r.expires_at }));
   }
 
   async getNotice(eventId: string): Promise<Notice | undefined> {
@@ -421,5 +478,31 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.queue.length) this.flush();
     this.db.close();
+  }
+}
+
+// Every public method: the store's own failures (locked by another process, disk full, closed)
+// reach the caller as StoreUnavailable, whichever statement met them; a bad row stays itself.
+for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
+  const m = (SqliteStore.prototype as any)[name];
+  if (name === 'constructor' || typeof m !== 'function' || m.constructor.name !== 'AsyncFunction') continue;
+  (SqliteStore.prototype as any)[name] = async function (this: SqliteStore, ...args: unknown[]) {
+    try {
+      return await m.apply(this, args);
+    } catch (e) {
+      throw asStoreError(e);
+    }
+  };
+}
+
+/** Applies the migrations this file has not had yet (PRAGMA user_version counts them). */
+export function migrateSqlite(db: Database.Database): void {
+  const have = db.pragma('user_version', { simple: true }) as number;
+  // A store made before migrations were counted has every table of the first.
+  for (let v = have; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(v === 0 ? MIGRATIONS[0]! : MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
   }
 }

@@ -7,7 +7,7 @@ type Call = { id: number; method: string; args: unknown[] };
 
 const port = parentPort!;
 try {
-  const store = SqliteStore.open((workerData as { file: string }).file) as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const store = SqliteStore.open((workerData as { file: string; instance: string }).file, { instance: (workerData as { instance: string }).instance }) as unknown as Record<string, (...a: unknown[]) => unknown>;
   // Calls come in batches; all of them join the store's next group commit, and their answers
   // go back in one message too.
   // Both ways as JSON text (see threaded.ts). JSON turns an `undefined` argument into null, and no

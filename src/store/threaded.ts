@@ -33,18 +33,20 @@ export class ThreadedStore {
   }
 
   /** Opens the store on a new thread; rejects with the thread's own error if it cannot open. */
-  static async open(file: string): Promise<Store> {
+  static async open(file: string, instance = 'local'): Promise<Store> {
     // Compiled, the thread runs thread-main.js as is; from sources, thread-dev.mjs brings tsx along.
     const entry = import.meta.url.endsWith('.ts') ? './thread-dev.mjs' : './thread-main.js';
-    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { file } });
+    const worker = new Worker(new URL(entry, import.meta.url), { workerData: { file, instance } });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean; error?: string }) => (m.ready ? resolve() : reject(new StoreUnavailable(m.error ?? 'the store thread failed'))));
       worker.once('error', reject);
     });
     const t = new ThreadedStore(worker);
-    // Every Store method becomes a message to the thread.
+    // Every Store method becomes a message to the thread. (No onWork: within one process the
+    // ingest tells the worker itself.)
     return new Proxy(t, {
-      get: (target, prop) => (prop === 'then' ? undefined : (...args: unknown[]) => target.call(String(prop), args)),
+      get: (target, prop) =>
+        prop === 'instance' ? instance : prop === 'then' || prop === 'onWork' || prop === 'onBotsReleased' ? undefined : (...args: unknown[]) => target.call(String(prop), args),
     }) as unknown as Store;
   }
 

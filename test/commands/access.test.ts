@@ -1,5 +1,6 @@
 // Every built-in command against every kind of caller: what a stranger, a listed user and an admin
 // may run, with and without `users`.
+import { newEventId } from '../../src/event-id.js';
 import { describe, expect, it } from 'vitest';
 import { builtinCommands } from '../../src/commands/builtin/index.js';
 import { cmd, makePlane } from './harness.js';
@@ -61,6 +62,7 @@ describe('who may run each built-in command', () => {
   it('keeps what a stranger may not read out of the reply: no payload, chat id or event', async () => {
     const { plane, store } = makePlane(YAML);
     await store.ingest({
+      id: newEventId(Date.now()),
       source: 'bgi',
       notice: { source: 'bgi', format: 'report', event: 'secret.event', level: 'info', title: 'private title', time: new Date(0).toISOString(), vars: {} },
       deliveries: [{ bot: 'closed', chat: '-100555', kind: 'group', target: 'closed:-100555', silent: false }],

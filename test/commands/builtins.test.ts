@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { newEventId } from '../../src/event-id.js';
 import { parseMarkup, plainText } from '../../src/render/markup.js';
 import type { Notice } from '../../src/notice.js';
 import type { SqliteStore } from '../../src/store/sqlite.js';
@@ -16,13 +17,14 @@ const notice = (source: string, event: string, title?: string): Omit<Notice, 'id
 
 async function deadDelivery(store: SqliteStore, now: number, reason: string) {
   const a = await store.ingest({
+    id: newEventId(now),
     source: 'bgi',
     notice: notice('bgi', 'domain.end'),
     deliveries: [{ bot: 'tg', chat: '-100777', kind: 'group', target: 'tg:-100777', silent: false }],
   });
   const id = a.deliveries[0]!.id;
-  await store.claimDue(now, 10, []);
-  await store.markDead(id, reason, now);
+  const [claimed] = await store.claimDue(now, 10, ['tg']);
+  await store.markDead(claimed!, reason, now);
   return id;
 }
 
@@ -174,9 +176,9 @@ describe('test', () => {
 describe('status and recent', () => {
   it('shows uptime, version, deliveries by state, last event per source and bot health', async () => {
     const { plane, store, clock } = makePlane(BASE_YAML);
-    await store.ingest({ source: 'bgi', notice: notice('bgi', 'domain.start', 'Start'), deliveries: [] });
+    await store.ingest({ id: newEventId(clock.now()), source: 'bgi', notice: notice('bgi', 'domain.start', 'Start'), deliveries: [] });
     clock.advance(5 * 60_000);
-    await store.ingest({ source: 'bgi', notice: notice('bgi', 'domain.end', 'Done _now_'), deliveries: [] });
+    await store.ingest({ id: newEventId(clock.now()), source: 'bgi', notice: notice('bgi', 'domain.end', 'Done _now_'), deliveries: [] });
     await deadDelivery(store, clock.now(), 'x');
     clock.advance(3 * 3600_000 + 60_000);
     const text = plainText(parseMarkup((await plane.handle(cmd('status')))!.text));
@@ -190,7 +192,7 @@ describe('status and recent', () => {
   it('recent lists the last events, newest first, at most n', async () => {
     const { plane, store, clock } = makePlane(BASE_YAML);
     for (const e of ['a.one', 'a.two', 'a.three']) {
-      await store.ingest({ source: 'bgi', notice: notice('bgi', e), deliveries: [] });
+      await store.ingest({ id: newEventId(clock.now()), source: 'bgi', notice: notice('bgi', e), deliveries: [] });
       clock.advance(1000);
     }
     const text = (await plane.handle(cmd('recent', '2')))!.text;

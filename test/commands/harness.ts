@@ -1,4 +1,5 @@
 // Builds a command plane on the real SQLite store and the real config parser, for the tests.
+import { newEventId } from '../../src/event-id.js';
 import pino from 'pino';
 import { botModules } from '../../bots/index.js';
 import { loadedModules } from '../helpers/modules.js';
@@ -40,7 +41,7 @@ export function makePlane(yaml: string, over: Partial<CommandDeps> = {}) {
       if (!m || !config.bots[m[1]!]) throw new Error(`'${t}' is not a target: write <bot>:<chat>[/<thread>]`);
       return { bot: m[1]!, chat: m[2]!, thread: m[3], kind, target: t, silent: false };
     });
-    return store.ingest({ source: notice.source, notice, deliveries });
+    return store.ingest({ id: newEventId(clock.now()), source: notice.source, notice, deliveries });
   };
   const deps: CommandDeps = { config, store, bots, submit, clock, logger, version: '0.1.0-test', startedAt: T0, ...over };
   const plane = createCommandPlane(deps);

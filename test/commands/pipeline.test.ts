@@ -1,5 +1,6 @@
 // The command plane wired to the real pipeline (router, ingest, SQLite store, worker, console bot),
 // the way main.ts wires it: /test delivers, /mute makes later notices `muted`, /retry re-sends.
+import { newEventId } from '../../src/event-id.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,10 +102,10 @@ describe('commands through the real pipeline', () => {
     // A delivery that died before this run (as a bad chat would), so the worker has nothing to send.
     const { ask, store, lines } = await start(async (store) => {
       const n = { source: 'bgi', format: 'report', event: 'x', level: 'info' as const, text: 'retry me', time: new Date().toISOString(), vars: {} };
-      const a = await store.ingest({ source: 'bgi', notice: n, deliveries: [{ bot: 'ops', chat: 'room', kind: 'group', target: 'ops:room', silent: false }] });
+      const a = await store.ingest({ id: newEventId(Date.now()), source: 'bgi', notice: n, deliveries: [{ bot: 'ops', chat: 'room', kind: 'group', target: 'ops:room', silent: false }] });
       id = a.deliveries[0]!.id;
-      await store.claimDue(Date.now(), 10, []);
-      await store.markDead(id, 'chat not found', Date.now());
+      const [claimed] = await store.claimDue(Date.now(), 10, ['ops']);
+      await store.markDead(claimed!, 'chat not found', Date.now());
     });
     expect((await ask('failed'))?.text).toContain('chat not found');
     expect(lines().some((l) => l.text.includes('retry me'))).toBe(false);

@@ -1,4 +1,5 @@
 // The management API: Bearer server.apiToken, status, failed deliveries and retry.
+import { newEventId } from '../../src/event-id.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ describe('management API', () => {
   it('shows status, failed deliveries, and retries them', async () => {
     // A delivery for a bot that is no longer configured: the worker dead-letters it with the reason.
     const { deliveries } = await hb.store.ingest({
+      id: newEventId(Date.now()),
       source: 'report',
       notice: { source: 'report', format: 'report', event: 'report', level: 'info', time: new Date().toISOString(), text: 'x', vars: {} },
       deliveries: [{ bot: 'gone', chat: 'c', kind: 'group', target: 'gone:c', silent: false }],

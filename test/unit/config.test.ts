@@ -38,7 +38,7 @@ describe('config', () => {
     ['an unknown defaultBot', 'defaultBot: tg', /defaultBot: no bot 'tg'/],
     ['a misspelt defaultBot, with a suggestion', 'bots:\n  console: { platform: console }\ndefaultBot: consol', /defaultBot: no bot 'consol' in bots: did you mean 'console'\? \(have: console\)/],
     ['YAML syntax', 'a: [1, 2', /YAML/],
-    ['a PostgreSQL store (not in this version)', 'store: { postgres: "postgres://db/hookbot" }', /store\.postgres: the PostgreSQL store is not available in this version/],
+    ['a PostgreSQL store that is not a URL', 'store: { postgres: "db.example:5432" }', /store\.postgres: write a connection URL: postgres:\/\/user:password@host:5432\/database/],
     ['a retention that is not a duration', 'store: { sqlite: x.db, retention: soon }', /store\.retention: is not a duration of an hour or more/],
   ])('reports %s with the key path', (_what, yaml, re) => {
     expect(problems(yaml).join('\n')).toMatch(re);

@@ -21,7 +21,16 @@ describe('store unavailable', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expect(((await res.json()) as { error: string }).error).toMatch(/store is unavailable/);
-      expect((await fetch(`http://127.0.0.1:${hb.port}/healthz`)).status).toBe(200);
+      // Health says so once the worker meets the failure (its next look at the store).
+      let health: { status: number; body: { store?: { state: string; reason?: string } } } = { status: 0, body: {} };
+      for (let i = 0; i < 400 && health.body.store?.state !== 'failing'; i++) {
+        const h = await fetch(`http://127.0.0.1:${hb.port}/healthz`);
+        health = { status: h.status, body: (await h.json()) as typeof health.body };
+        if (health.body.store?.state !== 'failing') await new Promise((r) => setTimeout(r, 25)); // no event to wait on from outside
+      }
+      expect(health.status).toBe(503);
+      expect(health.body.store?.reason).toMatch(/store is failing/);
+      expect((await post()).status).toBe(503); // still serving
     } finally {
       await hb.stop().catch(() => {});
     }

@@ -1,4 +1,5 @@
 // The worker against the real SQLite store and a scripted adapter, with a manual clock.
+import { newEventId } from '../../src/event-id.js';
 import { describe, expect, it } from 'vitest';
 import { DeliveryError, type BotAdapter, type ChatRef } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
@@ -49,6 +50,7 @@ function setup(limits = {}) {
   });
   const add = (chat: string, text: string) =>
     store.ingest({
+      id: newEventId(clock.now()),
       source: 's',
       notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
       deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],

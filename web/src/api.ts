@@ -59,8 +59,10 @@ export interface BotInfo {
   id: string;
   platform: string;
   health: BotHealth;
-  /** Target strings people paste in YAML or payloads, as /whoami gives them. */
-  targets: string[];
+  /** Names from people/groups that reach this bot, with the target each stands for. */
+  targets: { name: string; target: string }[];
+  /** The shape of a target for this bot, as /whoami gives it in a chat. */
+  pattern: string;
 }
 
 export interface EventSummary {
@@ -83,10 +85,33 @@ export interface Delivery {
   updatedAt: number;
 }
 
-export interface EventDetail extends EventSummary {
-  raw: unknown;
-  notice: Record<string, unknown>;
+export interface Capture {
+  id: number;
+  source: string;
+  at: number;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  /** The raw body, secrets redacted. */
+  body: string;
+  outcome: string;
+}
+
+export interface Notice {
+  source: string;
+  event: string;
+  level: string;
+  title?: string;
+  text?: string;
+  time: string;
+  [k: string]: unknown;
+}
+
+export interface EventDetail {
+  id: string;
+  notice: Notice;
   deliveries: Delivery[];
+  /** The payload it came with, when the source captures them. */
+  payload?: Capture;
 }
 
 export interface Preview {
@@ -122,7 +147,18 @@ export interface SourceInfo {
   format: string;
   /** `file`: defined in the YAML, read-only here. */
   origin: 'file' | 'api';
-  /** The URL to paste into the sender; the token masked except right after creation. */
+  readOnly: boolean;
+  /** The source's options, secrets masked. */
+  value: Record<string, unknown>;
+  /** The URL to paste into the sender, the token masked. */
+  url?: string;
+  path: string;
+}
+
+/** The answer to creating or replacing a source: the URL, with a new token in full this once. */
+export interface SourceSaved extends SourceInfo {
+  created: boolean;
+  token?: string;
   url: string;
-  config: Record<string, unknown>;
+  paste?: string;
 }

@@ -1,5 +1,6 @@
 // The worker, the real Telegram adapter and the fake Bot API on one manual clock: bursts to one group
 // arrive as fast as Telegram takes them, counted over any 60 s as Telegram counts, with no 429.
+import { newEventId } from '../../../src/event-id.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/log.js';
@@ -46,6 +47,7 @@ describe('Telegram flood limits, worker and adapter together', () => {
 
   const add = (text: string) =>
     store.ingest({
+      id: newEventId(Date.now()),
       source: 's',
       notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
       deliveries: [{ bot: 'telegram', chat: String(GROUP), kind: 'group', target: `telegram:${GROUP}`, silent: false }],

@@ -195,6 +195,29 @@ describe('fake Telegram', () => {
       await expect(call(fake, 'getMe', {})).rejects.toThrow();
       expect((await call(fake, 'getMe', {})).status).toBe(200);
     });
+
+    it('can be down for every call until it is up again', async () => {
+      fake.outage('down');
+      await expect(call(fake, 'getMe', {})).rejects.toThrow();
+      await expect(call(fake, 'sendMessage', { chat_id: 42, text: 'x' })).rejects.toThrow();
+      fake.outage('up');
+      expect((await call(fake, 'sendMessage', { chat_id: 42, text: 'x' })).status).toBe(200);
+      expect(fake.sentTo(42)).toHaveLength(1);
+    });
+
+    it('can hang the calls of a method, answering nothing until it is up again', async () => {
+      fake.outage('hang', ['sendMessage']);
+      const hanging = call(fake, 'sendMessage', { chat_id: 42, text: 'x' });
+      await fake.waitFor(() => fake.calls('sendMessage').length === 1, 5000, 'the call to arrive');
+      expect((await call(fake, 'getMe', {})).status).toBe(200); // other methods answer
+      let settled = false;
+      void hanging.catch(() => undefined).finally(() => (settled = true));
+      await call(fake, 'getMe', {});
+      expect(settled).toBe(false);
+      fake.outage('up');
+      await expect(hanging).rejects.toThrow();
+      expect(fake.sentTo(42)).toEqual([]);
+    });
   });
 
   describe('getUpdates', () => {

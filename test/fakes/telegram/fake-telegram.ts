@@ -83,6 +83,17 @@ export class FakeTelegram extends FakeBotMethods {
     this.server = undefined;
   }
 
+  /**
+   * A platform outage: `down` resets every connection as it comes (unreachable), `hang` takes every
+   * call of `methods` (default: all) and never answers it; `up` ends either (held calls are reset).
+   */
+  outage(mode: 'down' | 'hang' | 'up', methods?: string[]): void {
+    this.outageMode = mode === 'up' ? undefined : { mode, methods: methods?.map((m) => m.toLowerCase()) };
+    if (mode === 'up') for (const r of this.held.splice(0)) r.destroy();
+  }
+  private outageMode?: { mode: 'down' | 'hang'; methods?: string[] };
+  private readonly held: ServerResponse[] = [];
+
   /** Answers a coming call of `method` with `fault`; `after` lets that many calls through first. */
   failNext(method: string, fault: Fault, opts: { after?: number } = {}): void {
     const key = method === '*' ? '*' : method.toLowerCase();
@@ -132,6 +143,14 @@ export class FakeTelegram extends FakeBotMethods {
     }
     const log: RequestLog = { method, token, params: params.values, files: Object.keys(params.files), status: 0, at: this.clock.now() };
     this.requests.push(log);
+    const out = this.outageMode;
+    if (out && (!out.methods || out.methods.includes(method))) {
+      log.status = -1;
+      if (out.mode === 'down') req.socket.destroy();
+      else this.held.push(res);
+      this.changed();
+      return;
+    }
     const fault = this.opts.tokens.includes(token) ? this.takeFault(method) : undefined;
     if (fault && 'drop' in fault) {
       log.status = -1;

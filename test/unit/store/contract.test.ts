@@ -1,29 +1,39 @@
-// One contract, every store: the in-process SQLite store and the same store on its own thread.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// One contract, every store: SQLite in-process, SQLite on its own thread, and PostgreSQL. Two
+// handles on one database stand for two instances.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../../src/store/sqlite.js';
-import { ThreadedStore } from '../../../src/store/threaded.js';
+import { newEventId } from '../../../src/event-id.js';
 import type { IngestRequest, Store } from '../../../src/store/store.js';
-
-const stores: [string, (file: string) => Promise<Store>][] = [
-  ['sqlite', async (file) => SqliteStore.open(file)],
-  ['sqlite on its own thread', (file) => ThreadedStore.open(file)],
-];
+import { storeFactories } from './factories.js';
 
 const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
+  id: newEventId(Date.now()),
   source: 'src',
   dedupKey,
   notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
   deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
 });
 
-describe.each(stores)('Store contract: %s', (_name, open) => {
+describe.each(await storeFactories())('Store contract: %s', (_name, factory) => {
   let store: Store;
-  const fresh = async () => (store = await open(join(mkdtempSync(join(tmpdir(), 'hookbot-store-')), 'h.db')));
+  let db: Awaited<ReturnType<typeof factory>> | undefined;
+  const handles: Store[] = [];
+  /** A fresh database, and a handle on it for instance `i1`. */
+  const fresh = async () => {
+    db = await factory();
+    store = await db.open('i1');
+    handles.push(store);
+    return store;
+  };
+  /** Another handle on the same database: another instance. */
+  const second = async (instance = 'i2') => {
+    const h = await db!.open(instance);
+    handles.push(h);
+    return h;
+  };
   afterEach(async () => {
-    await store?.close();
+    for (const h of handles.splice(0)) await h.close().catch(() => {});
+    await db?.drop();
+    db = undefined;
   });
 
   it('commits an event with its deliveries and gives a repeat the first answer', async () => {
@@ -32,6 +42,7 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     expect(a.duplicate).toBe(false);
     expect(b).toEqual({ ...a, duplicate: true });
     const again = await store.ingest(req('y', ['c9'], 'k1'));
+    expect(a.id).toMatch(/^evt_/);
     expect(again.id).toBe(a.id);
     expect((await store.getNotice(a.id))?.text).toBe('x');
     expect((await store.deliveriesOf(a.id)).map((d) => d.target)).toEqual(['b:c1', 'b:c2']);
@@ -55,36 +66,115 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     const first = await store.ingest(req('1', ['a', 'b']));
     await store.ingest(req('2', ['a']));
     const now = Date.now() + 1000;
-    const claimed = await store.claimDue(now, 10, []);
+    const claimed = await store.claimDue(now, 10, ['b']);
     expect(claimed.map((d) => d.chat).sort()).toEqual(['a', 'b']);
-    expect(await store.claimDue(now, 10, [])).toEqual([]);
-    const a1 = first.deliveries[0]!.id;
-    await store.markRetry(a1, now + 5000, 'busy', now);
-    expect(await store.claimDue(now, 10, [])).toEqual([]); // 'a' waits for its head, '2' stays behind it
-    await store.markSent(claimed.find((d) => d.chat === 'b')!.id, now);
-    const later = await store.claimDue(now + 5000, 10, []);
-    expect(later.map((d) => d.id)).toEqual([a1]);
-    expect(await store.claimDue(now + 5000, 10, ['b'])).toEqual([]);
+    expect(await store.claimDue(now, 10, ['b'])).toEqual([]);
+    const a1 = claimed.find((d) => d.chat === 'a')!;
+    expect(a1.id).toBe(first.deliveries[0]!.id);
+    expect(await store.markRetry(a1, now + 5000, 'busy', now)).toBe(true);
+    expect(await store.claimDue(now, 10, ['b'])).toEqual([]); // 'a' waits for its head, '2' stays behind it
+    expect(await store.markSent(claimed.find((d) => d.chat === 'b')!, now)).toBe(true);
+    const later = await store.claimDue(now + 5000, 10, ['b']);
+    expect(later.map((d) => d.id)).toEqual([a1.id]);
+    expect(later[0]!.attempts).toBe(1);
+    expect(await store.claimDue(now + 5000, 10, ['other'])).toEqual([]);
+  });
+
+  it('gives two instances disjoint claims, and a chat never two deliveries in flight', async () => {
+    await fresh();
+    const other = await second();
+    for (let i = 0; i < 30; i++) await store.ingest(req(String(i), [`c${i % 10}`]));
+    const now = Date.now() + 1000;
+    const [a, b] = await Promise.all([store.claimDue(now, 10, ['b']), other.claimDue(now, 10, ['b'])]);
+    const ids = [...a, ...b].map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const chats = [...a, ...b].map((d) => d.chat);
+    expect(new Set(chats).size).toBe(chats.length);
+    expect(chats.length).toBe(10);
+    expect(a.every((d) => d.claim && d.leaseUntil === now + 60_000)).toBe(true);
+    expect(await other.claimDue(now, 10, ['b'])).toEqual([]);
+  });
+
+  it('records an outcome only under a live claim: a stale owner is refused once the claim was taken again', async () => {
+    await fresh();
+    const other = await second();
+    const { deliveries } = await store.ingest(req('x', ['a']));
+    const now = Date.now();
+    const [mine] = await store.claimDue(now, 10, ['b'], 1000);
+    expect(mine!.id).toBe(deliveries[0]!.id);
+    // Not expired yet: the other instance leaves it alone.
+    expect(await other.releaseClaims(now + 500)).toBe(0);
+    expect(await other.claimDue(now + 500, 10, ['b'])).toEqual([]);
+    // Expired: released, and claimed by the other instance.
+    expect(await other.releaseClaims(now + 1001)).toBe(1);
+    const [theirs] = await other.claimDue(now + 1001, 10, ['b']);
+    expect(theirs!.id).toBe(mine!.id);
+    expect(await store.markSent(mine!, now + 1002)).toBe(false);
+    expect(await store.markRetry(mine!, now, 'late', now + 1002)).toBe(false);
+    expect(await store.markDead(mine!, 'late', now + 1002)).toBe(false);
+    expect((await store.getDelivery(mine!.id))!.state).toBe('sending');
+    expect(await other.markSent(theirs!, now + 1003)).toBe(true);
+    expect((await store.getDelivery(mine!.id))!).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('renews the leases of claims still held, and releases only expired claims or those of dead instances', async () => {
+    await fresh();
+    const other = await second();
+    await store.ingest(req('x', ['a', 'b', 'c']));
+    const now = Date.now();
+    const claims = await store.claimDue(now, 3, ['b'], 1000);
+    expect(claims).toHaveLength(3);
+    expect(await store.renewClaims([claims[0]!.claim], now + 5000)).toBe(1);
+    expect(await store.claimHolders()).toEqual(['i1']);
+    expect(await other.releaseClaims(now + 2000)).toBe(2);
+    expect(await other.releaseClaims(now + 2000, { deadOwners: ['i3'] })).toBe(0);
+    expect(await other.releaseClaims(now + 2000, { deadOwners: ['i1'] })).toBe(1);
+    expect(await store.openBots()).toEqual(['b']);
+    // An instance's own claims go back at a clean stop.
+    const again = await store.claimDue(now + 2000, 3, ['b']);
+    expect(again).toHaveLength(3);
+    expect(await other.releaseClaims(now + 2000, { own: true })).toBe(0);
+    expect(await store.releaseClaims(now + 2000, { own: true })).toBe(3);
+  });
+
+  it('lets one instance own a bot at a time; a released or expired bot is taken by another', async () => {
+    await fresh();
+    const other = await second();
+    const now = Date.now();
+    expect(await store.acquireBots(['tg', 'dc'], now, now + 10_000)).toEqual(['tg', 'dc']);
+    expect(await other.acquireBots(['tg', 'dc', 'sl'], now + 1, now + 10_001)).toEqual(['sl']);
+    // Renewal by the owner keeps it (and its `since`).
+    expect(await store.acquireBots(['tg', 'dc'], now + 5000, now + 15_000)).toEqual(['tg', 'dc']);
+    expect(await other.acquireBots(['tg'], now + 12_000, now + 22_000)).toEqual([]);
+    await store.releaseBots(['dc']);
+    expect(await other.acquireBots(['dc'], now + 12_000, now + 22_000)).toEqual(['dc']);
+    // Expired: taken.
+    expect(await other.acquireBots(['tg'], now + 15_001, now + 25_000)).toEqual(['tg']);
+    expect(await store.acquireBots(['tg'], now + 15_002, now + 25_000)).toEqual([]);
+    // A known-dead owner's bot is taken at once, but only from that owner.
+    expect(await store.takeBot('tg', 'i9', now + 15_003, now + 25_000)).toBe(false);
+    expect(await store.takeBot('tg', 'i2', now + 15_003, now + 25_000)).toBe(true);
+    const owners = await other.botOwners();
+    expect(owners.map((o) => [o.bot, o.owner])).toEqual([
+      ['dc', 'i2'],
+      ['sl', 'i2'],
+      ['tg', 'i1'],
+    ]);
+    expect(owners.find((o) => o.bot === 'tg')).toMatchObject({ since: now + 15_003, expiresAt: now + 25_000 });
   });
 
   it('dead-letters, lists and retries; counts by state', async () => {
     await fresh();
     const { deliveries } = await store.ingest(req('x', ['a']));
     const id = deliveries[0]!.id;
-    await store.claimDue(Date.now() + 1000, 10, []);
-    await store.markDead(id, 'chat not found', Date.now());
+    const [claimed] = await store.claimDue(Date.now() + 1000, 10, ['b']);
+    expect(await store.markDead(claimed!, 'chat not found', Date.now())).toBe(true);
     expect((await store.failed(10)).map((d) => [d.id, d.lastError])).toEqual([[id, 'chat not found']]);
     expect((await store.countByState()).dead).toBe(1);
     expect(await store.retry(id, Date.now())).toBe(1);
     expect((await store.getDelivery(id))?.state).toBe('pending');
   });
 
-  it('recovers deliveries left in flight', async () => {
-    await fresh();
-    await store.ingest(req('x', ['a']));
-    expect(await store.claimDue(Date.now() + 1000, 10, [])).toHaveLength(1);
-    expect(await store.recoverInflight(Date.now())).toBe(1);
-  });
 
   it('prunes finished events before a time, oldest first, and never one with work pending', async () => {
     await fresh();
@@ -93,8 +183,10 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     const dead = await store.ingest(req('dead', ['c']));
     const muted = await store.ingest({ ...req('muted', ['d']), deliveries: [{ bot: 'b', chat: 'd', kind: 'group', target: 'b:d', silent: false, muted: 'x' }] });
     const now = Date.now();
-    await store.markSent(sent.deliveries[0]!.id, now);
-    await store.markDead(dead.deliveries[0]!.id, 'chat not found', now);
+    const claims = await store.claimDue(now + 1000, 10, ['b']);
+    await store.markSent(claims.find((c) => c.id === sent.deliveries[0]!.id)!, now);
+    await store.markDead(claims.find((c) => c.id === dead.deliveries[0]!.id)!, 'chat not found', now);
+    await store.markRetry(claims.find((c) => c.id === pending.deliveries[0]!.id)!, now, undefined, now, false);
     await store.audit({ at: now - 10, bot: 'b', user: 'u', chat: 'c', command: 'status', args: '', outcome: 'ok' });
     expect(await store.prune(now - 60_000, 10)).toBe(0); // nothing that old
     expect(await store.prune(now + 1000, 1)).toBe(1); // at most `limit`, the oldest first
@@ -105,7 +197,7 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     expect(await store.deliveriesOf(muted.id)).toEqual([]);
     expect(await store.countByState()).toMatchObject({ pending: 1, sent: 0, dead: 0, muted: 0 });
     expect(await store.auditLog(10)).toEqual([]);
-    expect((await store.claimDue(now + 1000, 10, [])).map((d) => d.chat)).toEqual(['b']);
+    expect((await store.claimDue(now + 1000, 10, ['b'])).map((d) => d.chat)).toEqual(['b']);
   });
 
   it('keeps mutes, the audit log, captures and chat moves', async () => {
@@ -121,6 +213,6 @@ describe.each(stores)('Store contract: %s', (_name, open) => {
     await store.ingest(req('x', ['old']));
     await store.setChatMove('b', 'old', 'new');
     expect(await store.chatMoves('b')).toEqual({ old: 'new' });
-    expect((await store.claimDue(Date.now() + 1000, 10, [])).map((d) => d.chat)).toEqual(['new']);
+    expect((await store.claimDue(Date.now() + 1000, 10, ['b'])).map((d) => d.chat)).toEqual(['new']);
   });
 });

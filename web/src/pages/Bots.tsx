@@ -29,9 +29,10 @@ export function Bots() {
                 <HealthBadge state={b.health.state} reason={b.health.reason} />
               </td>
               <td>
+                <div class="muted">{b.pattern}</div>
                 {b.targets.map((x) => (
-                  <div key={x} class="target">
-                    <code>{x}</code> <CopyButton text={x} />
+                  <div key={x.name + x.target} class="target">
+                    {x.name}: <code>{x.target}</code> <CopyButton text={x.target} />
                   </div>
                 ))}
               </td>

@@ -6,7 +6,7 @@ import { useLoad } from '../hooks.js';
 
 export function DeadLetters() {
   const { t, time } = useT();
-  const dead = useLoad(() => api<Delivery[]>('/deliveries?state=dead&n=200'), [], 3000);
+  const dead = useLoad(() => api<Delivery[]>('/deliveries/dead?n=200'), [], 3000);
   const [note, setNote] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const retry = async (id: number | 'all') => {

@@ -10,13 +10,14 @@ export function EventDetail({ id }: { id: string }) {
   if (ev.error) return <ErrorLine error={ev.error} />;
   if (!ev.data) return <Loading />;
   const e = ev.data;
+  const n = e.notice;
   return (
     <section>
       <p>
         <a href="#/events">← {t('event.back')}</a>
       </p>
       <h2>
-        {e.title || e.event} <span class="muted">{e.source} · {e.event} · {time(e.createdAt)}</span>
+        {n.title || n.event} <span class="muted">{n.source} · {n.event} · {time(Date.parse(n.time))}</span>
       </h2>
       <h3>{t('event.deliveries')}</h3>
       <table>
@@ -54,9 +55,22 @@ export function EventDetail({ id }: { id: string }) {
         ))}
       </div>
       <h3>{t('event.notice')}</h3>
-      <pre>{JSON.stringify(e.notice, null, 2)}</pre>
-      <h3>{t('event.raw')}</h3>
-      <pre data-testid="raw">{JSON.stringify(e.raw, null, 2)}</pre>
+      <pre>{JSON.stringify(n, null, 2)}</pre>
+      {e.payload ? (
+        <>
+          <h3>{t('event.raw')}</h3>
+          <pre data-testid="raw">{pretty(e.payload.body)}</pre>
+        </>
+      ) : null}
     </section>
   );
+}
+
+/** A JSON body indented for reading; any other body as it came. */
+export function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, type SourceInfo } from '../api.js';
+import { api, type SourceInfo, type SourceSaved } from '../api.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { ErrorLine } from '../components/Status.js';
 import { useT } from '../context.js';
@@ -22,8 +22,9 @@ export function Sources() {
     if (!draft) return;
     try {
       const body = draftToBody(draft);
-      const r = await api<SourceInfo>(`/sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body });
-      if (!editing) setCreated({ name: r.name, url: r.url });
+      const r = await api<SourceSaved>(`/sources/${encodeURIComponent(draft.name)}`, { method: 'PUT', body });
+      // The full URL (with a new token) is in this answer only; the list shows it masked.
+      if (r.token || !editing) setCreated({ name: r.name, url: r.url });
       setDraft(undefined);
       setEditing(undefined);
       setError(undefined);
@@ -114,14 +115,14 @@ export function Sources() {
               <td>{s.name}</td>
               <td>{s.format}</td>
               <td class="wrap">
-                <code>{s.url}</code> <CopyButton text={s.url} />
+                <code>{sourceUrl(s)}</code> <CopyButton text={sourceUrl(s)} />
               </td>
               <td class="nowrap">
-                {s.origin === 'file' ? (
+                {s.readOnly ? (
                   <span class="muted">{t('sources.fromFile')}</span>
                 ) : (
                   <>
-                    <button type="button" class="small" onClick={() => (setEditing(s.name), setDraft(bodyToDraft(s.name, s.config)))}>
+                    <button type="button" class="small" onClick={() => (setEditing(s.name), setDraft(bodyToDraft(s.name, s.value)))}>
                       {t('sources.edit')}
                     </button>{' '}
                     <button type="button" class="small danger" onClick={() => remove(s.name)}>
@@ -137,4 +138,9 @@ export function Sources() {
       <TestAndReplay sources={sources.data?.map((s) => s.name) ?? []} />
     </section>
   );
+}
+
+/** The server's URL for the sender (token masked), else this origin and the source's path. */
+function sourceUrl(s: SourceInfo): string {
+  return s.url ?? location.origin + s.path;
 }

@@ -1,41 +1,44 @@
-// Uptime Kuma's "test" button for any target, and replay of a source's captured payloads with a
-// dry-run preview first.
+// Uptime Kuma's "test" button for any target, and a dry run of a source's captured payloads: what
+// each would become now, nothing stored or sent.
 import { useState } from 'preact/hooks';
-import { api } from '../api.js';
+import { api, type Capture } from '../api.js';
 import { ErrorLine } from '../components/Status.js';
 import { useT } from '../context.js';
 
-interface ReplayResult {
-  results: { captureId: number; outcome: string; targets?: string[]; preview?: string }[];
-}
-
 export function TestAndReplay({ sources }: { sources: string[] }) {
-  const { t } = useT();
+  const { t, time } = useT();
   const [target, setTarget] = useState('');
   const [sent, setSent] = useState<string | undefined>();
   const [source, setSource] = useState('');
-  const [dryRun, setDryRun] = useState(true);
-  const [replay, setReplay] = useState<ReplayResult | undefined>();
+  const [captures, setCaptures] = useState<Capture[] | undefined>();
+  const [results, setResults] = useState<Record<number, string>>({});
   const [error, setError] = useState<string | undefined>();
-  const test = async (e: Event) => {
-    e.preventDefault();
+  const guard = async (f: () => Promise<void>) => {
     try {
+      await f();
+      setError(undefined);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const test = (e: Event) => {
+    e.preventDefault();
+    void guard(async () => {
       await api('/test', { method: 'POST', body: { target } });
       setSent(t('sources.testSent', { target }));
-      setError(undefined);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    });
   };
-  const doReplay = async (e: Event) => {
-    e.preventDefault();
-    try {
-      setReplay(await api<ReplayResult>(`/sources/${encodeURIComponent(source)}/replay`, { method: 'POST', body: { n: 1, dryRun } }));
-      setError(undefined);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+  const pick = (name: string) => {
+    setSource(name);
+    setResults({});
+    if (name) void guard(async () => setCaptures(await api<Capture[]>(`/captures?source=${encodeURIComponent(name)}&n=10`)));
+    else setCaptures(undefined);
   };
+  const dryRun = (id: number) =>
+    guard(async () => {
+      const r = await api<{ result: string }>(`/captures/${id}/replay`, { method: 'POST' });
+      setResults((x) => ({ ...x, [id]: r.result }));
+    });
   return (
     <div class="tools">
       <h3>{t('sources.test')}</h3>
@@ -45,26 +48,23 @@ export function TestAndReplay({ sources }: { sources: string[] }) {
         {sent ? <span role="status"> {sent}</span> : null}
       </form>
       <h3>{t('sources.replay')}</h3>
-      <form class="inline" onSubmit={doReplay}>
-        <select name="source" value={source} onChange={(e) => setSource((e.target as HTMLSelectElement).value)} required>
-          <option value="" />
-          {sources.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <label>
-          <input type="checkbox" name="dryRun" checked={dryRun} onChange={(e) => setDryRun((e.target as HTMLInputElement).checked)} /> {t('sources.dryRun')}
-        </label>
-        <button type="submit">{t('sources.replay')}</button>
-      </form>
+      <select name="replaySource" value={source} onChange={(e) => pick((e.target as HTMLSelectElement).value)}>
+        <option value="" />
+        {sources.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
       <ErrorLine error={error} />
-      {replay && replay.results.length === 0 ? <p class="muted">{t('sources.noCaptures')}</p> : null}
-      {replay?.results.map((r) => (
-        <div key={r.captureId} class="replay">
-          <strong>{r.outcome}</strong> {r.targets?.join(', ')}
-          {r.preview ? <pre>{r.preview}</pre> : null}
+      {captures && captures.length === 0 ? <p class="muted">{t('sources.noCaptures')}</p> : null}
+      {captures?.map((c) => (
+        <div key={c.id} class="replay" data-capture={c.id}>
+          <span class="muted">{time(c.at)}</span> {c.outcome}{' '}
+          <button type="button" class="small" onClick={() => dryRun(c.id)}>
+            {t('sources.dryRun')}
+          </button>
+          {results[c.id] !== undefined ? <pre>{results[c.id]}</pre> : null}
         </div>
       ))}
     </div>

@@ -1,0 +1,43 @@
+// Applies the PostgreSQL migrations not yet applied, each in its own transaction, under a
+// transaction-level advisory lock so that instances starting together never apply one twice.
+import type pg from 'pg';
+import { PG_MIGRATIONS } from './pg-schema.js';
+
+const LOCK = "hashtextextended('hookbot:migrate', 0)";
+
+/** Returns the versions applied now (empty when the database was up to date). */
+export async function migratePg(pool: pg.Pool): Promise<number[]> {
+  const applied: number[] = [];
+  const client = await pool.connect();
+  try {
+    // Under the lock too: two CREATE TABLE IF NOT EXISTS at once can still collide.
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
+      await client.query('CREATE TABLE IF NOT EXISTS hookbot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    }
+    for (let v = 1; v <= PG_MIGRATIONS.length; v++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
+        const done = await client.query('SELECT 1 FROM hookbot_migrations WHERE version = $1', [v]);
+        if (done.rowCount === 0) {
+          await client.query(PG_MIGRATIONS[v - 1]!);
+          await client.query('INSERT INTO hookbot_migrations (version) VALUES ($1)', [v]);
+          applied.push(v);
+        }
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      }
+    }
+  } finally {
+    client.release();
+  }
+  return applied;
+}
