@@ -17,7 +17,7 @@ commands:
 
 // What may stay in Latin letters: names from the config and the payload, ids, command names and
 // their arguments, units and placeholders that are the same in both languages.
-const ALLOWED = /chat not found|\b[a-z]+\.[a-z]+\b|\/[a-z_]+(?:@\w+)?|`[^`]*`|\b(?:hookbot|tg|console|bgi|run|user|all|UTC|HTTP|ms|min|h|d|s|m|ID|URL|http|https|domain\.end|notify\.test|task\.error|alice|nosuch|nosuchsource|stauts|bots|admins|users|to_group|to|groups|people|Done|Start)\b|0\.1\.0-test|evt_\w+|https?:\/\/\S+|[a-z]+:[-\w/]+/g;
+const ALLOWED = /chat not found|\b[a-z]+\.[a-z]+\b|\/[a-z_]+(?:@\w+)?|`[^`]*`|\b(?:hookbot|tg|console|bgi|run|user|all|describe|UTC|HTTP|ms|min|h|d|s|m|ID|URL|http|https|domain\.end|notify\.test|task\.error|alice|nosuch|nosuchsource|stauts|bots|admins|users|to_group|to|groups|people|Done|Start)\b|0\.1\.0-test|evt_\w+|https?:\/\/\S+|[a-z]+:[-\w/]+/g;
 
 function leftoverEnglish(text: string): string[] {
   const plain = plainText(parseMarkup(text)).replace(ALLOWED, ' ');
