@@ -10,6 +10,15 @@ import { parseBytes } from './util/bytes.js';
 import { serverLimitsShape } from './http/limits.js';
 import { LEVELS } from './notice.js';
 import { volcengineSchema } from './volcengine/config.js';
+import { closest, didYouMean, known } from './didyoumean.js';
+import { isTimeZone } from './i18n/time.js';
+
+/** An IANA zone name; a bad one names the nearest real zone. */
+const timeZone = z.string().superRefine((v, ctx) => {
+  if (isTimeZone(v)) return;
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  ctx.addIssue({ code: 'custom', message: `unknown time zone '${v}'${didYouMean(v, [...zones, 'UTC'])}: write an IANA name such as Asia/Shanghai, Europe/Berlin or UTC` });
+});
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[], readonly file?: string) {
@@ -78,6 +87,8 @@ export const sourceCommonShape = {
   public: z.boolean().default(false),
   bodyLimit: size.optional(),
   locale: z.enum(['en', 'zh-CN']).optional(),
+  /** The zone this sender's times without an offset are in (BetterGI's); default the top-level one. */
+  timezone: timeZone.optional(),
   to: stringList.optional(),
   to_group: stringList.optional(),
   from: z.union([z.string(), z.number()]).transform(String).optional(),
@@ -181,6 +192,8 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
       })
       .default({ level: 'info', format: 'auto' }),
     locale: z.enum(['en', 'zh-CN']).default('en'),
+    /** The IANA zone times are shown in (and senders' naive times read in); default the system's. */
+    timezone: timeZone.optional(),
     bots: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'bot ids are lower-case letters, digits, - and _' }), union('platform', botSchemas)).default({}),
     defaultBot: z.string().optional(),
     superusers: stringList.default([]),
@@ -295,6 +308,12 @@ export function fmtPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : '.' + String(p))).join('');
 }
 
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions): string {
   const where = fmtPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
@@ -306,8 +325,14 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions
       })
       .join('\n  - ');
   }
-  if (issue.code === 'invalid_union' && (issue as any).note === 'No matching discriminator') {
-    return `${where}: ${issue.message}`;
+  if (issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator') {
+    // `format: betterGI` or `platform: telgram`: name the value, the nearest known one, and the list.
+    const { discriminator, options } = issue as unknown as { discriminator: string; options: unknown[] };
+    const names = options.map(String);
+    const value = valueAt(root, issue.path);
+    const what = discriminator === 'platform' ? 'platform' : discriminator;
+    if (value === undefined || value === null || value === '') return `${where}: missing: give the ${what}, one of ${names.join(', ')}`;
+    return `${where}: unknown ${what} '${String(value)}'${didYouMean(String(value), names)} ${known(names, 'known', 50)}`;
   }
   return `${where}: ${issue.message}`;
 }
@@ -317,7 +342,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, opts: LoadOptions
 function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOptions): string[] {
   const shapeKeys = (t: unknown) => Object.keys((t as z.ZodObject | undefined)?.shape ?? {});
   const entry = (section: string) => ((root as Record<string, Record<string, Record<string, unknown>>>)?.[section]?.[String(path[1])] ?? {}) as Record<string, unknown>;
-  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
+  if (path.length === 0) return ['server', 'store', 'log', 'locale', 'timezone', 'bots', 'defaultBot', 'superusers', 'people', 'groups', 'sources', 'routes', 'templates', 'worker', 'commands', 'volcengine'];
   if (path[0] === 'server' && path.length === 1) return ['port', 'host', 'apiToken', 'dashboardPassword', 'bodyLimit', 'trustProxies', 'publicUrl', 'mediaSecret', ...Object.keys(serverLimitsShape)];
   if (path[0] === 'worker' && path.length === 1) return ['concurrency', 'maxAttempts', 'baseDelayMs', 'maxDelayMs', 'pollMs', 'sendTimeoutMs', 'stopTimeoutMs'];
   if (path[0] === 'sources' && path.length === 2) {
@@ -331,39 +356,12 @@ function knownKeysAt(path: readonly PropertyKey[], root: unknown, opts: LoadOpti
   return [];
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
-
 /** Checks that need the whole config: references between sections. */
 function crossCheck(c: Config, _opts: LoadOptions): string[] {
   const out: string[] = [];
   const botIds = Object.keys(c.bots);
   for (const id of botIds) if (id === 'people' || id === 'groups') out.push(`bots.${id}: '${id}' is reserved for aliases: name the bot something else`);
-  if (c.defaultBot && !c.bots[c.defaultBot]) out.push(`defaultBot: no bot '${c.defaultBot}' in bots (have: ${botIds.join(', ') || 'none'})`);
+  if (c.defaultBot && !c.bots[c.defaultBot]) out.push(`defaultBot: no bot '${c.defaultBot}' in bots${didYouMean(c.defaultBot, botIds)} ${known(botIds)}`);
   for (const [name, s] of Object.entries(c.sources)) {
     const src = s as SourceConfig;
     if (!src.public && !src.token && !(src.tokens && src.tokens.length) && !hasOtherAuth(src)) {

@@ -1,5 +1,6 @@
 // The receiving pipeline after the HTTP layer: token/signature → format parser → Notice → router
 // → durable commit. Nothing is stored unless every step passed; nothing is answered 202 before the commit.
+import { systemTimeZone } from './i18n/time.js';
 import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -75,8 +76,8 @@ export class Ingest {
 
   constructor(private readonly deps: IngestDeps) {
     this.secrets = collectSecrets(deps.config);
-    // Formats read the locale from their source (field names, fallback titles): the top-level
-    // `locale` is the default for sources that do not set their own. A format may need a larger
+    // Formats read the locale from their source (field names, fallback titles) and its time zone
+    // (a sender's times without an offset): the top-level ones are the defaults. A format may need a larger
     // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
     const serverLimit = deps.config.server.bodyLimit;
     this.sources = Object.fromEntries(
@@ -84,7 +85,7 @@ export class Ingest {
         const src = s as SourceConfig;
         const formatLimit = deps.formats[src.format]?.bodyLimit;
         const bodyLimit = src.bodyLimit ?? (formatLimit !== undefined && formatLimit > serverLimit ? formatLimit : undefined);
-        return [n, { ...src, locale: src.locale ?? deps.config.locale, bodyLimit }];
+        return [n, { ...src, locale: src.locale ?? deps.config.locale, timezone: src.timezone ?? deps.config.timezone ?? systemTimeZone(), bodyLimit }];
       }),
     );
   }

@@ -5,6 +5,7 @@ import type { BotAdapter, Capabilities, ChatKind } from './bot.js';
 import type { Config, SourceConfig } from './config.js';
 import type { Notice } from './notice.js';
 import type { Mute, NewDelivery } from './store/store.js';
+import { didYouMean, known } from './didyoumean.js';
 
 export interface Target {
   bot: string;
@@ -79,17 +80,31 @@ export class Router {
       if (Object.hasOwn(this.config.groups, raw)) return this.expandList(this.config.groups[raw]!, 'group', `groups.${raw}`);
       const bot = this.botFor(from);
       if (!bot) throw new UnknownSender(`send_from '${from}' is not a bot: use a bot id (${[...this.bots.keys()].join(', ')}) or one of its aliases`);
-      return [this.make(bot, raw, kind, entry)];
+      try {
+        return [this.make(bot, raw, kind, entry)];
+      } catch (e) {
+        // Not a chat id this bot could have (a word on Telegram or Discord): most likely a
+        // mistyped name from groups/people, so say that rather than "not a Telegram chat".
+        throw this.unknownName(raw, kind) ?? e;
+      }
     }
     const prefix = raw.slice(0, colon);
     const rest = raw.slice(colon + 1);
     if (prefix === 'people' || prefix === 'groups') {
       const list = Object.hasOwn(this.config[prefix], rest) ? this.config[prefix][rest] : undefined;
-      if (!list) throw new Error(`'${entry}': no '${rest}' in ${prefix} (have: ${Object.keys(this.config[prefix]).join(', ') || 'none'})`);
+      if (!list) throw new Error(`'${entry}': no '${rest}' in ${prefix}${didYouMean(rest, Object.keys(this.config[prefix]))} ${known(Object.keys(this.config[prefix]))}`);
       return this.expandList(list, prefix === 'people' ? 'user' : 'group', `${prefix}.${rest}`);
     }
-    if (!this.bots.has(prefix)) throw new Error(`'${entry}': no bot '${prefix}' (have: ${[...this.bots.keys()].join(', ')})`);
+    if (!this.bots.has(prefix)) throw new Error(`'${entry}': no bot '${prefix}'${didYouMean(prefix, this.bots.keys())} ${known([...this.bots.keys()])}`);
     return [this.make(prefix, rest, kind, entry)];
+  }
+
+  /** `no group named 'opps': did you mean 'ops'? (have: ops, alerts)`, when the config has names to mistype. */
+  private unknownName(word: string, kind: ChatKind): Error | undefined {
+    const [table, noun] = kind === 'group' ? ([this.config.groups, 'group'] as const) : ([this.config.people, 'person'] as const);
+    const names = Object.keys(table);
+    if (names.length === 0) return undefined;
+    return new Error(`no ${noun} named '${word}'${didYouMean(word, names)} ${known(names)}`);
   }
 
   private expandList(list: string[], kind: ChatKind, where: string): Target[] {

@@ -2,6 +2,8 @@
 // plane does the ACL, the audit log and turns errors into polite replies.
 import type { ChatCommand, CommandInfo, Reply } from '../bot.js';
 import type { CommandDeps } from './plane.js';
+import type { Locale } from '../i18n/locale.js';
+import type { Translate } from '../i18n/translate.js';
 
 /**
  * Who may run a command:
@@ -20,12 +22,20 @@ export interface CommandContext {
   isAdmin: boolean;
   /** Every command this user may run on this bot (for help). */
   visible(): Command[];
+  /** The configured language, and hookbot's words in it. */
+  locale: Locale;
+  t: Translate;
+  /** A time as users read it: in the configured zone, e.g. `2024-05-01 20:00 UTC+8`. */
+  time(ms: number): string;
+  /** A span as users read it: `1 h 5 min`, `1小时5分钟`. */
+  span(ms: number): string;
 }
 
 export interface Command {
   name: string;
-  description: string;
-  usage?: string;
+  /** In the user's language: menus and /help show it. */
+  description(locale: Locale): string;
+  usage?(locale: Locale): string;
   access: Access;
   run(ctx: CommandContext): Promise<Reply>;
 }
@@ -38,6 +48,7 @@ export class UsageError extends Error {
   }
 }
 
-export function commandInfo(c: Command): CommandInfo {
-  return { name: c.name, description: c.description, admin: c.access === 'admin', ...(c.usage ? { usage: c.usage } : {}) };
+export function commandInfo(c: Command, locale: Locale): CommandInfo {
+  const usage = c.usage?.(locale);
+  return { name: c.name, description: c.description(locale), admin: c.access === 'admin', ...(usage ? { usage } : {}) };
 }

@@ -6,7 +6,8 @@ import type { Reply } from '../bot.js';
 import type { CustomCommand } from '../config.js';
 import { mask } from '../log.js';
 import type { Command, CommandContext } from './command.js';
-import { code, esc, formatSpan, shorten } from './format.js';
+import { code, esc, shorten } from './format.js';
+import { t as tr } from '../i18n/translate.js';
 
 /** A reply shows at most this much of an answer's body by default. */
 const DEFAULT_BODY_CHARS = 500;
@@ -47,15 +48,15 @@ export function customCommand(def: CustomCommand, where: string): Command {
   return {
     name: def.name,
     // Telegram and Discord refuse an empty description.
-    description: def.description || `Calls ${hostOf(def.request.url)}`,
-    usage: usesArgs(def) ? '[args]' : undefined,
+    description: (l) => def.description || tr(l, 'custom.desc', { host: hostOf(def.request.url) }),
+    usage: usesArgs(def) ? (l) => tr(l, 'usage.args') : undefined,
     access: def.admin ? 'admin' : 'user',
     run: (ctx) => runCustom(def, tpl, ctx),
   };
 }
 
 async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext): Promise<Reply> {
-  const { cmd, argv, deps } = ctx;
+  const { cmd, argv, deps, t } = ctx;
   const vars = {
     args: cmd.args,
     argv,
@@ -69,9 +70,9 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
   try {
     url = new URL(rawUrl.trim());
   } catch {
-    return { text: `${title}: the configured URL template did not give a valid URL.` };
+    return { text: t('custom.badUrl', { title }) };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { text: `${title}: the configured URL must be http or https.` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { text: t('custom.badScheme', { title }) };
   const where = url.host; // never the path or query: they may carry the app's API key
   const headers = new Headers();
   for (const [k, t] of tpl.headers) headers.set(k, (await requestEngine.render(t, vars)).trim());
@@ -92,11 +93,11 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-      return { text: `${title}: no answer from ${code(where)} within ${waitText(def.request.timeoutMs)}.` };
+      return { text: t('custom.timeout', { title, host: code(where), span: ctx.span(def.request.timeoutMs) }) };
     }
     const why = mask(String(err.cause?.code ?? (err.cause as Error | undefined)?.message ?? err.message));
     deps.logger.warn({ command: def.name, host: where, err: why }, 'custom command request failed');
-    return { text: `${title}: could not reach ${code(where)} (${esc(why)}).` };
+    return { text: t('custom.unreachable', { title, host: code(where), why: esc(why) }) };
   }
   deps.logger.info({ command: def.name, host: where, status, ms: deps.clock.now() - started }, 'custom command answered');
 
@@ -112,10 +113,10 @@ async function runCustom(def: CustomCommand, tpl: Compiled, ctx: CommandContext)
       const out = (await replyEngine.render(tpl.reply, { status, ok, body: text, json, args: cmd.args, argv, user: vars.user, chat: vars.chat, bot: vars.bot })).trim();
       if (out) return { text: out };
     } catch (e) {
-      return { text: `${title}: HTTP ${status}; the reply template failed: ${esc((e as Error).message.split('\n')[0] ?? '')}` };
+      return { text: t('custom.replyFailed', { title, status, why: esc((e as Error).message.split('\n')[0] ?? '') }) };
     }
   }
-  const head = ok ? `${title}: HTTP ${status}` : `${title} failed: HTTP ${status}${statusText ? ' ' + esc(statusText) : ''}`;
+  const head = ok ? t('custom.ok', { title, status }) : t('custom.notOk', { title, status, statusText: statusText ? ' ' + esc(statusText) : '' });
   const shown = shorten(text.trim(), DEFAULT_BODY_CHARS);
   return { text: shown ? `${head}\n${esc(shown)}` : head };
 }
@@ -161,8 +162,4 @@ async function readCapped(res: Response): Promise<string> {
     }
   }
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES));
-}
-
-function waitText(ms: number): string {
-  return ms < 1000 ? `${ms}ms` : formatSpan(ms);
 }

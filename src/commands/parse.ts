@@ -60,17 +60,29 @@ export function splitArgs(args: string): string[] {
 /** The longest mute we accept: a forgotten mute should not hide a source for years. */
 export const MAX_DURATION_MS = 366 * 24 * 3600_000;
 
+/** A duration the user typed wrong: `key` says how, in their language (see i18n/catalog.ts). */
+export class DurationError extends Error {
+  constructor(
+    readonly key: 'duration.noUnit' | 'duration.bad' | 'duration.notPositive' | 'duration.tooLong',
+    readonly text: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DurationError';
+  }
+}
+
 /**
  * Parses a duration like `30m`, `2h`, `1d`, `1.5h`, `2 hours` (the `ms` package). A bare number is
  * refused: `ms` would read it as milliseconds, which nobody means in chat.
- * Throws an Error whose message says what to type.
+ * Throws a DurationError whose message says what to type.
  */
 export function parseDuration(text: string): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) throw new Error(`'${t}' has no unit: write e.g. ${t}m, ${t}h or ${t}d`);
+  if (/^\d+(\.\d+)?$/.test(t)) throw new DurationError('duration.noUnit', t, `'${t}' has no unit: write e.g. ${t}m, ${t}h or ${t}d`);
   const v = t ? (ms(t as ms.StringValue) as number | undefined) : undefined;
-  if (v === undefined || !Number.isFinite(v)) throw new Error(`'${t}' is not a duration: write e.g. 30m, 2h or 1d`);
-  if (v <= 0) throw new Error(`'${t}' is not a positive duration: write e.g. 30m, 2h or 1d`);
-  if (v > MAX_DURATION_MS) throw new Error(`'${t}' is too long: at most 366d`);
+  if (v === undefined || !Number.isFinite(v)) throw new DurationError('duration.bad', t, `'${t}' is not a duration: write e.g. 30m, 2h or 1d`);
+  if (v <= 0) throw new DurationError('duration.notPositive', t, `'${t}' is not a positive duration: write e.g. 30m, 2h or 1d`);
+  if (v > MAX_DURATION_MS) throw new DurationError('duration.tooLong', t, `'${t}' is too long: at most 366d`);
   return Math.round(v);
 }

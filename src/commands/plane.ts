@@ -12,8 +12,13 @@ import { adminsOf, mayRun, offered, principalOf, type Principal } from './acl.js
 import { builtinCommands } from './builtin/index.js';
 import { commandInfo, UsageError, type Command } from './command.js';
 import { customCommand } from './custom.js';
-import { esc, shorten } from './format.js';
+import { code, esc, shorten } from './format.js';
 import { splitArgs } from './parse.js';
+import { closest } from '../didyoumean.js';
+import { formatDuration } from '../i18n/duration.js';
+import { asLocale } from '../i18n/locale.js';
+import { formatTime, systemTimeZone } from '../i18n/time.js';
+import { translator } from '../i18n/translate.js';
 
 export interface CommandDeps {
   config: Config;
@@ -77,6 +82,12 @@ export function commandRegistry(config: Pick<Config, 'commands'>): Map<string, C
 export function createCommandPlane(deps: CommandDeps): CommandPlane {
   const registry = commandRegistry(deps.config);
   const all = [...registry.values()];
+  // Replies, menus and times in the configured language and zone.
+  const locale = asLocale(deps.config.locale);
+  const t = translator(locale);
+  const timeZone = deps.config.timezone ?? systemTimeZone();
+  const time = (ms: number) => formatTime(ms, timeZone, locale);
+  const span = (ms: number) => formatDuration(ms, locale);
 
   async function audit(cmd: ChatCommand, outcome: 'ok' | 'refused' | 'error', detail?: string) {
     const chat = cmd.chat.thread ? `${cmd.chat.id}/${cmd.chat.thread}` : cmd.chat.id;
@@ -99,10 +110,8 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
   }
 
   function refusal(c: Command, cmd: ChatCommand): string {
-    if (c.access === 'admin') {
-      return `Sorry, /${esc(c.name)} is for admins of this bot. An admin can add your id (see /whoami) to \`bots.${esc(cmd.bot)}.admins\`.`;
-    }
-    return `Sorry, you may not use /${esc(c.name)} with this bot. An admin can add your id (see /whoami) to \`bots.${esc(cmd.bot)}.users\`.`;
+    const key = c.access === 'admin' ? 'admins' : 'users';
+    return t(c.access === 'admin' ? 'plane.adminOnly' : 'plane.notUser', { command: esc(c.name), key: code(`bots.${cmd.bot}.${key}`) });
   }
 
   async function handle(cmd: ChatCommand): Promise<Reply | undefined> {
@@ -111,7 +120,7 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
     } catch (e) {
       // Only a malformed command from an adapter gets here; the adapter's loop must not die of it.
       deps.logger.error({ err: e, bot: cmd?.bot }, 'chat command could not be handled');
-      return { text: 'Sorry, that command could not be handled.', ephemeral: true };
+      return { text: t('plane.malformed'), ephemeral: true };
     }
   }
 
@@ -123,7 +132,9 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
       // In a group, an unknown /command is most likely another bot's: stay quiet there, unless the
       // platform says it was meant for us.
       if (cmd.chat.kind === 'group' && !cmd.addressed) return undefined;
-      return { text: `Unknown command /${esc(cmd.name)}. /help lists the commands you may use.`, ephemeral: true };
+      const near = closest(cmd.name, [...registry.keys()]);
+      const text = near ? t('plane.unknownNear', { command: esc(cmd.name), near: esc(near) }) : t('plane.unknown', { command: esc(cmd.name) });
+      return { text, ephemeral: true };
     }
     let who: Principal;
     try {
@@ -142,6 +153,10 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
         deps,
         isAdmin: who.isAdmin,
         visible: () => all.filter((x) => mayRun(x.access, who)),
+        locale,
+        t,
+        time,
+        span,
       });
       await audit(cmd, 'ok');
       return reply;
@@ -155,7 +170,7 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
       // Error text can carry a URL with a key in it: mask it before it reaches the chat or the audit log.
       const why = mask(err?.message ?? String(e));
       await audit(cmd, 'error', why);
-      return { text: `Sorry, /${esc(cmd.name)} failed: ${esc(shorten(why, 300, true))}`, ephemeral: true };
+      return { text: t('plane.failed', { command: esc(cmd.name), why: esc(shorten(why, 300, true)) }), ephemeral: true };
     }
   }
 
@@ -163,7 +178,7 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
     const out: CommandInfo[] = [];
     for (const c of all) {
       const o = offered(c.access, deps.config, botId);
-      if (o.offered) out.push({ ...commandInfo(c), admin: o.adminOnly });
+      if (o.offered) out.push({ ...commandInfo(c, locale), admin: o.adminOnly });
     }
     return out;
   }

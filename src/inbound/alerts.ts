@@ -112,7 +112,7 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
     fields: shown,
     image: image ? { url: image } : undefined,
     link: url,
-    time: eventTime(times[times.length - 1], ctx.clock),
+    time: eventTime(times[times.length - 1], ctx.clock, ctx.config.timezone),
     dedupKey: dedupOf(g),
     vars: {
       status,

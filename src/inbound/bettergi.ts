@@ -67,7 +67,7 @@ export const bettergi: InboundFormat = {
       fields: fields([[zh ? '结果' : 'Result', resultText], ...dataFields]),
       image: shot?.image,
       imageNote: shot?.note,
-      time: eventTime(b.timestamp, ctx.clock),
+      time: eventTime(b.timestamp, ctx.clock, ctx.config.timezone),
       to: b.send_to.length ? b.send_to : undefined,
       dedupKey: b.timestamp ? 'sha256:' + createHash('sha256').update(ctx.raw).digest('hex') : undefined,
       vars: {
@@ -83,6 +83,7 @@ export const bettergi: InboundFormat = {
       },
     });
   },
+  events: Object.keys(BETTERGI_EVENTS),
   templates: plainTitles({
     en: {
       'notify.test': { title: 'BetterGI: Test notification', text: 'The BetterGI webhook reaches this chat.{% if message %}\n{{ message }}{% endif %}' },

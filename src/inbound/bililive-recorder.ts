@@ -86,7 +86,7 @@ export const bililiveRecorder: InboundFormat = {
         [w('Duration', '时长'), humanDuration(d.Duration, ctx.config.locale)],
       ]),
       link,
-      time: eventTime(b.EventTimestamp, ctx.clock),
+      time: eventTime(b.EventTimestamp, ctx.clock, ctx.config.timezone),
       dedupKey: b.EventId,
       vars: {
         ...spreadable(d),

@@ -73,7 +73,7 @@ export const blrec: InboundFormat = {
       ]),
       image: b.type === 'LiveBeganEvent' && cover ? { url: cover } : undefined,
       link,
-      time: eventTime(b.date, ctx.clock),
+      time: eventTime(b.date, ctx.clock, ctx.config.timezone),
       dedupKey: b.id,
       vars: {
         ...spreadable(d),

@@ -54,6 +54,8 @@ export interface InboundFormat<O = any> {
    * (BetterGI posts its screenshots inline as base64).
    */
   bodyLimit?: number;
+  /** Every event name the sender is known to send, when it documents them (for /mute's check). */
+  events?: readonly string[];
   /** Default templates by event name (exact, or '*' for any), per locale. */
   templates: { en: Record<string, Template>; 'zh-CN': Record<string, Template> };
 }

@@ -126,7 +126,7 @@ export const generic: InboundFormat<Options> = {
       image: img?.image,
       imageNote: img?.note,
       link: httpUrl(scalar(pick(o, 'link', body), 'link')),
-      time: eventTime(typeof timeRaw === 'number' ? timeRaw : scalar(timeRaw, 'time'), ctx.clock),
+      time: eventTime(typeof timeRaw === 'number' ? timeRaw : scalar(timeRaw, 'time'), ctx.clock, ctx.config.timezone),
       to: list(pick(o, 'to', body), 'to'),
       toGroup: list(pick(o, 'to_group', body), 'to_group'),
       dedupKey: clip(scalar(pick(o, 'id', body), 'id'), 200),

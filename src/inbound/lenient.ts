@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Field, ParsedNotice } from '../notice.js';
 import { formatSeconds } from '../i18n/duration.js';
 import { asLocale } from '../i18n/locale.js';
+import { wallTimeToUtc } from '../i18n/time.js';
 
 /** A text value that may come as a string or a number; null/absent → undefined. */
 export const str = z
@@ -99,22 +100,30 @@ export function fields(list: [string, unknown][]): Field[] | undefined {
 /**
  * ISO-8601 of a sender's time, else the arrival time. Accepts what senders send: RFC 3339 with
  * 7 or 9 fraction digits (.NET, Go), Python's `str(datetime)` with a space, Unix seconds or ms.
+ * A time without an offset (BetterGI's `yyyy-MM-dd HH:mm:ss`) is read in `timeZone`, the source's
+ * zone; without one, in the server's.
  */
-export function eventTime(v: string | number | undefined, clock: Clock): string {
-  const d = toDate(v);
+export function eventTime(v: string | number | undefined, clock: Clock, timeZone?: string): string {
+  const d = toDate(v, timeZone);
   return (d ?? new Date(clock.now())).toISOString();
 }
 
-export function toDate(v: string | number | undefined): Date | undefined {
+export function toDate(v: string | number | undefined, timeZone?: string): Date | undefined {
   if (v === undefined || v === '') return undefined;
   if (typeof v === 'number' || /^\d{9,13}$/.test(v)) {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) return undefined;
     return new Date(n < 1e11 ? n * 1000 : n);
   }
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v.trim());
-  const d = m ? new Date(`${m[1]}T${m[2]}${m[3] ? '.' + m[3].slice(0, 3).padEnd(3, '0') : ''}${m[4] ?? ''}`) : new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i.exec(v.trim());
+  if (m && !m[8] && timeZone) {
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+    const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+    return new Date(wallTimeToUtc(timeZone, y, mo, d, h, mi, s, ms));
+  }
+  const date = m ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}${m[6] ? ':' + m[6] : ''}${m[7] ? '.' + m[7].slice(0, 3).padEnd(3, '0') : ''}${m[8] ?? ''}`) : new Date(v);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /**

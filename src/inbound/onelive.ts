@@ -98,7 +98,7 @@ export const onelive: InboundFormat = {
       ]),
       image: b.type === 'live_start' && cover ? { url: cover } : undefined,
       link: httpUrl(d.url),
-      time: eventTime(b.ts, ctx.clock),
+      time: eventTime(b.ts, ctx.clock, ctx.config.timezone),
       dedupKey: b.id,
       vars: {
         ...spreadable(d),

@@ -73,7 +73,7 @@ describe('mute, unmute, mutes', () => {
   it('stores a mute with the expiry its duration gives, by the asker', async () => {
     const { plane, store, clock } = makePlane(BASE_YAML);
     const r = await plane.handle(cmd('mute', 'bgi 2h'));
-    expect(r?.text).toContain('Muted `bgi` for 2h');
+    expect(r?.text).toContain('Muted `bgi` for 2 h');
     expect(await store.activeMutes(clock.now())).toEqual([
       expect.objectContaining({ pattern: 'bgi', until: T0 + 2 * 3600_000, by: 'tg:42', createdAt: T0 }),
     ]);
@@ -82,7 +82,7 @@ describe('mute, unmute, mutes', () => {
   });
 
   it('takes a quoted event glob', async () => {
-    const { plane, store } = makePlane(BASE_YAML);
+    const { plane, store } = makePlane(BASE_YAML + '  rec: { format: onelive, token: "0123456789abcdef0123" }\n');
     await plane.handle(cmd('mute', '"live_*" 30m'));
     expect((await store.activeMutes(T0))[0]).toMatchObject({ pattern: 'live_*', until: T0 + 30 * 60_000 });
   });
@@ -101,11 +101,11 @@ describe('mute, unmute, mutes', () => {
   });
 
   it('lists active mutes and unmutes one pattern or all', async () => {
-    const { plane, store } = makePlane(BASE_YAML);
+    const { plane, store } = makePlane(BASE_YAML + '  am: { format: alertmanager, token: "0123456789abcdef0123" }\n');
     await plane.handle(cmd('mute', 'bgi 1h'));
     await plane.handle(cmd('mute', 'alert.* 1d'));
     const list = (await plane.handle(cmd('mutes', '', { userId: '42' })))!.text;
-    expect(list).toContain('`bgi` until 2024-05-01 13:00 UTC (1h left)');
+    expect(list).toContain('`bgi` until 2024-05-01 13:00 UTC (1 h left)');
     expect(list).toContain('`alert.*` until 2024-05-02 12:00 UTC');
     expect((await plane.handle(cmd('unmute', 'bgi')))?.text).toBe('Unmuted `bgi`.');
     expect((await plane.handle(cmd('unmute', 'bgi')))?.text).toMatch(/No mute on/);
@@ -182,9 +182,9 @@ describe('status and recent', () => {
     await deadDelivery(store, clock.now(), 'x');
     clock.advance(3 * 3600_000 + 60_000);
     const text = plainText(parseMarkup((await plane.handle(cmd('status')))!.text));
-    expect(text).toContain('hookbot 0.1.0-test — up 3h 6m');
+    expect(text).toContain('hookbot 0.1.0-test — up 3 h 6 min');
     expect(text).toContain('pending 0, sending 0, sent 0, dead 1, muted 0');
-    expect(text).toContain('bgi: domain.end — Done _now_ (3h 1m ago)');
+    expect(text).toContain('bgi: domain.end — Done _now_ (3 h 1 min ago)');
     expect(text).toContain('tg (console): starting');
     expect(text).toContain('open (console): starting');
   });
@@ -207,11 +207,13 @@ describe('status and recent', () => {
     const body = JSON.stringify({ event: 'domain.end', message: 'x'.repeat(2000) });
     await store.capture({ source: 'bgi', at: T0, headers: {}, query: {}, body, outcome: 'accepted evt_1' }, 20);
     const text = (await plane.handle(cmd('recent', 'bgi')))!.text;
-    expect(text).toContain('Last 1 payload of bgi');
+    expect(text).toContain('Last payload of bgi');
     expect(text).toContain('accepted evt\\_1');
     expect(text).toContain('{"event":"domain.end"');
     expect(text.length).toBeLessThan(600);
-    expect((await plane.handle(cmd('recent', 'nosuch')))?.text).toMatch(/No source 'nosuch': known sources are bgi/);
+    const said = async (args: string) => plainText(parseMarkup((await plane.handle(cmd('recent', args)))!.text));
+    expect(await said('nosuch')).toBe("No source 'nosuch' (have: bgi).");
+    expect(await said('bgj')).toBe("No source 'bgj': did you mean 'bgi'? (have: bgi).");
     expect((await plane.handle(cmd('recent', 'bgi zero')))?.text).toMatch(/not a count/);
   });
 });

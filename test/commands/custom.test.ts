@@ -110,7 +110,7 @@ describe('custom commands', () => {
     const { plane } = makePlane(yaml(`  - name: slow\n    request: { url: "${base}/slow", timeoutMs: 150 }`));
     const r = await plane.handle(cmd('slow'));
     expect(seen).toHaveLength(1);
-    expect(r?.text).toBe(`**/slow**: no answer from \`${new URL(base).host}\` within 150ms.`);
+    expect(r?.text).toBe(`**/slow**: no answer from \`${new URL(base).host}\` within 150 ms.`);
   });
 
   it('replies when the app cannot be reached, without the URL path or query (they may hold a key)', async () => {

@@ -68,6 +68,8 @@ describe('chat commands end to end (console bot)', () => {
     description: Start a task in the app
     request: { method: GET, url: "http://127.0.0.1:${port}/run?task={{ args | url_encode }}" }
     reply: "Started **{{ json.started }}**"
+sources:
+  rec: { format: onelive, token: "0123456789abcdef0123" }
 `,
         ),
       });
@@ -91,9 +93,9 @@ describe('chat commands end to end (console bot)', () => {
 
     it('mute stores a mute that mutes lists', async () => {
       type(hb, '/mute "live_*" 30m');
-      await hb.waitForOutput('Muted live_* for 30m');
+      await hb.waitForOutput('Muted live_* for 30 min');
       type(hb, '/mutes');
-      await hb.waitForOutput(/• live_\* until .* \(30m left\), by console:console/);
+      await hb.waitForOutput(/• live_\* until .* \(30 min left\), by console:console/);
     });
   });
 });

@@ -23,6 +23,8 @@ export function makePlane(yaml: string, over: Partial<CommandDeps> = {}) {
   const clock = new ManualClock(T0);
   const store = SqliteStore.open(':memory:', { clock });
   const config = parseConfig(yaml, { env: {}, bots: botModules, formats });
+  // Times in replies are in the configured zone, else the machine's: pin it so tests read the same anywhere.
+  config.timezone ??= 'UTC';
   const logger = pino({ level: 'silent' });
   const bots = new Map<string, BotAdapter>();
   for (const [id, b] of Object.entries(config.bots)) {

@@ -86,7 +86,7 @@ describe('commands through the real pipeline', () => {
 
   it('/mute makes later notices of that source muted (recorded, not sent); /unmute ends it', async () => {
     const { ask, ingest, store } = await start();
-    expect((await ask('mute', 'bgi 1h'))?.text).toMatch(/^Muted `bgi` for 1h/);
+    expect((await ask('mute', 'bgi 1h'))?.text).toMatch(/^Muted `bgi` for 1 h/);
     const n = { source: 'bgi', format: 'report', event: 'domain.end', level: 'info' as const, text: 'done', time: new Date().toISOString(), vars: {} };
     const muted = await ingest.commit(n, undefined);
     expect(muted.deliveries).toEqual([expect.objectContaining({ target: 'ops:room', state: 'muted' })]);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { botModules } from '../../bots/index.js';
 import { consoleBot } from '../../bots/console/console.js';
+import { telegramBot } from '../../bots/telegram/telegram.js';
+import { slackBot } from '../../bots/slack/slack.js';
 import { formats } from '../../src/inbound/index.js';
 import { Router, TargetError } from '../../src/router.js';
 import { ManualClock } from '../../src/clock.js';
@@ -94,6 +96,51 @@ describe('router lookups', () => {
     const n = notice({ to: [entry] });
     if (entry.startsWith('people:')) expect(() => router.route(n, config.sources['src'] as any, [])).toThrow(/no 'toString' in people/);
     else expect(router.route(n, config.sources['src'] as any, []).map((d) => d.target)).toEqual([`main:${entry}`]);
+  });
+});
+
+describe('router: mistyped names', () => {
+  // Real platforms, so a bare word is not a plausible chat id there (console takes any word).
+  const yaml = `
+bots:
+  telegram: { platform: telegram, token: "123456789:AAEabcdefghijklmnopqrstuvwxyz012345" }
+  slack: { platform: slack, token: "xoxb-0123456789-abcdefghij" }
+people: { alice: [telegram:123456789] }
+groups: { ops: [telegram:-1001234567890], alerts: [slack:C0123ABCD] }
+`;
+  const c = parseConfig(yaml, { env: {}, bots: botModules, formats });
+  const modules = { telegram: telegramBot, slack: slackBot } as const;
+  const b = new Map<string, BotAdapter>(Object.entries(c.bots).map(([id, x]) => [id, modules[id as keyof typeof modules].create(id, x as never, deps)]));
+  const r = new Router(c, b);
+  const problems = (over: Partial<Notice>) => {
+    try {
+      r.route(notice(over), undefined, []);
+    } catch (e) {
+      if (e instanceof TargetError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+
+  it.each([
+    ['a group name one letter off', { toGroup: ['opps'] }, "send_to_group[0]: no group named 'opps': did you mean 'ops'? (have: ops, alerts)"],
+    ['a person name one letter off', { to: ['alcie'] }, "send_to[0]: no person named 'alcie': did you mean 'alice'? (have: alice)"],
+    ['a word near no name', { toGroup: ['frontdesk'] }, "send_to_group[0]: no group named 'frontdesk' (have: ops, alerts)"],
+    ['a misspelt bot', { toGroup: ['telegarm:-100123'] }, "send_to_group[0]: 'telegarm:-100123': no bot 'telegarm': did you mean 'telegram'? (have: telegram, slack)"],
+    ['a misspelt groups: name', { toGroup: ['groups:alert'] }, "send_to_group[0]: 'groups:alert': no 'alert' in groups: did you mean 'alerts'? (have: ops, alerts)"],
+  ])('%s', (_what, over, want) => {
+    expect(problems(over)).toEqual([want]);
+  });
+
+  it("keeps ids of the platform's shape as targets", () => {
+    expect(problems({ toGroup: ['-1001234567890', '@mychannel'] })).toEqual([]);
+    expect(problems({ toGroup: ['C0123ABCD'], from: 'slack' })).toEqual([]);
+  });
+
+  it("keeps the platform's own error for a bad id when the config has no names to mistype", () => {
+    const bare = parseConfig(`bots:\n  telegram: { platform: telegram, token: "123456789:AAEabcdefghijklmnopqrstuvwxyz012345" }\n`, { env: {}, bots: botModules, formats });
+    const rb = new Router(bare, new Map([['telegram', telegramBot.create('telegram', bare.bots['telegram'] as never, deps)]]));
+    expect(() => rb.route(notice({ toGroup: ['opps'] }), undefined, [])).toThrow(/not a Telegram chat/);
   });
 });
 

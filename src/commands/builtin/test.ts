@@ -2,21 +2,23 @@ import type { Notice } from '../../notice.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../command.js';
 import { code, esc, targetOf } from '../format.js';
+import { t as tr } from '../../i18n/translate.js';
+import { stateWord } from './words.js';
 
 // `test` sends to this chat; `test <target>` to a group/channel target or a name from `groups:`/
 // `people:`; `test user <target>` to a person (Discord and Slack open a DM for those).
 export const test: Command = {
   name: 'test',
-  description: 'Send a test notification through the whole pipeline',
-  usage: '[user] [target]',
+  description: (l) => tr(l, 'test.desc'),
+  usage: (l) => tr(l, 'test.usage'),
   access: 'admin',
-  async run({ cmd, argv, deps }) {
+  async run({ cmd, argv, deps, t }) {
     let to: string[] | undefined;
     let toGroup: string[] | undefined;
     let words = argv;
     const asUser = words[0]?.toLowerCase() === 'user';
     if (asUser) words = words.slice(1);
-    if (words.length > 1) throw new UsageError(`Too many arguments: /test [user] [target], e.g. /test ${cmd.bot}:-1001234567890`);
+    if (words.length > 1) throw new UsageError(t('test.tooMany', { example: `${cmd.bot}:-1001234567890` }));
     const named = words[0];
     if (!named) {
       const here = targetOf(cmd.bot, cmd.chat.id, cmd.chat.thread);
@@ -31,8 +33,8 @@ export const test: Command = {
       format: 'command',
       event: 'notify.test',
       level: 'info',
-      title: 'hookbot test',
-      text: `This is a test notification, sent with /test by ${who} from ${targetOf(cmd.bot, cmd.chat.id, cmd.chat.thread)}.`,
+      title: t('test.title'),
+      text: t('test.text', { who, from: targetOf(cmd.bot, cmd.chat.id, cmd.chat.thread) }),
       time: new Date(deps.clock.now()).toISOString(),
       // A bare chat id in the argument means this bot.
       from: cmd.bot,
@@ -42,10 +44,10 @@ export const test: Command = {
     try {
       answer = await deps.submit(notice, { ...(to ? { to } : {}), ...(toGroup ? { toGroup } : {}) });
     } catch (e) {
-      throw new UsageError(`Could not send the test notification: ${(e as Error).message}`);
+      throw new UsageError(t('test.failed', { why: (e as Error).message }));
     }
-    if (answer.deliveries.length === 0) return { text: `Test event ${code(answer.id)} was stored but matched no target.` };
-    const list = answer.deliveries.map((d) => `• ${code(d.target)} — ${d.state === 'muted' ? '**muted**' : esc(d.state)} (#${d.id})`);
-    return { text: [`Test notification ${code(answer.id)} queued:`, ...list].join('\n') };
+    if (answer.deliveries.length === 0) return { text: t('test.noTarget', { id: code(answer.id) }) };
+    const list = answer.deliveries.map((d) => t('test.item', { target: code(d.target), state: d.state === 'muted' ? `**${stateWord(t, d.state)}**` : stateWord(t, d.state), id: d.id }));
+    return { text: [t('test.queued', { id: code(answer.id) }), ...list].join('\n') };
   },
 };

@@ -6,8 +6,9 @@ import { esc } from '../format.js';
 
 export const volc: Command = {
   name: 'volc',
-  description: 'Volcengine Live callbacks of a push domain: do they point at this hookbot?',
-  usage: 'describe <source> <domain> [app]',
+  description: (l) => (l === 'zh-CN' ? '火山引擎直播推流域名的回调：是否指向本 hookbot？' : 'Volcengine Live callbacks of a push domain: do they point at this hookbot?'),
+  // `describe` is the word to type; the rest is named in the reader's language.
+  usage: (l) => (l === 'zh-CN' ? 'describe <来源> <推流域名> [应用]' : 'describe <source> <domain> [app]'),
   access: 'admin',
   async run({ argv, deps }) {
     if (argv[0] !== 'describe' || argv.length < 3 || argv.length > 4) throw new UsageError('Usage: /volc describe <source> <domain> [app], e.g. /volc describe volc push.example.com live');
