@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
+import { previews } from '../bots/previews.js';
 import type { BotAdapter, BotHost } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
@@ -151,7 +152,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     await new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200));
   };
   const events = await openEventQuery(config.store, store);
-  api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick() }).router.routes());
+  api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick(), previews }).router.routes());
   const stopWatching = live.watch(CONFIG_POLL_MS);
 
   const { handler, mount, mountWebSocket, upgrade, closeSockets } = createServer({

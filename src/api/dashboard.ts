@@ -11,6 +11,8 @@ import type { LiveConfig } from '../runtime/live.js';
 import type { EventQuery } from '../store/event-query.js';
 import { DELIVERY_STATES, type Store } from '../store/store.js';
 import type { Auditor } from './audit.js';
+import { previewFor, type PreviewFn } from '../preview.js';
+import type { Locale } from '../render/render.js';
 import { param, queryString, type ApiBuilder } from './define.js';
 
 export interface DashboardDeps {
@@ -24,6 +26,8 @@ export interface DashboardDeps {
   audit: Auditor;
   /** The worker looks at once (after a retry or a test notice). */
   kick: () => void;
+  /** Each platform's own preview (bots/previews.ts); a platform without one shows plain text. */
+  previews: Record<string, () => Promise<PreviewFn>>;
 }
 
 const summary = z.object({ id: z.string(), source: z.string(), event: z.string(), level: z.string(), title: z.string().optional(), createdAt: z.number() });
@@ -117,5 +121,20 @@ export function dashboardRoutes(api: ApiBuilder, d: DashboardDeps): void {
     } catch (e) {
       throw new HttpError(422, (e as Error).message);
     }
+  });
+
+  api.add({ method: 'get', path: '/activity', tag: 'dashboard', summary: 'Webhooks received and deliveries sent per minute over the last hours (the chart)', query: z.object({ hours: z.string().optional() }), response: z.object({ from: z.number(), bucketMs: z.number(), webhooks: z.array(z.number()), sent: z.array(z.number()) }), errors: { 400: 'hours out of range' } }, async (ctx) => {
+    const hours = count(queryString(ctx, 'hours'), 6, 48);
+    const now = d.clock.now();
+    return d.events.activity(now - hours * 3600_000, now, 60_000);
+  });
+
+  api.add({ method: 'get', path: '/events/:id/preview', tag: 'dashboard', summary: 'How each configured bot would show the event: the text or body its platform receives', response: z.array(z.object({ bot: z.string(), platform: z.string(), format: z.string(), text: z.string() })), errors: { 404: 'no such event' } }, async (ctx) => {
+    const id = param(ctx, 'id');
+    const notice = await d.store.getNotice(id);
+    if (!notice) throw new HttpError(404, `no event '${id}' (events are forgotten after store.retention)`);
+    const c = d.live.current.config;
+    const locale = ((c.sources[notice.source] as { locale?: string } | undefined)?.locale ?? c.locale) as Locale;
+    return previewFor(() => d.live.current.renderer.render(notice, { locale }), [...d.bots].map(([id, b]) => [id, { platform: b.platform }] as [string, { platform: string }]), d.previews);
   });
 }

@@ -21,6 +21,7 @@ import { dashboardRoutes } from './dashboard.js';
 import type { EventQuery } from '../store/event-query.js';
 
 export interface ApiV1Deps {
+  previews: Record<string, () => Promise<import('../preview.js').PreviewFn>>;
   live: LiveConfig;
   objects: ConfigObjectStore;
   store: Store;
@@ -52,7 +53,7 @@ export function createApiV1(deps: ApiV1Deps): { router: Router; api: ApiBuilder 
   objectRoutes(api, 'group', { plural: 'groups', schema: schemas.group }, objectDeps);
   muteRoutes(api, { store: deps.store, clock: deps.clock, audit, changed: () => deps.live.ingest.mutesChanged() });
   reloadRoutes(api, { live: deps.live, audit });
-  dashboardRoutes(api, { store: deps.store, events: deps.events, live: deps.live, bots: deps.bots, clock: deps.clock, version: deps.version, startedAt: deps.startedAt, audit, kick: deps.kick });
+  dashboardRoutes(api, { store: deps.store, events: deps.events, live: deps.live, bots: deps.bots, clock: deps.clock, version: deps.version, startedAt: deps.startedAt, audit, kick: deps.kick, previews: deps.previews });
   volcengineRoutes(api, {
     config,
     audit,

@@ -2,7 +2,7 @@
 // store's writer).
 import Database from 'better-sqlite3';
 import type { Capture, EventSummary } from './store.js';
-import type { EventFilter, EventQuery } from './event-query.js';
+import { countAt, emptyActivity, type Activity, type EventFilter, type EventQuery } from './event-query.js';
 
 export class SqliteEventQuery implements EventQuery {
   private constructor(private readonly db: Database.Database) {}
@@ -24,6 +24,16 @@ export class SqliteEventQuery implements EventQuery {
     if (f.text) where.push('(instr(lower(coalesce(title, \'\')), ?) > 0 OR instr(lower(notice), ?) > 0)'), args.push(f.text.toLowerCase(), f.text.toLowerCase());
     const sql = `SELECT id, source, event, level, title, created_at FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...args, f.limit) as any[]).map((r) => ({ id: r.id, source: r.source, event: r.event, level: r.level, title: r.title ?? undefined, createdAt: r.created_at }));
+  }
+
+  async activity(since: number, now: number, bucketMs: number): Promise<Activity> {
+    const a = emptyActivity(since, now, bucketMs);
+    // Both read an index (events_created; deliveries_state on state, updated_at): cheap at any backlog.
+    const events = this.db.prepare('SELECT (created_at - ?) / ? AS b, count(*) AS n FROM events WHERE created_at >= ? GROUP BY b').all(a.from, bucketMs, a.from) as { b: number; n: number }[];
+    const sent = this.db.prepare("SELECT (updated_at - ?) / ? AS b, count(*) AS n FROM deliveries WHERE state = 'sent' AND updated_at >= ? GROUP BY b").all(a.from, bucketMs, a.from) as { b: number; n: number }[];
+    for (const r of events) countAt(a, 'webhooks', a.from + r.b * bucketMs, r.n);
+    for (const r of sent) countAt(a, 'sent', a.from + r.b * bucketMs, r.n);
+    return a;
   }
 
   async captureOf(eventId: string): Promise<Capture | undefined> {

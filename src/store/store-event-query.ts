@@ -1,6 +1,6 @@
 // EventQuery for any Store, from its contract methods alone: filters applied to the most recent
 // events. Used with PostgreSQL until it has its own indexed queries.
-import type { EventFilter, EventQuery } from './event-query.js';
+import { countAt, emptyActivity, type EventFilter, type EventQuery } from './event-query.js';
 import type { Capture, Store } from './store.js';
 
 const SCAN = 2000;
@@ -17,6 +17,16 @@ export function storeEventQuery(store: Store): EventQuery {
         if (out.length >= f.limit) break;
       }
       return out;
+    },
+    // From the most recent events and their deliveries only (SCAN at most): enough for a chart.
+    async activity(since: number, now: number, bucketMs: number) {
+      const a = emptyActivity(since, now, bucketMs);
+      for (const e of await store.recentEvents(SCAN)) {
+        if (e.createdAt < a.from) break;
+        countAt(a, 'webhooks', e.createdAt);
+        for (const d of await store.deliveriesOf(e.id)) if (d.state === 'sent') countAt(a, 'sent', d.updatedAt);
+      }
+      return a;
     },
     async captureOf(eventId: string) {
       const n = await store.getNotice(eventId);
