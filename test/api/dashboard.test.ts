@@ -70,4 +70,21 @@ describe('/api/v1 for the dashboard', () => {
     expect((await h.api('POST', '/api/v1/captures/999999/replay')).status).toBe(404);
     expect((await h.api('GET', '/api/v1/captures')).status).toBe(400);
   });
+
+  it('counts webhooks and sent deliveries per minute, and previews an event as each bot shows it', async () => {
+    const before = await h.api('GET', '/api/v1/activity?hours=1');
+    const e = await report({ title: 'chart <point>', content: 'one more', send_to_group: 'ops' });
+    await h.waitSent((s) => s.some((m) => m.text.includes('one more')), 'the report');
+    const after = await h.api('GET', '/api/v1/activity?hours=1');
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(after.body.bucketMs).toBe(60_000);
+    expect(after.body.webhooks.length).toBeGreaterThanOrEqual(60);
+    expect(sum(after.body.webhooks)).toBe(sum(before.body.webhooks) + 1);
+    expect(sum(after.body.sent)).toBeGreaterThan(sum(before.body.sent));
+    expect((await h.api('GET', '/api/v1/activity?hours=500')).status).toBe(400);
+    const p = await h.api('GET', `/api/v1/events/${e.id}/preview`);
+    expect(p.body).toEqual([expect.objectContaining({ bot: 'console', platform: 'console', format: 'text' })]);
+    expect(p.body[0].text).toContain('chart <point>');
+    expect((await h.api('GET', '/api/v1/events/evt_nope/preview')).status).toBe(404);
+  });
 });
