@@ -28,32 +28,14 @@ import {
   type Mute,
   type Store,
 } from './store.js';
+import { rowToAudit, rowToCapture, rowToDelivery, rowToSummary } from './rows.js';
 
 // bigint columns come back as strings by default; every one here is far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
-function rowToDelivery(r: any): Delivery {
-  return {
-    id: r.id,
-    eventId: r.event_id,
-    bot: r.bot,
-    chat: r.chat,
-    thread: r.thread ?? undefined,
-    kind: r.kind,
-    target: r.target,
-    silent: r.silent,
-    state: r.state,
-    attempts: r.attempts,
-    nextAt: r.next_at,
-    lastError: r.last_error ?? undefined,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
-const summary = (r: any): EventSummary => ({ id: r.id, source: r.source, event: r.event, level: r.level, title: r.title ?? undefined, createdAt: r.created_at });
 
 export interface PgStoreOptions {
   clock?: Clock;
@@ -160,10 +142,10 @@ export class PgStore implements Store {
     return r.rows[0] ? (JSON.parse(r.rows[0].notice) as Notice) : undefined;
   }
   async lastEventPerSource(): Promise<EventSummary[]> {
-    return (await this.q('SELECT DISTINCT ON (source) * FROM events ORDER BY source, created_at DESC, id DESC')).rows.map(summary);
+    return (await this.q('SELECT DISTINCT ON (source) * FROM events ORDER BY source, created_at DESC, id DESC')).rows.map(rowToSummary);
   }
   async recentEvents(n: number): Promise<EventSummary[]> {
-    return (await this.q('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT $1', [n])).rows.map(summary);
+    return (await this.q('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT $1', [n])).rows.map(rowToSummary);
   }
   async prune(before: number, limit: number): Promise<number> {
     return this.tx(async (c) => {
@@ -287,16 +269,7 @@ export class PgStore implements Store {
     await this.q('INSERT INTO audit (at, bot, "user", chat, command, args, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [e.at, e.bot, e.user, e.chat, e.command, e.args, e.outcome, e.detail ?? null]);
   }
   async auditLog(n: number): Promise<AuditEntry[]> {
-    return (await this.q('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [n])).rows.map((r) => ({
-      at: r.at,
-      bot: r.bot,
-      user: r.user,
-      chat: r.chat,
-      command: r.command,
-      args: r.args,
-      outcome: r.outcome,
-      detail: r.detail ?? undefined,
-    }));
+    return (await this.q('SELECT * FROM audit ORDER BY id DESC LIMIT $1', [n])).rows.map(rowToAudit);
   }
 
   async capture(c: Omit<Capture, 'id'>, keep: number): Promise<void> {
@@ -307,15 +280,7 @@ export class PgStore implements Store {
     });
   }
   async captures(source: string, n: number): Promise<Capture[]> {
-    return (await this.q('SELECT * FROM captures WHERE source = $1 ORDER BY id DESC LIMIT $2', [source, n])).rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      at: r.at,
-      headers: JSON.parse(r.headers),
-      query: JSON.parse(r.query),
-      body: r.body,
-      outcome: r.outcome,
-    }));
+    return (await this.q('SELECT * FROM captures WHERE source = $1 ORDER BY id DESC LIMIT $2', [source, n])).rows.map(rowToCapture);
   }
 
   async acquireBots(bots: readonly string[], now: number, leaseUntil: number): Promise<string[]> {

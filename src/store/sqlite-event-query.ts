@@ -2,6 +2,7 @@
 // store's writer).
 import Database from 'better-sqlite3';
 import type { Capture, EventSummary } from './store.js';
+import { rowToCapture } from './rows.js';
 import { countAt, emptyActivity, type Activity, type EventFilter, type EventQuery } from './event-query.js';
 
 export class SqliteEventQuery implements EventQuery {
@@ -38,12 +39,12 @@ export class SqliteEventQuery implements EventQuery {
 
   async captureOf(eventId: string): Promise<Capture | undefined> {
     const r = this.db.prepare('SELECT * FROM captures WHERE outcome = ? ORDER BY id DESC LIMIT 1').get(`accepted ${eventId}`);
-    return r ? toCapture(r) : undefined;
+    return r ? rowToCapture(r) : undefined;
   }
 
   async capture(id: number): Promise<Capture | undefined> {
     const r = this.db.prepare('SELECT * FROM captures WHERE id = ?').get(id);
-    return r ? toCapture(r) : undefined;
+    return r ? rowToCapture(r) : undefined;
   }
 
   async close(): Promise<void> {
@@ -51,6 +52,3 @@ export class SqliteEventQuery implements EventQuery {
   }
 }
 
-function toCapture(r: any): Capture {
-  return { id: r.id, source: r.source, at: r.at, headers: JSON.parse(r.headers), query: JSON.parse(r.query), body: r.body, outcome: r.outcome };
-}

@@ -27,6 +27,7 @@ import {
   type Mute,
   type Store,
 } from './store.js';
+import { rowToAudit, rowToCapture, rowToDelivery, rowToSummary } from './rows.js';
 
 type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void; atomic: boolean };
 
@@ -39,28 +40,7 @@ class OpFailed extends Error {
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
-function rowToDelivery(r: any): Delivery {
-  return {
-    id: r.id,
-    eventId: r.event_id,
-    bot: r.bot,
-    chat: r.chat,
-    thread: r.thread ?? undefined,
-    kind: r.kind,
-    target: r.target,
-    silent: !!r.silent,
-    state: r.state,
-    attempts: r.attempts,
-    nextAt: r.next_at,
-    lastError: r.last_error ?? undefined,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
-function rowToSummary(r: any): EventSummary {
-  return { id: r.id, source: r.source, event: r.event, level: r.level, title: r.title ?? undefined, createdAt: r.created_at };
-}
 
 export class SqliteStore implements Store {
   private queue: Op[] = [];
@@ -418,16 +398,7 @@ export class SqliteStore implements Store {
   }
   async auditLog(n: number): Promise<AuditEntry[]> {
     this.sync();
-    return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(n) as any[]).map((r) => ({
-      at: r.at,
-      bot: r.bot,
-      user: r.user,
-      chat: r.chat,
-      command: r.command,
-      args: r.args,
-      outcome: r.outcome,
-      detail: r.detail ?? undefined,
-    }));
+    return (this.db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(n) as any[]).map(rowToAudit);
   }
 
   async capture(c: Omit<Capture, 'id'>, keep: number): Promise<void> {
@@ -440,15 +411,7 @@ export class SqliteStore implements Store {
   }
   async captures(source: string, n: number): Promise<Capture[]> {
     this.sync();
-    return (this.db.prepare('SELECT * FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, n) as any[]).map((r) => ({
-      id: r.id,
-      source: r.source,
-      at: r.at,
-      headers: JSON.parse(r.headers),
-      query: JSON.parse(r.query),
-      body: r.body,
-      outcome: r.outcome,
-    }));
+    return (this.db.prepare('SELECT * FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?').all(source, n) as any[]).map(rowToCapture);
   }
 
   async setChatMove(bot: string, from: string, to: string): Promise<void> {
