@@ -12,6 +12,7 @@ import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
+import { healthReport, type StoreHealth } from './health-report.js';
 import { RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
@@ -90,7 +91,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
-  const metrics = new Metrics(store, bots);
+  // What /healthz says, read by /metrics too (defined below, once the worker exists).
+  const metrics = new Metrics(store, bots, () => health());
 
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
@@ -112,7 +114,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let ownership: Ownership | undefined;
   // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
-  let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
+  let storeHealth: StoreHealth = { state: 'ok', since: new Date(clock.now()).toISOString() };
   worker = new Worker({
     store,
     bots,
@@ -131,6 +133,18 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       else logger.info('the store works again');
     },
   });
+
+  const health = () =>
+    healthReport({
+      now: clock.now(),
+      version: VERSION,
+      bots,
+      store: storeHealth,
+      failing: worker?.failingBots() ?? [],
+      stuck: worker?.stuckChats() ?? [],
+      mine: ownership && ((bot) => ownership!.owned().includes(bot)),
+      ownership: ownership?.owners(),
+    });
 
   const startedAt = clock.now();
   const plane = createCommandPlane({
@@ -159,11 +173,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     config,
     ingest,
     logger,
-    health: () => {
-      const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      const ok = Object.values(states).every((h) => h.state !== 'unhealthy') && storeHealth.state === 'ok';
-      return { ok, version: VERSION, bots: states, store: storeHealth, ownership: ownership?.owners() };
-    },
+    health,
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     media,
