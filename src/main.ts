@@ -209,6 +209,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     bots: [...bots.keys()],
     clock,
     logger: logger.child({ part: 'ownership' }),
+    exclusiveStore: config.store.sqlite !== undefined,
     onGain: async (id) => {
       try {
         await bots.get(id)!.start(hostOf(id));
