@@ -12,7 +12,7 @@ import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
-import { RateLimiter } from './ratelimit.js';
+import { carryOverLimits, RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
@@ -200,6 +200,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     clock,
     logger: logger.child({ part: 'ownership' }),
     onGain: async (id) => {
+      // The previous owner's recent sends count against the limits here too (a takeover must not burst).
+      await carryOverLimits(limiter, store, id, clock).catch((e) => logger.warn({ bot: id, err: String(e) }, 'could not read the recent sends of the bot; its limits start empty'));
       try {
         await bots.get(id)!.start(hostOf(id));
       } catch (e) {
