@@ -12,7 +12,7 @@ import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
-import { RateLimiter } from './ratelimit.js';
+import { carryOverLimits, RateLimiter } from './ratelimit.js';
 import { Renderer, type Locale } from './render/render.js';
 import { Router } from './router.js';
 import { createServer } from './server.js';
@@ -32,6 +32,7 @@ import { volcChat } from './volcengine/chat.js';
 import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
+import { systemTimeZone } from './i18n/time.js';
 
 export { VERSION };
 
@@ -169,7 +170,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     media,
     api,
     sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
-    sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
+    // The dashboard shows times in the configured zone (as notices do), following a reload.
+    sessionInfo: () => ({ locale: live.current.config.locale, timezone: live.current.config.timezone ?? systemTimeZone(), version: VERSION }),
   });
 
   const http = createListener(config.server, handler, logger.child({ part: 'http' }));
@@ -200,6 +202,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     clock,
     logger: logger.child({ part: 'ownership' }),
     onGain: async (id) => {
+      // The previous owner's recent sends count against the limits here too (a takeover must not burst).
+      await carryOverLimits(limiter, store, id, clock).catch((e) => logger.warn({ bot: id, err: String(e) }, 'could not read the recent sends of the bot; its limits start empty'));
       try {
         await bots.get(id)!.start(hostOf(id));
       } catch (e) {
