@@ -175,6 +175,11 @@ export interface PlatformDeclaration<O = any> {
   /** Default rate limits for this platform (see src/ratelimit.ts); the config may override them. */
   limits: RateLimits;
   capabilities: Capabilities;
+  /**
+   * The chat part of a target (what `BotAdapter.parseChat` does), where it needs no SDK: `hookbot
+   * check` then validates targets without loading the platform's module.
+   */
+  parseChat?(raw: string): { chat: string; thread?: string };
 }
 
 /** A platform module: its declaration and a factory. Registered in bots/index.ts. */
