@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { freePort } from '../test/helpers/hookbot.js';
 import { migrateSqlite } from '../src/store/sqlite.js';
+import { LANES_REBUILD } from '../src/store/schema.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
@@ -102,6 +103,8 @@ function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
       ev.run(id, 'report', 'report', 'info', 'seed', JSON.stringify({ source: 'report', event: 'report', level: 'info', title: 'seed', text: String(i), time: new Date(now).toISOString() }), '{}', now);
       dl.run(id, chat, `console:${chat}`, now + dueIn, now, now);
     }
+    // Written past the store: its chats' lanes (heads) are found as at an upgrade.
+    db.exec(LANES_REBUILD);
   })();
   db.close();
 }

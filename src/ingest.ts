@@ -11,7 +11,7 @@ import { PayloadError } from './inbound/format.js';
 import type { Notice, ParsedNotice } from './notice.js';
 import { TargetError, type Router } from './router.js';
 import type { Capture, IngestAnswer, Mute, Store } from './store/store.js';
-import type { SourceGuard, RequestFacts } from './auth/guard.js';
+import { presentedToken, type SourceGuard, type RequestFacts } from './auth/guard.js';
 import { HttpError } from './http/errors.js';
 import { fmtPath } from './config.js';
 import { collectSecrets, redactPayload, redactText, redactValue } from './capture/redact.js';
@@ -45,6 +45,7 @@ export interface IngestDeps {
 }
 
 const MUTE_CACHE_MS = 1000;
+const NO_BODY = Buffer.alloc(0);
 
 /** A ZodError as one line naming each bad field. */
 export function describeZodError(e: z.ZodError): string {
@@ -104,6 +105,22 @@ export class Ingest {
   admit(sourceName: string, facts: RequestFacts): void {
     if (!this.source(sourceName)) throw new HttpError(404, `no source '${sourceName}' is configured`);
     this.deps.guards.get(sourceName)!.admit(facts);
+  }
+
+  /**
+   * A WebSocket asking to carry this source's webhooks (BetterGI's notifier): the token in its URL or
+   * headers is checked before the upgrade, so a stranger never gets a socket; each message is then
+   * checked again like a POST. A sender that proves each message itself (a token field in the body,
+   * a format's own signature) is left to the per-message check when its URL carries no token.
+   */
+  authenticateConnection(sourceName: string, facts: RequestFacts): void {
+    this.admit(sourceName, facts);
+    const source = this.source(sourceName)!;
+    if (source.signature) throw new HttpError(400, `source '${sourceName}' checks a signature over each request's body, which a WebSocket message cannot carry: POST to it instead`);
+    const format = this.deps.formats[source.format]!;
+    const auth = { remoteAddress: facts.remoteAddress, headers: facts.headers, query: facts.query, raw: NO_BODY, formatAuthenticated: false };
+    if (presentedToken(auth) === undefined && (format.tokenFields?.length || format.authenticate)) return;
+    this.deps.guards.get(sourceName)!.authenticate(auth);
   }
 
   async receive(sourceName: string, req: IncomingHook): Promise<Answer> {

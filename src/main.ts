@@ -179,7 +179,11 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       }
       worker?.kick();
     },
-    onLose: (id) => bots.get(id)!.stop(),
+    onLose: (id) => {
+      // Another instance sends for it now: this one's view of its platform is stale.
+      worker?.forgetBot(id);
+      return bots.get(id)!.stop();
+    },
   });
   store.onWork?.(() => worker?.kick());
   store.onBotsReleased?.(() => void ownership?.wake());

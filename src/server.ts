@@ -1,6 +1,7 @@
 // The Koa app: routes, body limits, and the mapping of errors to HTTP statuses; the webhook
 // endpoints go on the lean route of http/hooks.ts in front of it (`handler`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Koa from 'koa';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
@@ -13,6 +14,7 @@ import type { Ingest } from './ingest.js';
 import { toHttpError } from './ingest.js';
 import { mask } from './log.js';
 import { hookRoute } from './http/hooks.js';
+import { hookSocketRoute } from './http/hooks-websocket.js';
 import { csrfOk, Sessions } from './web/session.js';
 import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
 import { findWebRoot, serveDashboard } from './web/static.js';
@@ -132,6 +134,8 @@ export function createServer(deps: ServerDeps) {
 
   // The webhook endpoints first, on their lean route (http/hooks.ts); everything else through Koa.
   const hooks = hookRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
+  // The same endpoints over a WebSocket (BetterGI's WebSocket notifier).
+  const hookSockets = hookSocketRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
   const koa = app.callback();
   return {
     app,
@@ -143,7 +147,12 @@ export function createServer(deps: ServerDeps) {
     },
     mountWebSocket: (route: WebSocketMount) => sockets.add(route),
     /** For the HTTP server's 'upgrade' event. */
-    upgrade: sockets.upgrade,
-    closeSockets: sockets.close,
+    upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!hookSockets.upgrade(req, socket, head)) sockets.upgrade(req, socket, head);
+    },
+    closeSockets: () => {
+      hookSockets.close();
+      sockets.close();
+    },
   };
 }

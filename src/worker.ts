@@ -10,6 +10,7 @@ import type { RateLimiter } from './ratelimit.js';
 import { CLAIM_LEASE_MS, isStoreUnavailable, type Claimed, type Store } from './store/store.js';
 import { mask } from './log.js';
 import { isDeadLocalInstance } from './instance.js';
+import { Outages, type ChatTrouble, type Outage } from './outages.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -55,9 +56,6 @@ type Outcome =
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** How long a bot with a bad token is left alone before one delivery probes it again. */
-export const UNHEALTHY_PROBE_MS = 60_000;
-
 /** Exponential backoff with jitter: attempt 1 → base, doubling, capped; a random 50–100% of it. */
 export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
   const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -75,7 +73,14 @@ export class Worker {
   private running = false;
   private ticking = false;
   private again = false;
-  private readonly heldUntil = new Map<string, number>();
+  /** Bots whose platform fails (probed with one delivery, the rest held) and chats that wait on theirs. */
+  private readonly outages = new Outages();
+  /** The deliveries claimed as a probe of their bot's failing platform. */
+  private readonly probes = new Set<number>();
+  /** When a delivery last spent an attempt on a failing platform: probes spend them at the backoff's pace. */
+  private readonly spentAt = new Map<number, number>();
+  /** When each claim in `claims` was taken: one held far beyond its lease is a stuck chat. */
+  private readonly claimedAt = new Map<string, number>();
   /** Aborts the sends still in flight when a stop has waited `stopTimeoutMs` for them. */
   private readonly abortSends = new AbortController();
   private readonly moves = new Map<string, Record<string, string>>();
@@ -180,16 +185,17 @@ export class Worker {
         if (room <= 0) break;
         const now = this.deps.clock.now();
         if (now - this.goneCheckedAt >= 1000) await this.findGoneBots();
-        const bots = [...this.claimable(), ...this.gone].filter((b) => (this.heldUntil.get(b) ?? 0) <= now);
-        const due = bots.length ? await this.deps.store.claimDue(now, room, bots, this.leaseMs) : [];
+        const due = await this.claim(now, room);
         // Only a write shows the store works again (a locked SQLite store still answers reads).
         if (due.length) this.storeOk();
         for (const d of due) {
           this.claims.set(d.claim, d);
+          this.claimedAt.set(d.claim, now);
           const p = this.process(d)
             .catch((e) => this.deps.logger.error({ delivery: d.id, err: mask(String(e)) }, 'delivery failed unexpectedly; its claim expires and it is retried'))
             .finally(() => {
               this.claims.delete(d.claim);
+              this.claimedAt.delete(d.claim);
               this.inflight.delete(p);
               this.kick();
             });
@@ -206,6 +212,56 @@ export class Worker {
     }
   }
 
+  /**
+   * Claims up to `room` due deliveries: all of those of working bots, and one probe of each bot
+   * whose platform fails and whose next probe is due (the rest of its deliveries are held).
+   */
+  private async claim(now: number, room: number): Promise<Claimed[]> {
+    const { store } = this.deps;
+    const free: string[] = [];
+    const probe: string[] = [];
+    for (const b of new Set([...this.claimable(), ...this.gone])) {
+      const a = this.outages.access(b, now);
+      if (a === 'all') free.push(b);
+      else if (a === 'probe') probe.push(b);
+    }
+    const out: Claimed[] = [];
+    for (const b of probe) {
+      if (out.length >= room) break;
+      const [d] = await store.claimDue(now, 1, [b], this.leaseMs);
+      if (!d) continue;
+      this.outages.probing(b, true);
+      this.probes.add(d.id);
+      this.deps.logger.info({ bot: b, delivery: d.id }, 'probing the failing platform with one delivery');
+      out.push(d);
+    }
+    if (free.length && out.length < room) out.push(...(await store.claimDue(now, room - out.length, free, this.leaseMs)));
+    return out;
+  }
+
+  /** Bots whose platform fails now (an outage: probed, the rest held). For /healthz and /metrics. */
+  failingBots(): Outage[] {
+    return this.outages.list();
+  }
+
+  /**
+   * Chats that do not move: the head delivery waits on the platform for long while the bot works,
+   * or a claim is held far beyond its lease (its outcome cannot be recorded).
+   */
+  stuckChats(): ChatTrouble[] {
+    const now = this.deps.clock.now();
+    const held = [...this.claims.values()]
+      .filter((c) => now - (this.claimedAt.get(c.claim) ?? now) > this.leaseMs)
+      .map((c) => ({ bot: c.bot, chat: c.chat, since: this.claimedAt.get(c.claim)!, reason: `delivery ${c.id} has been sending for ${Math.round((now - this.claimedAt.get(c.claim)!) / 1000)} s: its outcome could not be recorded` }));
+    const seen = new Set(held.map((c) => `${c.bot}\u0000${c.chat}`));
+    return [...held, ...this.outages.stuckChats(now).filter((t) => !seen.has(`${t.bot}\u0000${t.chat}`))];
+  }
+
+  /** This instance no longer sends for the bot (another owns it now): what it knew is stale. */
+  forgetBot(bot: string): void {
+    this.outages.forget(bot);
+  }
+
   private async process(d: Claimed): Promise<void> {
     let outcome: Outcome;
     try {
@@ -215,6 +271,9 @@ export class Worker {
       // Nothing was sent (the notice could not be read): try again soon, not as an attempt.
       this.storeFailed(e);
       outcome = { kind: 'retry', nextAt: this.deps.clock.now() + this.deps.options.baseDelayMs, error: d.lastError, countAttempt: false };
+    } finally {
+      // A probe that told nothing (the chat's own rate limit, a template error) lets another go.
+      if (this.probes.delete(d.id)) this.outages.probing(d.bot, false);
     }
     if (!(await this.record(d, outcome))) return;
     if (outcome.kind === 'sent' && outcome.movedTo && outcome.movedTo !== outcome.chat) {
@@ -286,7 +345,9 @@ export class Worker {
       // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
       // limits. Charged before recording the outcome: the messages went out even if the store then fails.
       if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
-      this.heldUntil.delete(d.bot);
+      this.platformAnswered(d.bot);
+      this.outages.chatMoved(d.bot, d.chat);
+      this.spentAt.delete(d.id);
       this.deps.onOutcome?.('sent', d.bot);
       log.debug('sent');
       return { kind: 'sent', chat, movedTo: res.movedTo };
@@ -299,29 +360,55 @@ export class Worker {
           : new DeliveryError(`unexpected error: ${(e as Error)?.message ?? String(e)}`, { retryable: true, cause: e });
       const reason = mask(err.message);
       const now = clock.now();
-      if (err.unhealthy) {
-        this.heldUntil.set(d.bot, now + UNHEALTHY_PROBE_MS);
-        log.error({ bot: d.bot, reason }, 'BOT UNHEALTHY: deliveries are held until it works again (check its token)');
-        this.deps.onOutcome?.('held', d.bot);
-        return { kind: 'retry', nextAt: now + UNHEALTHY_PROBE_MS, error: reason, countAttempt: false };
+      const probe = this.probes.has(d.id);
+      if (err.unhealthy || (err.retryable && err.retryAfterMs === undefined)) {
+        // The platform fails as a whole (or refused the bot), not this chat: hold the bot's
+        // deliveries and probe it with one (outages.ts). The delivery stays due in the store, so a
+        // restart sends at once; the hold lives in this instance's memory.
+        const o = this.outages.failed(d.bot, err.unhealthy ? 'unhealthy' : 'unreachable', reason, now);
+        if (o.failures === 1) {
+          if (o.kind === 'unhealthy') log.error({ bot: d.bot, reason }, 'BOT UNHEALTHY: its deliveries are held and one is tried again and again until it works (check its token)');
+          else log.warn({ bot: d.bot, reason }, 'PLATFORM FAILING: the bot’s deliveries are held; one probes it until it answers');
+        } else log.info({ bot: d.bot, reason, failures: o.failures, nextProbeInMs: o.nextProbeAt - now }, 'probe failed; trying again later');
+        this.deps.onOutcome?.(err.unhealthy ? 'held' : 'retry', d.bot);
+        // A refused token is not the delivery's fault: no attempt is spent. A send that found the
+        // platform failing spends one and backs off as before. A failed probe keeps its place
+        // (claims go by due time), so the same delivery probes again and the held ones spend
+        // nothing; it spends an attempt only at the backoff's pace, so it lasts an outage as long
+        // as before (about two hours, worker.maxAttempts), and a message that alone makes its
+        // platform fail still ends in the dead letters rather than holding its bot.
+        const { baseDelayMs, maxDelayMs, maxAttempts } = this.deps.options;
+        const last = this.spentAt.get(d.id);
+        const spend = !err.unhealthy && (!probe || last === undefined || now - last >= backoffMs(Math.max(1, d.attempts), baseDelayMs, maxDelayMs, () => 1));
+        if (spend && d.attempts + 1 >= maxAttempts) return this.dead(d, `gave up after ${d.attempts + 1} attempts: ${reason}`);
+        if (spend) this.spentAt.set(d.id, now);
+        if (err.unhealthy || probe) return { kind: 'retry', nextAt: Math.min(d.nextAt, now), error: reason, countAttempt: spend };
+        return { kind: 'retry', nextAt: now + backoffMs(d.attempts + 1, baseDelayMs, maxDelayMs, this.random), error: reason, countAttempt: true };
       }
+      // Any other answer came from a working platform: whatever held the bot is over.
+      this.platformAnswered(d.bot);
       if (!err.retryable) return this.dead(d, reason);
-      if (err.retryAfterMs !== undefined) {
-        // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
-        // it is not the delivery's fault.
-        log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
-        this.deps.onOutcome?.('retry', d.bot);
-        return { kind: 'retry', nextAt: now + err.retryAfterMs, error: reason, countAttempt: false };
-      }
-      if (d.attempts + 1 >= this.deps.options.maxAttempts) return this.dead(d, `gave up after ${d.attempts + 1} attempts: ${reason}`);
-      const delay = backoffMs(d.attempts + 1, this.deps.options.baseDelayMs, this.deps.options.maxDelayMs, this.random);
-      log.warn({ reason, retryInMs: delay, attempt: d.attempts + 1 }, 'send failed; will retry');
+      // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
+      // it is not the delivery's fault, and only this chat waits.
+      log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
+      this.outages.chatWaits(d.bot, d.chat, reason, now);
       this.deps.onOutcome?.('retry', d.bot);
-      return { kind: 'retry', nextAt: now + delay, error: reason, countAttempt: true };
+      return { kind: 'retry', nextAt: now + err.retryAfterMs!, error: reason, countAttempt: false };
     }
   }
 
+  /** The platform answered: an outage is over, and every held delivery is claimable at once. */
+  private platformAnswered(bot: string): void {
+    const o = this.outages.answered(bot);
+    if (!o) return;
+    this.deps.logger.info({ bot, kind: o.kind, since: new Date(o.since).toISOString(), failures: o.failures }, 'the platform answers again: releasing the held deliveries');
+    // The held deliveries are due already; the limiter paces them as usual.
+    queueMicrotask(() => this.kick());
+  }
+
   private dead(d: Claimed, reason: string): Outcome {
+    this.outages.chatMoved(d.bot, d.chat);
+    this.spentAt.delete(d.id);
     this.deps.logger.warn({ delivery: d.id, target: d.target, reason }, 'delivery failed for good (dead letter)');
     this.deps.onOutcome?.('dead', d.bot);
     return { kind: 'dead', reason };
@@ -329,7 +416,7 @@ export class Worker {
 
   /** Claims what is due now and waits until it is handled; returns how many. For tests and tools. */
   async runDue(): Promise<number> {
-    const due = await this.deps.store.claimDue(this.deps.clock.now(), this.deps.options.concurrency, [...this.claimable(), ...this.gone], this.leaseMs);
+    const due = await this.claim(this.deps.clock.now(), this.deps.options.concurrency);
     await Promise.all(due.map((d) => this.process(d)));
     return due.length;
   }

@@ -63,6 +63,7 @@ export function createApiV1(deps: ApiV1Deps): { router: Router; api: ApiBuilder 
       fetch: deps.fetch,
       settle: deps.settle,
       source: (name) => (Object.hasOwn(config().sources, name) ? (config().sources[name] as { format: string; keys?: string[] }) : undefined),
+      acceptedKeys: (name) => (Object.hasOwn(config().sources, name) ? ((config().sources[name] as { keys?: string[] }).keys ?? []) : []),
     },
   });
 

@@ -135,6 +135,19 @@ export class PgGroupCommit {
            SELECT *, 0, $11::bigint, $11::bigint, $11::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[])`,
           [d.id, d.event, d.bot, d.chat, d.thread, d.kind, d.target, d.silent, d.state, d.error, now],
         );
+      // Each chat's lane gets its head if it had none. Ids come from a sequence, so another
+      // instance's commit may land with a lower id after ours: the lower one becomes the head
+      // unless the head is already being sent. In (bot, chat) order, so that two commits lock
+      // the lanes they share in the same order.
+      const open = d.state.map((st) => st === 'pending');
+      if (open.some(Boolean))
+        await client.query(
+          `INSERT INTO lanes (bot, chat, head_id, next_at)
+           SELECT bot, chat, min(id), $4::bigint FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(bot, chat, id) GROUP BY bot, chat ORDER BY bot, chat
+           ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at
+             WHERE lanes.head_id > excluded.head_id AND lanes.next_at IS NOT NULL`,
+          [d.bot.filter((_, i) => open[i]), d.chat.filter((_, i) => open[i]), d.id.filter((_, i) => open[i]), now],
+        );
       if (caps.source.length) {
         await client.query(
           'INSERT INTO captures (source, at, headers, query, body, outcome) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])',

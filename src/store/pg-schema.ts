@@ -88,4 +88,20 @@ CREATE TABLE bot_owners (
   expires_at bigint NOT NULL
 );
 `,
+  // Lanes: each chat with undelivered work, its head (the only delivery that may be claimed) and
+  // when the head is due (NULL while it is being sent). A claim locks only due heads, found through
+  // lanes_due, so its cost does not grow with the backlog (postgres.ts keeps them).
+  `
+CREATE TABLE lanes (
+  bot text NOT NULL,
+  chat text NOT NULL,
+  head_id bigint NOT NULL,
+  next_at bigint,
+  PRIMARY KEY (bot, chat)
+);
+CREATE INDEX lanes_due ON lanes (bot, next_at, head_id) WHERE next_at IS NOT NULL;
+INSERT INTO lanes (bot, chat, head_id, next_at)
+  SELECT DISTINCT ON (bot, chat) bot, chat, id, CASE WHEN state = 'pending' THEN next_at END
+    FROM deliveries WHERE state IN ('pending', 'sending') ORDER BY bot, chat, id;
+`,
 ];

@@ -35,6 +35,17 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
+/** The claim (see claimDue): $1 bots, $2 now, $3 limit, $4 instance, $5 lease end. Exported for bench/claim-backlog.ts's EXPLAIN. */
+export const CLAIM_SQL = `WITH due AS (
+   SELECT bot, chat, head_id FROM lanes WHERE bot = ANY($1::text[]) AND next_at <= $2
+    ORDER BY next_at, head_id LIMIT $3 FOR UPDATE SKIP LOCKED),
+ picked AS (SELECT d.id FROM deliveries d JOIN due ON due.head_id = d.id WHERE d.state = 'pending' FOR UPDATE OF d SKIP LOCKED),
+ claimed AS (
+   UPDATE deliveries d SET state = 'sending', claim = gen_random_uuid()::text, locked_by = $4, lease_until = $5, updated_at = $2
+     FROM picked WHERE d.id = picked.id RETURNING d.*),
+ blocked AS (UPDATE lanes l SET next_at = NULL FROM due JOIN claimed ON claimed.id = due.head_id WHERE l.bot = due.bot AND l.chat = due.chat)
+ SELECT * FROM claimed`;
+
 
 
 export interface PgStoreOptions {
@@ -164,22 +175,14 @@ export class PgStore implements Store {
   }
 
   /**
-   * The head of each lane (the oldest undelivered delivery of each chat) of the given bots, if it
-   * is pending and due, locked with SKIP LOCKED (another claimer's rows are passed over, never
-   * waited for), then marked `sending` under a fresh claim token, all in one statement.
+   * The due heads of the given bots' lanes (lanes_due: only lanes that are due are read), locked
+   * with SKIP LOCKED (another claimer's lanes and rows are passed over, never waited for), then
+   * marked `sending` under a fresh claim token, and their lanes blocked, all in one statement.
    */
   async claimDue(now: number, limit: number, bots: readonly string[], leaseMs = CLAIM_LEASE_MS): Promise<Claimed[]> {
     if (!bots.length || limit <= 0) return [];
     const r = await this.q(
-      `WITH heads AS (
-         SELECT DISTINCT ON (bot, chat) id, state, next_at FROM deliveries
-          WHERE bot = ANY($1::text[]) AND state IN ('pending', 'sending')
-          ORDER BY bot, chat, id),
-       due AS (SELECT id FROM heads WHERE state = 'pending' AND next_at <= $2 ORDER BY next_at, id LIMIT $3),
-       picked AS (SELECT d.id FROM deliveries d JOIN due ON due.id = d.id WHERE d.state = 'pending' FOR UPDATE OF d SKIP LOCKED)
-       UPDATE deliveries d SET state = 'sending', claim = gen_random_uuid()::text, locked_by = $4, lease_until = $5, updated_at = $2
-         FROM picked WHERE d.id = picked.id AND d.state = 'pending'
-       RETURNING d.*`,
+      CLAIM_SQL,
       [bots, now, limit, this.instance, now + leaseMs],
     );
     return r.rows
@@ -187,20 +190,48 @@ export class PgStore implements Store {
       .sort((a, b) => a.nextAt - b.nextAt || a.id - b.id);
   }
 
+  /**
+   * Sets the lanes of these chats to their heads now (or closes them), after deliveries of theirs
+   * changed state, in the caller's transaction. The lanes are locked first, in order, and only then
+   * are the heads read: a commit adding to a lane meanwhile is either waited for (and seen) or comes
+   * after (and finds the lane as left here).
+   */
+  private async refreshLanes(c: pg.PoolClient, rows: readonly { bot: string; chat: string }[]): Promise<void> {
+    const keys = [...new Map(rows.map((r) => [r.bot + '\0' + r.chat, r])).values()].sort((a, b) => (a.bot < b.bot ? -1 : a.bot > b.bot ? 1 : a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0));
+    if (!keys.length) return;
+    const params = [keys.map((k) => k.bot), keys.map((k) => k.chat)];
+    await c.query('SELECT 1 FROM lanes l JOIN unnest($1::text[], $2::text[]) p(bot, chat) ON l.bot = p.bot AND l.chat = p.chat ORDER BY l.bot, l.chat FOR UPDATE OF l', params);
+    await c.query(
+      `WITH h AS (
+         SELECT p.bot, p.chat, x.id, x.state, x.next_at FROM unnest($1::text[], $2::text[]) p(bot, chat)
+           LEFT JOIN LATERAL (SELECT id, state, next_at FROM deliveries d WHERE d.bot = p.bot AND d.chat = p.chat AND d.state IN ('pending', 'sending') ORDER BY id LIMIT 1) x ON true),
+       closed AS (DELETE FROM lanes l USING h WHERE h.id IS NULL AND l.bot = h.bot AND l.chat = h.chat)
+       INSERT INTO lanes (bot, chat, head_id, next_at) SELECT bot, chat, id, CASE WHEN state = 'pending' THEN next_at END FROM h WHERE id IS NOT NULL ORDER BY bot, chat
+       ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at`,
+      params,
+    );
+  }
+
+  /** Records an outcome (an UPDATE … RETURNING bot, chat) and moves its lane on; false if the claim was not ours. */
+  private async outcome(sql: string, params: unknown[]): Promise<boolean> {
+    return this.tx(async (c) => {
+      const r = await c.query(sql + ' RETURNING bot, chat', params);
+      await this.refreshLanes(c, r.rows);
+      return r.rowCount === 1;
+    });
+  }
+
   async markSent(c: ClaimRef, now: number): Promise<boolean> {
-    const r = await this.q(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = $1 WHERE id = $2 AND claim = $3 AND state = 'sending'`, [now, c.id, c.claim]);
-    return r.rowCount === 1;
+    return this.outcome(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = $1 WHERE id = $2 AND claim = $3 AND state = 'sending'`, [now, c.id, c.claim]);
   }
   async markRetry(c: ClaimRef, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<boolean> {
-    const r = await this.q(
+    return this.outcome(
       `UPDATE deliveries SET state = 'pending', attempts = attempts + $1, next_at = $2, last_error = $3, ${UNCLAIM}, updated_at = $4 WHERE id = $5 AND claim = $6 AND state = 'sending'`,
       [countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim],
     );
-    return r.rowCount === 1;
   }
   async markDead(c: ClaimRef, reason: string, now: number): Promise<boolean> {
-    const r = await this.q(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = $1, ${UNCLAIM}, updated_at = $2 WHERE id = $3 AND claim = $4 AND state = 'sending'`, [reason, now, c.id, c.claim]);
-    return r.rowCount === 1;
+    return this.outcome(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = $1, ${UNCLAIM}, updated_at = $2 WHERE id = $3 AND claim = $4 AND state = 'sending'`, [reason, now, c.id, c.claim]);
   }
   async renewClaims(claims: readonly string[], leaseUntil: number): Promise<number> {
     if (!claims.length) return 0;
@@ -208,15 +239,18 @@ export class PgStore implements Store {
   }
   async releaseClaims(now: number, opts: { own?: boolean; deadOwners?: readonly string[] } = {}): Promise<number> {
     const owners = [...(opts.own ? [this.instance] : []), ...(opts.deadOwners ?? [])];
-    const r = await this.q(
-      `UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = $1
-        WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < $1 OR locked_by = ANY($2::text[]))`,
-      [now, owners],
-    );
-    return r.rowCount ?? 0;
+    return this.tx(async (c) => {
+      const r = await c.query(
+        `UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = $1
+          WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < $1 OR locked_by = ANY($2::text[])) RETURNING bot, chat`,
+        [now, owners],
+      );
+      await this.refreshLanes(c, r.rows);
+      return r.rowCount ?? 0;
+    });
   }
   async openBots(): Promise<string[]> {
-    return (await this.q("SELECT DISTINCT bot FROM deliveries WHERE state IN ('pending', 'sending') ORDER BY bot")).rows.map((r) => r.bot);
+    return (await this.q('SELECT DISTINCT bot FROM lanes ORDER BY bot')).rows.map((r) => r.bot);
   }
   async claimHolders(): Promise<string[]> {
     return (await this.q("SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND locked_by IS NOT NULL ORDER BY locked_by")).rows.map((r) => r.locked_by);
@@ -238,14 +272,19 @@ export class PgStore implements Store {
   }
   async retry(idOrAll: number | 'all', now: number): Promise<number> {
     const sql = "UPDATE deliveries SET state = 'pending', next_at = $1, attempts = 0, updated_at = $1 WHERE state = 'dead'";
-    const r = idOrAll === 'all' ? await this.q(sql, [now]) : await this.q(sql + ' AND id = $2', [now, idOrAll]);
-    return r.rowCount ?? 0;
+    return this.tx(async (c) => {
+      const r = idOrAll === 'all' ? await c.query(sql + ' RETURNING bot, chat', [now]) : await c.query(sql + ' AND id = $2 RETURNING bot, chat', [now, idOrAll]);
+      // A retried delivery may be older than its chat's head: it becomes the head.
+      await this.refreshLanes(c, r.rows);
+      return r.rowCount ?? 0;
+    });
   }
   async setChatMove(bot: string, from: string, to: string): Promise<void> {
     await this.tx(async (c) => {
       await c.query('INSERT INTO chat_moves (bot, from_chat, to_chat) VALUES ($1, $2, $3) ON CONFLICT (bot, from_chat) DO UPDATE SET to_chat = excluded.to_chat', [bot, from, to]);
-      // Deliveries already queued for the old chat follow it too.
+      // Deliveries already queued for the old chat follow it too, and the two lanes become one.
       await c.query("UPDATE deliveries SET chat = $1 WHERE bot = $2 AND chat = $3 AND state IN ('pending', 'sending')", [to, bot, from]);
+      await this.refreshLanes(c, [{ bot, chat: from }, { bot, chat: to }]);
     });
   }
   async chatMoves(bot: string): Promise<Record<string, string>> {

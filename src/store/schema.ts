@@ -89,4 +89,26 @@ CREATE TABLE IF NOT EXISTS bot_owners (
 );
 `;
 
-export const MIGRATIONS: string[] = [V1, V2];
+// Lanes: each chat with undelivered work, its head (the oldest undelivered delivery, the only one
+// that may be claimed) and when that head is due (NULL while it is being sent: the chat is blocked).
+// A claim reads only the due heads through lanes_due, so its cost does not grow with the backlog.
+// Kept in the same transactions as the deliveries they describe (sqlite.ts).
+export const LANES_REBUILD = `
+DELETE FROM lanes;
+INSERT INTO lanes (bot, chat, head_id, next_at)
+  SELECT d.bot, d.chat, d.id, CASE WHEN d.state = 'pending' THEN d.next_at END FROM deliveries d
+   WHERE d.id IN (SELECT MIN(id) FROM deliveries WHERE state IN ('pending', 'sending') GROUP BY bot, chat);
+`;
+const V3 = `
+CREATE TABLE IF NOT EXISTS lanes (
+  bot TEXT NOT NULL,
+  chat TEXT NOT NULL,
+  head_id INTEGER NOT NULL,
+  next_at INTEGER,
+  PRIMARY KEY (bot, chat)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lanes_due ON lanes (bot, next_at, head_id) WHERE next_at IS NOT NULL;
+${LANES_REBUILD}
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3];

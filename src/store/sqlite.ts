@@ -64,30 +64,30 @@ export class SqliteStore implements Store {
       savepoint: db.prepare('SAVEPOINT op'),
       release: db.prepare('RELEASE op'),
       rollbackTo: db.prepare('ROLLBACK TO op'),
-      // Heads of lanes: the oldest undelivered delivery of each chat, found by skipping through the
-      // partial index (bot, chat, id) one chat at a time, so a long backlog in one chat costs one
-      // index seek instead of a scan.
+      // The bots with open work, found by skipping through the partial index (bot, chat, id) one bot
+      // at a time.
       // (Two queries rather than a row-value `(bot, chat) > (?, ?)`, which SQLite does not seek with.)
       firstLane: db.prepare("SELECT bot, chat, id FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending') ORDER BY bot, chat, id LIMIT 1"),
-      nextChat: db.prepare(
-        "SELECT bot, chat, id FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending') AND bot = ? AND chat > ? ORDER BY bot, chat, id LIMIT 1",
-      ),
       nextBot: db.prepare(
         "SELECT bot, chat, id FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending') AND bot > ? ORDER BY bot, chat, id LIMIT 1",
       ),
-      byId: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
-      // Only a lane's head, and only if nobody claimed it meanwhile (another handle on the file).
-      claim: db.prepare(
-        `UPDATE deliveries SET state = 'sending', claim = ?, locked_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state = 'pending'
-           AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.bot = deliveries.bot AND o.chat = deliveries.chat AND o.id < deliveries.id AND o.state IN ('pending', 'sending'))`,
-      ),
+      // Lanes (schema.ts): a new delivery opens its chat's lane, or waits behind the head it has.
+      laneOpen: db.prepare('INSERT INTO lanes (bot, chat, head_id, next_at) VALUES (?, ?, ?, ?) ON CONFLICT (bot, chat) DO NOTHING'),
+      // After a delivery of the lane changed state: its head again, one seek in deliveries_open.
+      laneHead: db.prepare("SELECT id, state, next_at FROM deliveries INDEXED BY deliveries_open WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending') ORDER BY id LIMIT 1"),
+      laneSet: db.prepare('INSERT INTO lanes (bot, chat, head_id, next_at) VALUES (?, ?, ?, ?) ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at'),
+      laneClose: db.prepare('DELETE FROM lanes WHERE bot = ? AND chat = ?'),
+      // The due heads of one bot, soonest first: only lanes that are due are read.
+      laneDue: db.prepare('SELECT chat, head_id, next_at FROM lanes WHERE bot = ? AND next_at <= ? ORDER BY next_at, head_id LIMIT ?'),
+      laneBlock: db.prepare('UPDATE lanes SET next_at = NULL WHERE bot = ? AND chat = ? AND head_id = ? AND next_at IS NOT NULL'),
+      claim: db.prepare("UPDATE deliveries SET state = 'sending', claim = ?, locked_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state = 'pending' RETURNING *"),
       // Outcomes are guarded by the claim token: a claim that expired and was taken again is not ours.
-      sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
-      retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
-      dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending'`),
+      sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
+      retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
+      dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       renew: db.prepare("UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending'"),
-      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`),
-      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND locked_by = ?`),
+      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?) RETURNING bot, chat`),
+      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND locked_by = ? RETURNING bot, chat`),
       acquire: db.prepare(
         `INSERT INTO bot_owners (bot, owner, since, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
@@ -243,7 +243,9 @@ export class SqliteStore implements Store {
     for (const d of req.deliveries) {
       const state: DeliveryState = d.muted ? 'muted' : 'pending';
       const r = this.stmts.insDelivery.run(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, state, now, d.muted ? `muted by ${d.muted}` : null, now, now);
-      deliveries.push({ id: Number(r.lastInsertRowid), target: d.target, state });
+      const did = Number(r.lastInsertRowid);
+      if (!d.muted) this.stmts.laneOpen.run(d.bot, d.chat, did, now);
+      deliveries.push({ id: did, target: d.target, state });
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
     this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), JSON.stringify({ id, deliveries }), now);
@@ -254,51 +256,77 @@ export class SqliteStore implements Store {
   /**
    * Claims lane heads that are due, in one transaction of its own: the claim is on disk before
    * anything is sent, so a crash leaves a `sending` row with its holder and lease to recover.
+   * Only the due heads are read (lanes_due), however long the backlog behind them. Taken as an
+   * immediate transaction, so another handle on the file cannot claim the same heads meanwhile.
    */
   async claimDue(now: number, limit: number, bots: readonly string[], leaseMs = CLAIM_LEASE_MS): Promise<Claimed[]> {
     this.sync();
-    {
-      const want = new Set(bots);
-      const due: any[] = [];
-      type Lane = { bot: string; chat: string; id: number };
-      const next = (l: Lane) => (want.has(l.bot) ? (this.stmts.nextChat.get(l.bot, l.chat) ?? this.stmts.nextBot.get(l.bot)) : this.stmts.nextBot.get(l.bot)) as Lane | undefined;
-      for (let lane = this.stmts.firstLane.get() as Lane | undefined; lane; lane = next(lane)) {
-        if (!want.has(lane.bot)) continue;
-        const r = this.stmts.byId.get(lane.id) as any;
-        if (r.state === 'pending' && r.next_at <= now) due.push(r);
-      }
-      due.sort((a, b) => a.next_at - b.next_at || a.id - b.id);
-      const out: Claimed[] = [];
-      const leaseUntil = now + leaseMs;
-      this.db.transaction(() => {
-        for (const r of due.slice(0, limit)) {
+    if (limit <= 0) return [];
+    const out: Claimed[] = [];
+    const leaseUntil = now + leaseMs;
+    this.db
+      .transaction(() => {
+        type Head = { bot: string; chat: string; head_id: number; next_at: number };
+        const due: Head[] = [];
+        for (const bot of new Set(bots)) for (const h of this.stmts.laneDue.all(bot, now, limit) as Head[]) due.push({ ...h, bot });
+        due.sort((a, b) => a.next_at - b.next_at || a.head_id - b.head_id);
+        for (const h of due.slice(0, limit)) {
           const claim = randomUUID();
-          if (this.stmts.claim.run(claim, this.instance, leaseUntil, now, r.id).changes === 1) out.push({ ...rowToDelivery(r), state: 'sending', claim, leaseUntil });
+          const r = this.stmts.claim.get(claim, this.instance, leaseUntil, now, h.head_id) as any;
+          if (!r) continue;
+          this.stmts.laneBlock.run(h.bot, h.chat, h.head_id);
+          out.push({ ...rowToDelivery(r), claim, leaseUntil });
         }
-      })();
-      return out;
+      })
+      .immediate();
+    return out;
+  }
+
+  /** The lane of (bot, chat) after one of its deliveries changed state: its head now, or closed. */
+  private refreshLane(bot: string, chat: string): void {
+    const h = this.stmts.laneHead.get(bot, chat) as { id: number; state: string; next_at: number } | undefined;
+    if (h) this.stmts.laneSet.run(bot, chat, h.id, h.state === 'pending' ? h.next_at : null);
+    else this.stmts.laneClose.run(bot, chat);
+  }
+
+  private refreshLanes(rows: readonly { bot: string; chat: string }[]): void {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const k = r.bot + '\0' + r.chat;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      this.refreshLane(r.bot, r.chat);
     }
+  }
+
+  /** Records an outcome (a statement RETURNING bot, chat) and moves its lane on; false if the claim was not ours. */
+  private outcome(row: unknown): boolean {
+    if (!row) return false;
+    const r = row as { bot: string; chat: string };
+    this.refreshLane(r.bot, r.chat);
+    return true;
   }
 
   // Acks join the group commit: a worker finishing many sends pays one fsync, not one each.
   async markSent(c: ClaimRef, now: number): Promise<boolean> {
-    return this.grouped(() => this.stmts.sent.run(now, c.id, c.claim).changes === 1);
+    return this.grouped(() => this.outcome(this.stmts.sent.get(now, c.id, c.claim)), true);
   }
   async markRetry(c: ClaimRef, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<boolean> {
-    return this.grouped(() => this.stmts.retry.run(countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim).changes === 1);
+    return this.grouped(() => this.outcome(this.stmts.retry.get(countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim)), true);
   }
   async markDead(c: ClaimRef, reason: string, now: number): Promise<boolean> {
-    return this.grouped(() => this.stmts.dead.run(reason, now, c.id, c.claim).changes === 1);
+    return this.grouped(() => this.outcome(this.stmts.dead.get(reason, now, c.id, c.claim)), true);
   }
   async renewClaims(claims: readonly string[], leaseUntil: number): Promise<number> {
     return this.grouped(() => claims.reduce((n, c) => n + this.stmts.renew.run(leaseUntil, c).changes, 0));
   }
   async releaseClaims(now: number, opts: { own?: boolean; deadOwners?: readonly string[] } = {}): Promise<number> {
     return this.grouped(() => {
-      let n = this.stmts.releaseExpired.run(now, now).changes;
-      for (const o of [...(opts.own ? [this.instance] : []), ...(opts.deadOwners ?? [])]) n += this.stmts.releaseOf.run(now, o).changes;
-      return n;
-    });
+      const rows = this.stmts.releaseExpired.all(now, now) as { bot: string; chat: string }[];
+      for (const o of [...(opts.own ? [this.instance] : []), ...(opts.deadOwners ?? [])]) rows.push(...(this.stmts.releaseOf.all(now, o) as { bot: string; chat: string }[]));
+      this.refreshLanes(rows);
+      return rows.length;
+    }, true);
   }
   async openBots(): Promise<string[]> {
     this.sync();
@@ -367,7 +395,12 @@ export class SqliteStore implements Store {
   }
   async retry(idOrAll: number | 'all', now: number): Promise<number> {
     const sql = "UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead'";
-    return this.grouped(() => (idOrAll === 'all' ? this.db.prepare(sql).run(now, now).changes : this.db.prepare(sql + ' AND id = ?').run(now, now, idOrAll).changes));
+    return this.grouped(() => {
+      const rows = (idOrAll === 'all' ? this.db.prepare(sql + ' RETURNING bot, chat').all(now, now) : this.db.prepare(sql + ' AND id = ? RETURNING bot, chat').all(now, now, idOrAll)) as { bot: string; chat: string }[];
+      // A retried delivery may be older than its chat's head: it becomes the head.
+      this.refreshLanes(rows);
+      return rows.length;
+    }, true);
   }
 
   async addMute(m: Omit<Mute, 'id'>): Promise<Mute> {
@@ -416,9 +449,12 @@ export class SqliteStore implements Store {
 
   async setChatMove(bot: string, from: string, to: string): Promise<void> {
     this.sync();
-    this.db.prepare('INSERT OR REPLACE INTO chat_moves (bot, from_chat, to_chat) VALUES (?, ?, ?)').run(bot, from, to);
-    // Deliveries already queued for the old chat follow it too.
-    this.db.prepare("UPDATE deliveries SET chat = ? WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending')").run(to, bot, from);
+    this.db.transaction(() => {
+      this.db.prepare('INSERT OR REPLACE INTO chat_moves (bot, from_chat, to_chat) VALUES (?, ?, ?)').run(bot, from, to);
+      // Deliveries already queued for the old chat follow it too, and the two lanes become one.
+      this.db.prepare("UPDATE deliveries SET chat = ? WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending')").run(to, bot, from);
+      this.refreshLanes([{ bot, chat: from }, { bot, chat: to }]);
+    })();
   }
   async chatMoves(bot: string): Promise<Record<string, string>> {
     this.sync();

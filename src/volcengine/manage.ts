@@ -26,6 +26,11 @@ export interface ManageDeps {
   callbackUrl(source: string): string;
   /** Waits until every instance accepts newly stored keys (they re-read the store on a short poll). */
   settle?: () => Promise<void>;
+  /**
+   * The keys the running server checks this source's callbacks with now (the server only; the CLI
+   * cannot see the server's memory). Read after `settle`, to confirm before Volcengine signs with a key.
+   */
+  acceptedKeys?: (source: string) => string[] | undefined;
   by: string;
 }
 
@@ -64,6 +69,7 @@ export async function register(deps: ManageDeps, source: string, t: Target): Pro
     keys = [newAuthKey()];
     await deps.keyring.setKeys(source, keys, deps.by);
     await deps.settle?.();
+    confirmAccepted(deps, source, keys);
   }
   await writeAll(deps, source, t, url, keys[0]!, false);
   return describe(deps, source, t);
@@ -94,8 +100,10 @@ export async function remove(deps: ManageDeps, source: string, t: Target): Promi
 }
 
 /**
- * A new primary key: first stored next to the old ones (so every instance accepts both), then
- * registered; the old primary stays accepted as secondary for callbacks already signed with it.
+ * A new primary key without refusing a callback: the old primary becomes the secondary and the new
+ * one is stored before it (so every instance accepts both), confirmed accepted, and only then
+ * registered, type by type; the old key stays accepted after the last UpdateCallback, for callbacks
+ * Volcengine signed with it before and still retries.
  */
 export async function rotate(deps: ManageDeps, source: string, t: Target): Promise<CallbackView[]> {
   const url = urlFor(deps, source);
@@ -106,8 +114,17 @@ export async function rotate(deps: ManageDeps, source: string, t: Target): Promi
   const keep = [...new Set([old[0], ...old.filter((k) => inUse.includes(k))].filter((k): k is string => Boolean(k)))];
   await deps.keyring.setKeys(source, [fresh, ...keep], deps.by);
   await deps.settle?.();
+  confirmAccepted(deps, source, [fresh, ...keep]);
   await writeAll(deps, source, t, url, fresh, true);
   return describe(deps, source, t);
+}
+
+/** Nothing is registered with a key this server does not accept yet (a stored config that did not compile, say). */
+function confirmAccepted(deps: ManageDeps, source: string, keys: string[]) {
+  const accepted = deps.acceptedKeys?.(source);
+  if (accepted && !keys.every((k) => accepted.includes(k))) {
+    throw new VolcUsageError(`the running configuration did not take the new key of source '${source}' (see the log for why the stored configuration was refused); nothing was changed on Volcengine: fix that and rotate again`);
+  }
 }
 
 async function writeAll(deps: ManageDeps, source: string, t: Target, url: string, key: string, onlyExisting: boolean) {

@@ -17,6 +17,8 @@ export interface VolcServiceOptions {
   publicUrl?: string;
   by: string;
   settle?: () => Promise<void>;
+  /** Only in the server: the keys its running configuration checks a source with (ManageDeps.acceptedKeys). */
+  acceptedKeys?: (source: string) => string[] | undefined;
   fetch?: typeof fetch;
 }
 
@@ -40,6 +42,7 @@ export function volcService(o: VolcServiceOptions): { deps: ManageDeps; checkSou
       keyring,
       callbackUrl: (name) => `${base}/hooks/${encodeURIComponent(name)}`,
       settle: o.settle,
+      acceptedKeys: o.acceptedKeys,
       by: o.by,
     },
   };

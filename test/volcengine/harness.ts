@@ -24,7 +24,9 @@ export interface Harness {
 }
 
 export async function startHarness(extraYaml = '', fakeOptions: ConstructorParameters<typeof FakeVolcengine>[0] = {}): Promise<Harness> {
-  const fake = await new FakeVolcengine({ keys: { [AK]: SK }, retry: { quickDelayMs: 50, queueDelayMs: 200, windowMs: 10_000 }, ...fakeOptions }).start();
+  // Quick retries keep the tests short; a long answer timeout keeps a slow answer on a loaded
+  // machine from passing for a refusal (the tests count every non-200).
+  const fake = await new FakeVolcengine({ keys: { [AK]: SK }, retry: { timeoutMs: 20_000, quickDelayMs: 50, queueDelayMs: 200, windowMs: 10_000 }, ...fakeOptions }).start();
   const dir = mkdtempSync(join(tmpdir(), 'hookbot-volc-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;

@@ -56,30 +56,60 @@ describe('Volcengine callback registration', () => {
   });
 
   it('rotates the key while callbacks flow, refusing none, and keeps the old key as secondary', async () => {
-    let flowing = true;
-    const statuses: number[] = [];
-    const flow = (async () => {
-      for (let i = 0; flowing; i++) {
-        const attempts = await h.fake.sendEvent('push_end', { vhost: 'push.example.com', app: 'live', stream: `rot-${i}`, eventType: 'push_end' });
-        statuses.push(...attempts.map((a) => a.status));
-      }
-    })();
-    const res = await h.api('POST', '/api/v1/volcengine/rotate', { source: 'volc', domain: 'push.example.com', app: 'live' });
-    expect(res.status).toBe(200);
-    // A few more after the switch, signed with the new key.
-    const before = statuses.length;
-    while (statuses.length < before + 3) await new Promise((r) => setTimeout(r, 20));
-    flowing = false;
-    await flow;
+    const push = { vhost: 'push.example.com', app: 'live', eventType: 'push_end' };
+    const url = `${h.base}/hooks/volc`;
+    // At each UpdateCallback, just before Volcengine would sign with the new key: hookbot must
+    // already take that key, and still take the old one.
+    const probes: { primary: string; fresh: number; old: number }[] = [];
+    h.fake.beforeUpdate = async (body) => {
+      const primary = body['AuthKeyPrimary'] as string;
+      const [fresh, old] = await Promise.all([h.fake.probe(url, primary, { ...push, stream: 'probe-new' }), h.fake.probe(url, KEY, { ...push, stream: 'probe-old' })]);
+      probes.push({ primary, fresh: fresh.status, old: old.status });
+    };
+    // A callback signed with the old key before the rotation and delivered after it (Volcengine retries for 10 minutes).
+    const signedBefore = h.fake.list().find((c) => c.MessageType === 'push_end')!;
+    expect(signedBefore.AuthKeyPrimary).toBe(KEY);
+    const { callbackBody } = await import('../fakes/volcengine/callbacks.js');
+    const late = callbackBody(signedBefore, { ...push, stream: 'late' }, Date.now());
 
-    expect(statuses.length).toBeGreaterThan(3);
-    expect(statuses.every((s) => s === 200)).toBe(true);
-    const keys = h.fake.list().map((c) => c.AuthKeyPrimary);
-    expect(new Set(keys).size).toBe(1);
-    expect(keys[0]).not.toBe(KEY);
-    expect(res.body.every((v: any) => v.keyIsOurs)).toBe(true);
-    const stored = await h.hb.live.current.config.sources['volc'];
-    expect((stored as { keys: string[] }).keys).toEqual([keys[0], KEY]);
+    let flowing = true;
+    const flow = (async () => {
+      for (let i = 0; flowing; i++) await h.fake.sendEvent('push_end', { ...push, stream: `rot-${i}` });
+    })();
+    const answered = (key: string) => h.fake.attempts.filter((a) => a.key === key && a.status === 200).length;
+    const waitFor = async (test: () => boolean, what: string) => {
+      const until = Date.now() + 20_000;
+      while (!test()) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      await waitFor(() => answered(KEY) >= 3, 'three callbacks answered with the old key');
+      const res = await h.api('POST', '/api/v1/volcengine/rotate', { source: 'volc', domain: 'push.example.com', app: 'live' });
+      expect(res.status).toBe(200);
+      expect(res.body.every((v: any) => v.keyIsOurs)).toBe(true);
+      // The fake's own record: every type is signed with one new key now…
+      const keys = h.fake.list().map((c) => c.AuthKeyPrimary!);
+      expect(new Set(keys).size).toBe(1);
+      const fresh = keys[0]!;
+      expect(fresh).not.toBe(KEY);
+      // …and callbacks signed with it are answered.
+      await waitFor(() => answered(fresh) >= 3, 'three callbacks answered with the new key');
+      expect(probes).toEqual(h.fake.list().map(() => ({ primary: fresh, fresh: 200, old: 200 })));
+    } finally {
+      flowing = false;
+      h.fake.beforeUpdate = undefined;
+      await flow;
+    }
+
+    const flowed = h.fake.attempts.filter((a) => String(a.body['stream']).startsWith('rot-'));
+    expect(flowed.filter((a) => a.status !== 200)).toEqual([]);
+    expect((await h.fake.probe(url, KEY, { ...push, stream: 'after' })).status).toBe(200);
+    const { deliver } = await import('../fakes/volcengine/callbacks.js');
+    expect((await deliver(url, late, { timeoutMs: 20_000, quickRetries: 0, quickDelayMs: 0, queueDelayMs: 0, windowMs: 0 }, () => undefined)).map((a) => a.status)).toEqual([200]);
+    const stored = h.hb.live.current.config.sources['volc'];
+    expect((stored as { keys: string[] }).keys).toEqual([h.fake.list()[0]!.AuthKeyPrimary, KEY]);
   });
 
   it('delete takes only this hookbot out; describe then says so', async () => {

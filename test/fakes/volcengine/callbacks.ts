@@ -37,6 +37,8 @@ export interface Attempt {
   status: number;
   at: number;
   body: Record<string, unknown>;
+  /** The AuthKeyPrimary that signed it (undefined when unsigned), so a test can tell old and new keys apart. */
+  key?: string;
 }
 
 export interface RetryPolicy {
@@ -74,12 +76,12 @@ async function postOnce(url: string, body: Record<string, unknown>, timeoutMs: n
 }
 
 /** Delivers one body to one URL as Volcengine does; resolves with every attempt once it is 200 or given up. */
-export async function deliver(url: string, body: Record<string, unknown>, p: RetryPolicy, onAttempt: (a: Attempt) => void): Promise<Attempt[]> {
+export async function deliver(url: string, body: Record<string, unknown>, p: RetryPolicy, onAttempt: (a: Attempt) => void, key?: string): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   const first = Date.now();
   for (let n = 0; ; n++) {
     const status = await postOnce(url, body, p.timeoutMs);
-    const a = { url, status, at: Date.now(), body };
+    const a: Attempt = { url, status, at: Date.now(), body, key };
     attempts.push(a);
     onAttempt(a);
     if (status === 200) return attempts;

@@ -16,6 +16,11 @@ export interface FakeVolcengineOptions {
   /** Allowed X-Date difference from `now`. */
   skewSeconds?: number;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Awaited before an UpdateCallback takes effect (the body is valid and about to be stored), so a
+   * test can probe the receiver at the moment Volcengine would start signing with a new key.
+   */
+  beforeUpdate?: (body: Record<string, unknown>) => Promise<void> | void;
 }
 
 const ACTIONS = ['UpdateCallback', 'DescribeCallback', 'DeleteCallback'];
@@ -28,6 +33,8 @@ export class FakeVolcengine extends EventEmitter {
   readonly calls: { action: string; body: Record<string, unknown>; error?: string }[] = [];
   /** Every callback POST the fake made. */
   readonly attempts: Attempt[] = [];
+  /** See FakeVolcengineOptions.beforeUpdate; settable while running. */
+  beforeUpdate?: FakeVolcengineOptions['beforeUpdate'];
   private readonly store = new Map<string, StoredCallback>();
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
@@ -41,6 +48,7 @@ export class FakeVolcengine extends EventEmitter {
     this.region = o.region ?? 'cn-north-1';
     this.now = o.now ?? Date.now;
     this.retry = { ...VOLCENGINE_RETRY, ...o.retry };
+    this.beforeUpdate = o.beforeUpdate;
   }
 
   async start(): Promise<this> {
@@ -66,8 +74,15 @@ export class FakeVolcengine extends EventEmitter {
    */
   async sendEvent(messageType: string, e: CallbackEvent): Promise<Attempt[]> {
     const configs = [...this.store.values()].filter((c) => c.MessageType === messageType && (c.Vhost ?? c.Domain) === e.vhost && (!c.App || c.App === e.app));
-    const runs = configs.flatMap((c) => c.CallbackDetailList.map((d) => deliver(d.URL, callbackBody(c, e, this.now()), this.retry, (a) => (this.attempts.push(a), this.emit('attempt', a)))));
+    const runs = configs.flatMap((c) => c.CallbackDetailList.map((d) => deliver(d.URL, callbackBody(c, e, this.now()), this.retry, (a) => (this.attempts.push(a), this.emit('attempt', a)), c.AuthEnable ? c.AuthKeyPrimary : undefined)));
     return (await Promise.all(runs)).flat();
+  }
+
+  /** One POST of a callback signed with `key` (any key, not only a registered one): a probe, never retried. */
+  async probe(url: string, key: string, e: CallbackEvent): Promise<Attempt> {
+    const cfg: StoredCallback = { Vhost: e.vhost, App: e.app, MessageType: 'push', CallbackDetailList: [{ CallbackType: 'http', URL: url }], AuthEnable: true, AuthKeyPrimary: key, CreateTime: '', CreateTimeUTC: '' };
+    const [a] = await deliver(url, callbackBody(cfg, e, this.now()), { ...this.retry, quickRetries: 0, windowMs: 0 }, () => undefined, key);
+    return a!;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -93,6 +108,7 @@ export class FakeVolcengine extends EventEmitter {
     if (action === 'UpdateCallback') {
       const bad = checkUpdate(body);
       if (bad) return answer(0, null, bad);
+      await this.beforeUpdate?.(body);
       const now = new Date(this.now());
       // UpdateCallback replaces the whole record for its key.
       const { Vhost, Domain, App, MessageType, CallbackDetailList, AuthEnable, AuthKeyPrimary, TranscodeCallback } = body as unknown as StoredCallback;

@@ -163,6 +163,61 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     expect(owners.find((o) => o.bot === 'tg')).toMatchObject({ since: now + 15_003, expiresAt: now + 25_000 });
   });
 
+  it('claims only the head of each chat, in order, through sends, retries, dead letters and releases', async () => {
+    await fresh();
+    const other = await second();
+    // Three chats, four deliveries each, ingested interleaved.
+    const ids: Record<string, number[]> = { a: [], b: [], c: [] };
+    for (let i = 0; i < 4; i++)
+      for (const ch of ['a', 'b', 'c']) ids[ch]!.push((await store.ingest(req(`${ch}${i}`, [ch]))).deliveries[0]!.id);
+    const open = new Set(Object.values(ids).flat());
+    const headOf = (ch: string) => ids[ch]!.find((id) => open.has(id));
+    const sent: Record<string, number[]> = { a: [], b: [], c: [] };
+    let now = Date.now() + 1000;
+    // Both handles claim in turn; every outcome is given by the one that holds the claim.
+    for (let round = 0; open.size && round < 40; round++) {
+      const h = round % 2 ? other : store;
+      const claimed = await h.claimDue(now, 10, ['b']);
+      let unrecorded = 0;
+      expect(new Set(claimed.map((d) => d.chat)).size).toBe(claimed.length);
+      // A chat is blocked while its head is being sent, for either handle.
+      expect(await (round % 2 ? store : other).claimDue(now, 10, ['b'])).toEqual([]);
+      for (const d of claimed) {
+        expect(d.id).toBe(headOf(d.chat)); // only ever the oldest undelivered delivery of its chat
+        const k = (d.id + round) % 4;
+        if (k === 0) {
+          // Not sent: back as the head, due later; nothing behind it may pass it meanwhile.
+          expect(await h.markRetry(d, now + 500, 'busy', now)).toBe(true);
+          expect((await h.claimDue(now + 499, 10, ['b'])).map((x) => x.chat)).not.toContain(d.chat);
+        } else if (k === 1) {
+          expect(await h.markDead(d, 'gone', now)).toBe(true);
+          open.delete(d.id);
+        } else if (k === 2) {
+          unrecorded++;
+        } else {
+          expect(await h.markSent(d, now)).toBe(true);
+          sent[d.chat]!.push(d.id);
+          open.delete(d.id);
+        }
+      }
+      // The holder died with claims unrecorded: they are released, and the same heads claimed again.
+      if (unrecorded) expect(await (round % 2 ? store : other).releaseClaims(now, { deadOwners: [h.instance] })).toBe(unrecorded);
+      now += 500;
+    }
+    expect(open.size).toBe(0);
+    for (const ch of ['a', 'b', 'c']) expect(sent[ch]).toEqual([...sent[ch]!].sort((x, y) => x - y));
+    // A dead delivery retried by hand is older than what came after it: it goes first again.
+    const dead = (await store.failed(20)).map((d) => d.id).sort((x, y) => x - y);
+    expect(dead.length).toBeGreaterThan(0);
+    const later = await store.ingest(req('late', ['a', 'b', 'c']));
+    expect(await store.retry(dead[0]!, now)).toBe(1);
+    const chatOfDead = (await store.getDelivery(dead[0]!))!.chat;
+    const next = await other.claimDue(now, 10, ['b']);
+    const expected = [dead[0]!, ...later.deliveries.filter((d) => d.target !== `b:${chatOfDead}`).map((d) => d.id)];
+    expect(next.map((d) => d.id).sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
+    expect(await store.openBots()).toEqual(['b']);
+  });
+
   it('dead-letters, lists and retries; counts by state', async () => {
     await fresh();
     const { deliveries } = await store.ingest(req('x', ['a']));
