@@ -30,6 +30,7 @@ import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
 import { CONFIG_POLL_MS, prepare } from './prepare.js';
+import { systemTimeZone } from './i18n/time.js';
 
 export { CONFIG_POLL_MS, VERSION, prepare };
 
@@ -140,7 +141,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     media,
     api,
     sessions: new Sessions({ apiToken: config.server.apiToken, password: config.server.dashboardPassword, now: () => clock.now() }),
-    sessionInfo: () => ({ locale: config.locale, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, version: VERSION }),
+    // The dashboard shows times in the configured zone (as notices do), following a reload.
+    sessionInfo: () => ({ locale: live.current.config.locale, timezone: live.current.config.timezone ?? systemTimeZone(), version: VERSION }),
   });
 
   const http = createListener(config.server, handler, logger.child({ part: 'http' }));
