@@ -10,7 +10,7 @@ import { formats } from './inbound/index.js';
 import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { RateLimiter } from './ratelimit.js';
+import { carryOverLimits, RateLimiter } from './ratelimit.js';
 import type { Locale } from './render/render.js';
 import { createServer } from './server.js';
 import { createListener } from './http/listener.js';
@@ -173,6 +173,8 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     clock,
     logger: logger.child({ part: 'ownership' }),
     onGain: async (id) => {
+      // The previous owner's recent sends count against the limits here too (a takeover must not burst).
+      await carryOverLimits(limiter, store, id, clock).catch((e) => logger.warn({ bot: id, err: String(e) }, 'could not read the recent sends of the bot; its limits start empty'));
       try {
         await bots.get(id)!.start(hostOf(id));
       } catch (e) {
