@@ -179,6 +179,11 @@ export interface PlatformDeclaration<O = any> {
   capabilities: Capabilities;
   /** What looks unintended in a valid bot config of this platform (said by `hookbot check` and at start). */
   advice?(options: O): string[];
+  /**
+   * The chat part of a target (what `BotAdapter.parseChat` does), where it needs no SDK: `hookbot
+   * check` then validates targets without loading the platform's module.
+   */
+  parseChat?(raw: string): { chat: string; thread?: string };
 }
 
 /** A platform module: its declaration and a factory. Registered in bots/index.ts. */
