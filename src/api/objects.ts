@@ -32,15 +32,16 @@ export interface KindOptions {
   prepare?: (name: string, body: any, previous: StoredObject | undefined) => any;
   /** Adds to the PUT answer (e.g. the URL to paste into the sender). */
   answer?: (ctx: Koa.Context, name: string, stored: any, previous: StoredObject | undefined) => Record<string, unknown>;
-  /** Adds to each listed object. */
-  extra?: (name: string, value: any) => Record<string, unknown>;
-
+  /** Adds to each listed object (and to the PUT answer, which `answer` may then override). */
+  extra?: (name: string, value: any, ctx: Koa.Context) => Record<string, unknown>;
+  /** What `extra` adds, for the OpenAPI document. */
+  extraShape?: z.ZodRawShape;
 }
 
 export function objectRoutes(api: ApiBuilder, kind: ManagedKind, o: KindOptions, deps: ObjectDeps): void {
   const section = SECTION[kind];
   const tag = o.plural;
-  const item = listed(o.schema);
+  const item = o.extraShape ? listed(o.schema).extend(o.extraShape) : listed(o.schema);
 
   const fileEntries = (): [string, unknown][] => {
     const raw = deps.live.current.fileRaw[section];
@@ -48,22 +49,22 @@ export function objectRoutes(api: ApiBuilder, kind: ManagedKind, o: KindOptions,
     return Object.entries((raw as Record<string, unknown> | undefined) ?? {});
   };
   const inFile = (name: string) => (kind === 'route' ? name.startsWith('file-') && fileEntries().some(([n]) => n === name) : deps.live.inFile(kind, name));
-  const show = (name: string, value: unknown, origin: 'file' | 'api', s?: StoredObject) => ({
+  const show = (ctx: Koa.Context, name: string, value: unknown, origin: 'file' | 'api', s?: StoredObject) => ({
     name,
     origin,
     readOnly: origin === 'file',
     value: maskObject(value),
     ...(s ? { updatedAt: s.updatedAt, updatedBy: s.updatedBy } : {}),
-    ...(o.extra?.(name, value) ?? {}),
+    ...(o.extra?.(name, value, ctx) ?? {}),
   });
-  const all = async () => [...fileEntries().map(([n, v]) => show(n, v, 'file')), ...(await deps.objects.list(kind)).map((s) => show(s.name, s.body, 'api', s))];
+  const all = async (ctx: Koa.Context) => [...fileEntries().map(([n, v]) => show(ctx, n, v, 'file')), ...(await deps.objects.list(kind)).map((s) => show(ctx, s.name, s.body, 'api', s))];
   const readOnly = (name: string) => new HttpError(409, `${section}${kind === 'route' ? '' : '.' + name} is defined in the config file: edit the file, then reload (SIGHUP or POST /api/v1/reload)`);
 
   const filterQuery = z.object({ origin: z.enum(['file', 'api']).optional(), q: z.string().optional(), ...Object.fromEntries(Object.keys(o.filters ?? {}).map((k) => [k, z.string().optional()])) });
   api.add({ method: 'get', path: `/${o.plural}`, tag, summary: `List ${o.plural} (the file's, read-only, and those created through the API)`, query: filterQuery, response: z.array(item) }, async (ctx) => {
     const origin = queryString(ctx, 'origin');
     const q = queryString(ctx, 'q')?.toLowerCase();
-    return (await all()).filter(
+    return (await all(ctx)).filter(
       (x) =>
         (!origin || x.origin === origin) &&
         (!q || x.name.toLowerCase().includes(q) || JSON.stringify(x.value).toLowerCase().includes(q)) &&
@@ -76,7 +77,7 @@ export function objectRoutes(api: ApiBuilder, kind: ManagedKind, o: KindOptions,
 
   api.add({ method: 'get', path: `/${o.plural}/:name`, tag, summary: `One of the ${o.plural}`, response: item, errors: { 404: 'no such object' } }, async (ctx) => {
     const name = param(ctx, 'name');
-    const found = (await all()).find((x) => x.name === name);
+    const found = (await all(ctx)).find((x) => x.name === name);
     if (!found) throw new HttpError(404, `no ${kind} '${name}': list them with GET /api/v1/${o.plural}`);
     return found;
   });
@@ -99,7 +100,7 @@ export function objectRoutes(api: ApiBuilder, kind: ManagedKind, o: KindOptions,
         await deps.live.refresh(true);
         await deps.audit(ctx, what, name, 'ok', outcome);
         ctx.state['status'] = outcome === 'created' ? 201 : 200;
-        return { ...show(name, value, 'api', next), created: outcome === 'created', ...(o.answer?.(ctx, name, value, previous) ?? {}) };
+        return { ...show(ctx, name, value, 'api', next), created: outcome === 'created', ...(o.answer?.(ctx, name, value, previous) ?? {}) };
       } catch (e) {
         if (e instanceof HttpError) await deps.audit(ctx, what, name, 'refused', e.message);
         throw e;

@@ -6,12 +6,17 @@ import type { Config } from '../config.js';
 import type { StoredObject } from '../store/config-objects.js';
 import type { KindOptions } from './objects.js';
 import { senderHint, senderUrl } from './source-url.js';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 const newToken = () => randomBytes(18).toString('base64url');
 
 function provesItself(b: Record<string, unknown>): boolean {
   return Boolean(b['token'] || (Array.isArray(b['tokens']) && b['tokens'].length) || b['public'] === true || b['signature'] || b['keys']);
+}
+
+/** Whether the sender must present a token (Volcengine's keys sign instead; a public source needs none). */
+function hasToken(v: Record<string, unknown> | undefined): boolean {
+  return Boolean(v && (v['token'] || (Array.isArray(v['tokens']) && v['tokens'].length)));
 }
 
 /** The base of the URLs handed out: server.publicUrl, else how this request reached us. */
@@ -41,6 +46,18 @@ export function sourceOptions(schema: z.ZodType, config: () => Config): KindOpti
         paste: senderHint(stored.format, name),
       };
     },
-    extra: (name, value) => ({ path: `/hooks/${encodeURIComponent(name)}`, format: value?.format }),
+    // The URL to paste, as in the PUT answer but with any token masked: the list never shows a secret.
+    extraShape: {
+      path: z.string(),
+      format: z.string().optional(),
+      url: z.string().describe('the URL to paste into the sender, its token masked (shown in full once, when a PUT makes it)'),
+      paste: z.string().describe("where it goes, in the sender's own words"),
+    },
+    extra: (name, value, ctx) => ({
+      path: `/hooks/${encodeURIComponent(name)}`,
+      format: value?.format,
+      url: senderUrl(publicBase(ctx, config()), name, value?.format ?? '', hasToken(value) ? '***' : undefined),
+      paste: senderHint(value?.format ?? '', name),
+    }),
   };
 }

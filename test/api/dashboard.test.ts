@@ -75,8 +75,13 @@ describe('/api/v1 for the dashboard', () => {
     const before = await h.api('GET', '/api/v1/activity?hours=1');
     const e = await report({ title: 'chart <point>', content: 'one more', send_to_group: 'ops' });
     await h.waitSent((s) => s.some((m) => m.text.includes('one more')), 'the report');
-    const after = await h.api('GET', '/api/v1/activity?hours=1');
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    // The console writes the message before the worker records it sent: wait for the record.
+    let after = await h.api('GET', '/api/v1/activity?hours=1');
+    for (const until = Date.now() + 10_000; sum(after.body.sent) <= sum(before.body.sent) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 25));
+      after = await h.api('GET', '/api/v1/activity?hours=1');
+    }
     expect(after.body.bucketMs).toBe(60_000);
     expect(after.body.webhooks.length).toBeGreaterThanOrEqual(60);
     expect(sum(after.body.webhooks)).toBe(sum(before.body.webhooks) + 1);

@@ -28,6 +28,14 @@ describe('/api/v1 runtime configuration', () => {
     expect(listed.body).toMatchObject({ name: 'rec', origin: 'api', readOnly: false, format: 'onelive' });
     expect(listed.body.value.token).toBe(`***${res.body.token.slice(-4)}`);
     expect(JSON.stringify(listed.body)).not.toContain(res.body.token);
+    // The list gives each source's URL to paste, masked: the file's too, and none for a signing Volcengine source.
+    const all = await h.api('GET', '/api/v1/sources');
+    expect(all.body.map((x: any) => [x.name, x.url])).toEqual([
+      ['report', `${h.base}/hooks/report?token=***`],
+      ['rec', `${h.base}/hooks/rec?key=***`],
+    ]);
+    expect(all.body[1].paste).toMatch(/OneLiveRec/);
+    expect(JSON.stringify(all.body)).not.toContain(FILE_TOKEN);
 
     const sent = await post(res.body.url, live());
     expect(sent.status).toBe(202);
