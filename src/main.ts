@@ -5,16 +5,13 @@ import { botModules } from '../bots/index.js';
 import { previews } from '../bots/previews.js';
 import type { BotAdapter, BotHost } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
-import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
-import { configAdvice } from './config-advice.js';
+import { ConfigError, type Config, type SourceConfig } from './config.js';
 import { formats } from './inbound/index.js';
 import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
-import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
 import { carryOverLimits, RateLimiter } from './ratelimit.js';
-import { Renderer, type Locale } from './render/render.js';
-import { Router } from './router.js';
+import type { Locale } from './render/render.js';
 import { createServer } from './server.js';
 import { createListener } from './http/listener.js';
 import { openStore } from './store/open.js';
@@ -23,7 +20,7 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { Ownership } from './ownership.js';
 import { newInstanceId } from './instance.js';
-import { commandRegistry, createCommandPlane } from './commands/plane.js';
+import { createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
@@ -32,9 +29,10 @@ import { volcChat } from './volcengine/chat.js';
 import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
+import { CONFIG_POLL_MS, prepare } from './prepare.js';
 import { systemTimeZone } from './i18n/time.js';
 
-export { VERSION };
+export { CONFIG_POLL_MS, VERSION, prepare };
 
 export interface StartOptions {
   configFile: string;
@@ -56,33 +54,6 @@ export interface Hookbot {
   live: LiveConfig;
 }
 
-/** How often an instance looks for configuration changed through another instance's API. */
-export const CONFIG_POLL_MS = 1000;
-
-/** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
-export async function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
-  const config = loadConfig(configFile, { env, bots: botModules, formats });
-  // With no platform configured, hookbot still runs: the console bot prints what it would send.
-  if (Object.keys(config.bots).length === 0) (config.bots as Record<string, unknown>)['console'] = { platform: 'console', admins: [], aliases: [], stdin: false };
-  registerConfigSecrets(config, botModules);
-  const bots = new Map<string, BotAdapter>();
-  for (const [id, b] of Object.entries(config.bots)) {
-    // Only now is a platform's code (and its SDK) imported: the one of a configured bot.
-    const mod = await botModules[(b as { platform: string }).platform]!.load();
-    bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
-  }
-  const router = new Router(config, bots, (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
-  const renderer = new Renderer(config.templates, formats, config.locale);
-  const problems = [...router.checkConfig(), ...renderer.check()];
-  try {
-    commandRegistry(config);
-  } catch (e) {
-    problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
-  }
-  if (problems.length) throw new ConfigError(problems, configFile);
-  return { config, bots, router, renderer, advice: configAdvice(config, botModules) };
-}
-
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
@@ -96,7 +67,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
   let worker: Worker | undefined;
-  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook' });
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities.forwardsPayload === true });
   await live.open();
   const { ingest, renderer } = live;
 
