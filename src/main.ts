@@ -181,7 +181,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
         // One broken bot must not take the others down: its deliveries wait until it works.
         logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
       }
-      worker?.kick();
+      await worker?.takeOver();
     },
     onLose: (id) => {
       // Another instance sends for it now: this one's view of its platform is stale.
