@@ -81,8 +81,9 @@ program
   .action(async (o: { config?: string }) => {
     const file = resolveConfigPath(o.config);
     try {
-      const { prepare } = await import('./main.js');
-      const { config, bots, advice } = await prepare(file, process.env, systemClock, createLogger('silent'));
+      // Checking needs no adapter: platforms that declare their chat ids are not loaded, nor their SDKs.
+      const { prepare } = await import('./prepare.js');
+      const { config, bots, advice } = await prepare(file, process.env, systemClock, createLogger('silent'), { adapters: false });
       process.stdout.write(`${file}: OK (bots: ${[...bots.keys()].join(', ')}; sources: ${Object.keys(config.sources).join(', ') || 'none'})\n`);
       // Valid, so exit 0; but say what looks unintended.
       for (const a of advice) process.stdout.write(`  note: ${a}\n`);
@@ -100,7 +101,7 @@ program
   .option('--user', 'the target is a user (Discord and Slack open a DM)')
   .action(async (target: string, text: string, o: { config?: string; user?: boolean }) => {
     try {
-      const [{ prepare }, { parseMarkup }] = await Promise.all([import('./main.js'), import('./render/markup.js')]);
+      const [{ prepare }, { parseMarkup }] = await Promise.all([import('./prepare.js'), import('./render/markup.js')]);
       const { router, bots } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('warn'));
       const kind = o.user ? 'user' : 'group';
       for (const t of router.expand(target, kind)) {
@@ -120,9 +121,9 @@ program
   .option('-c, --config <file>', 'config file')
   .action(async (o: { config?: string }) => {
     try {
-      const { prepare } = await import('./main.js');
+      const { prepare } = await import('./prepare.js');
       const { openStore } = await import('./store/open.js');
-      const { config } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('silent'));
+      const { config } = await prepare(resolveConfigPath(o.config), process.env, systemClock, createLogger('silent'), { adapters: false });
       const store = await openStore(config.store, systemClock, undefined, { listen: false });
       await store.close();
       process.stdout.write(`store is up to date (${config.store.postgres !== undefined ? 'postgres' : 'sqlite'})\n`);
@@ -134,7 +135,7 @@ program
 
 registerReplay(program, async (file) => {
   const [{ prepare }, { plainText }, { openStore }, { Ingest }, { formats }] = await Promise.all([
-    import('./main.js'),
+    import('./prepare.js'),
     import('./render/markup.js'),
     import('./store/open.js'),
     import('./ingest.js'),
@@ -158,8 +159,8 @@ registerReplay(program, async (file) => {
 });
 
 registerVolcengine(program, async (file) => {
-  const [{ prepare, CONFIG_POLL_MS }, { openConfigObjects }] = await Promise.all([import('./main.js'), import('./store/open-config-objects.js')]);
-  const { config } = await prepare(resolveConfigPath(file), process.env, systemClock, createLogger('warn'));
+  const [{ prepare, CONFIG_POLL_MS }, { openConfigObjects }] = await Promise.all([import('./prepare.js'), import('./store/open-config-objects.js')]);
+  const { config } = await prepare(resolveConfigPath(file), process.env, systemClock, createLogger('warn'), { adapters: false });
   const objects = await openConfigObjects(config.store);
   const stored = new Map((await objects.list('source')).map((o) => [o.name, o.body as { format: string; keys?: string[] }]));
   return {

@@ -5,16 +5,14 @@ import { botModules } from '../bots/index.js';
 import { previews } from '../bots/previews.js';
 import type { BotAdapter, BotHost } from './bot.js';
 import { systemClock, type Clock } from './clock.js';
-import { ConfigError, loadConfig, type Config, type SourceConfig } from './config.js';
-import { configAdvice } from './config-advice.js';
+import { ConfigError, type Config, type SourceConfig } from './config.js';
 import { formats } from './inbound/index.js';
 import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
-import { registerConfigSecrets } from './kit/secrets.js';
 import { Metrics } from './metrics.js';
-import { RateLimiter } from './ratelimit.js';
-import { Renderer, type Locale } from './render/render.js';
-import { Router } from './router.js';
+import { healthReport, type StoreHealth } from './health-report.js';
+import { carryOverLimits, RateLimiter } from './ratelimit.js';
+import type { Locale } from './render/render.js';
 import { createServer } from './server.js';
 import { createListener } from './http/listener.js';
 import { openStore } from './store/open.js';
@@ -23,7 +21,7 @@ import type { Store } from './store/store.js';
 import { Worker } from './worker.js';
 import { Ownership } from './ownership.js';
 import { newInstanceId } from './instance.js';
-import { commandRegistry, createCommandPlane } from './commands/plane.js';
+import { createCommandPlane } from './commands/plane.js';
 import { createApi } from './api.js';
 import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
@@ -32,9 +30,10 @@ import { volcChat } from './volcengine/chat.js';
 import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
 import { VERSION } from './package-root.js';
+import { CONFIG_POLL_MS, prepare } from './prepare.js';
 import { systemTimeZone } from './i18n/time.js';
 
-export { VERSION };
+export { CONFIG_POLL_MS, VERSION, prepare };
 
 export interface StartOptions {
   configFile: string;
@@ -56,33 +55,6 @@ export interface Hookbot {
   live: LiveConfig;
 }
 
-/** How often an instance looks for configuration changed through another instance's API. */
-export const CONFIG_POLL_MS = 1000;
-
-/** Loads and checks a config: the file, then everything that needs the bots (targets, templates). */
-export async function prepare(configFile: string, env: Record<string, string | undefined>, clock: Clock, logger: Logger) {
-  const config = loadConfig(configFile, { env, bots: botModules, formats });
-  // With no platform configured, hookbot still runs: the console bot prints what it would send.
-  if (Object.keys(config.bots).length === 0) (config.bots as Record<string, unknown>)['console'] = { platform: 'console', admins: [], aliases: [], stdin: false };
-  registerConfigSecrets(config, botModules);
-  const bots = new Map<string, BotAdapter>();
-  for (const [id, b] of Object.entries(config.bots)) {
-    // Only now is a platform's code (and its SDK) imported: the one of a configured bot.
-    const mod = await botModules[(b as { platform: string }).platform]!.load();
-    bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
-  }
-  const router = new Router(config, bots, (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
-  const renderer = new Renderer(config.templates, formats, config.locale);
-  const problems = [...router.checkConfig(), ...renderer.check()];
-  try {
-    commandRegistry(config);
-  } catch (e) {
-    problems.push(...(e instanceof ConfigError ? e.problems : [(e as Error).message]));
-  }
-  if (problems.length) throw new ConfigError(problems, configFile);
-  return { config, bots, router, renderer, advice: configAdvice(config, botModules) };
-}
-
 export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
@@ -91,12 +63,13 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
-  const metrics = new Metrics(store, bots);
+  // What /healthz says, read by /metrics too (defined below, once the worker exists).
+  const metrics = new Metrics(store, bots, () => health());
 
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
   let worker: Worker | undefined;
-  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook' });
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities.forwardsPayload === true });
   await live.open();
   const { ingest, renderer } = live;
 
@@ -113,7 +86,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let ownership: Ownership | undefined;
   // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
-  let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
+  let storeHealth: StoreHealth = { state: 'ok', since: new Date(clock.now()).toISOString() };
   worker = new Worker({
     store,
     bots,
@@ -132,6 +105,18 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       else logger.info('the store works again');
     },
   });
+
+  const health = () =>
+    healthReport({
+      now: clock.now(),
+      version: VERSION,
+      bots,
+      store: storeHealth,
+      failing: worker?.failingBots() ?? [],
+      stuck: worker?.stuckChats() ?? [],
+      mine: ownership && ((bot) => ownership!.owned().includes(bot)),
+      ownership: ownership?.owners(),
+    });
 
   const startedAt = clock.now();
   const plane = createCommandPlane({
@@ -160,11 +145,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     config,
     ingest,
     logger,
-    health: () => {
-      const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      const ok = Object.values(states).every((h) => h.state !== 'unhealthy') && storeHealth.state === 'ok';
-      return { ok, version: VERSION, bots: states, store: storeHealth, ownership: ownership?.owners() };
-    },
+    health,
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     media,
@@ -201,14 +182,17 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     bots: [...bots.keys()],
     clock,
     logger: logger.child({ part: 'ownership' }),
+    exclusiveStore: config.store.sqlite !== undefined,
     onGain: async (id) => {
+      // The previous owner's recent sends count against the limits here too (a takeover must not burst).
+      await carryOverLimits(limiter, store, id, clock).catch((e) => logger.warn({ bot: id, err: String(e) }, 'could not read the recent sends of the bot; its limits start empty'));
       try {
         await bots.get(id)!.start(hostOf(id));
       } catch (e) {
         // One broken bot must not take the others down: its deliveries wait until it works.
         logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
       }
-      worker?.kick();
+      await worker?.takeOver();
     },
     onLose: (id) => {
       // Another instance sends for it now: this one's view of its platform is stale.

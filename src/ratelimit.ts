@@ -10,6 +10,7 @@
 // at once, without waiting — hence this small class.
 import type { ChatKind, Rate, RateLimits } from './bot.js';
 import type { Clock } from './clock.js';
+import type { DeliveryStore, RecentSend } from './store/store.js';
 
 /**
  * Each window is held a little longer than the platform's: a send is stamped here before its request
@@ -45,6 +46,13 @@ class Window {
   take(now: number, n: number) {
     for (let i = 0; i < n; i++) this.times.push(now);
     this.last = Math.max(this.last, now);
+  }
+  /** Sends made elsewhere (another instance), at their own times: merged in order. */
+  add(at: number) {
+    let i = this.times.length;
+    while (i > 0 && this.times[i - 1]! > at) i--;
+    this.times.splice(i, 0, at);
+    this.last = Math.max(this.last, at);
   }
   /** Nothing in it limits a send any more: it can be forgotten. */
   idle(now: number): boolean {
@@ -91,6 +99,21 @@ export class RateLimiter {
     for (const w of this.windowsFor(bot, chat, kind)) w.take(now, n);
   }
 
+  /**
+   * Counts sends made by another instance (the previous owner of the bot) at their times, so this
+   * one does not burst past the platform's limits for having forgotten them.
+   */
+  seed(bot: string, sends: readonly RecentSend[]): void {
+    const now = this.clock.now();
+    for (const s of sends) if (s.at <= now) for (const w of this.windowsFor(bot, s.chat, s.kind)) w.add(s.at);
+  }
+
+  /** The longest window among the bot's limits: sends older than this limit nothing. */
+  longestWindowMs(bot: string): number {
+    const l = this.limitsFor(bot);
+    return Math.max(0, ...[...rates(l.user), ...rates(l.group), ...rates(l.bot)].map((r) => windowMs(r) + (r.minGapMs ?? 0)));
+  }
+
   private windowsFor(bot: string, chat: string, kind: ChatKind): Window[] {
     const limits = this.limitsFor(bot);
     // Keyed by kind too: the same chat named both in send_to and send_to_group must not swap its
@@ -121,4 +144,16 @@ export class RateLimiter {
   get size(): number {
     return this.chats.size;
   }
+}
+
+/**
+ * When this instance takes a bot over, the sends its previous owner made within the longest window
+ * are read from the store and counted here first.
+ */
+export async function carryOverLimits(limiter: RateLimiter, store: Pick<DeliveryStore, 'recentSends'>, bot: string, clock: Clock): Promise<number> {
+  const window = limiter.longestWindowMs(bot);
+  if (window <= 0) return 0;
+  const sends = await store.recentSends(bot, clock.now() - window);
+  limiter.seed(bot, sends);
+  return sends.length;
 }

@@ -1,5 +1,5 @@
-// The Discord bot: notices as embeds through @discordjs/rest, slash commands through the discord.js
-// gateway client (Guilds intent only, no privileged intents) or an HTTP interactions endpoint.
+// The Discord bot: notices as embeds through @discordjs/rest, slash commands through the gateway
+// (@discordjs/ws, Guilds intent only, no privileged intents) or an HTTP interactions endpoint.
 import { REST, type RESTOptions } from '@discordjs/rest';
 import { Routes, type APIInteraction } from 'discord-api-types/v10';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
@@ -13,14 +13,13 @@ import { secretValues } from '../../src/kit/secrets.js';
 import { interactionsEndpoint } from './http.js';
 import { answerInteraction, type Responder } from './interactions.js';
 import type { DiscordOptions } from './options.js';
-import { discordPlatform } from './platform.js';
+import { discordPlatform, parseDiscordChat } from './platform.js';
 import { proxyDispatcher } from '../../src/kit/proxy.js';
 import { CommandRegistration } from './register.js';
 import { publicKeyFromHex } from './signature.js';
 
 export { slashCommands } from './register.js';
 
-const SNOWFLAKE = /^\d{17,20}$/;
 
 export class DiscordBot implements BotAdapter {
   readonly platform = 'discord';
@@ -60,11 +59,7 @@ export class DiscordBot implements BotAdapter {
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
-    const [chat, thread, extra] = raw.split('/');
-    if (!chat || !SNOWFLAKE.test(chat) || (thread !== undefined && !SNOWFLAKE.test(thread)) || extra !== undefined) {
-      throw new Error(`'${raw}' is not a Discord chat: use a channel or user id (17-20 digits), or <channel>/<thread> — /whoami shows them`);
-    }
-    return thread ? { chat, thread } : { chat };
+    return parseDiscordChat(raw);
   }
 
   async send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult> {

@@ -1,11 +1,13 @@
-// The discord.js gateway connection that brings slash commands in (Guilds intent only: no privileged
-// intents are needed for interactions). discord.js reconnects a live connection by itself, but a login
-// that fails (network not up yet at boot, a Discord outage, a 5xx on GET /gateway/bot) is final for
-// discord.js: here it is tried again with backoff, so commands come back without a restart. A refused
-// token (401, close code 4004) or refused intents stop it for good: the bot is unhealthy until fixed.
-import type { RESTOptions } from '@discordjs/rest';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
-import type { APIInteraction } from 'discord-api-types/v10';
+// The gateway connection that brings slash commands in (Guilds intent only: no privileged intents
+// are needed for interactions), on @discordjs/ws — the gateway client inside discord.js, without the
+// caches and structures of discord.js (a third of hookbot's start-up and memory, for one event).
+// It reconnects and resumes a live connection by itself, but a login that fails (network not up yet
+// at boot, a Discord outage, a 5xx on GET /gateway/bot) is final for it: here it is tried again with
+// backoff, so commands come back without a restart. A refused token (401, close code 4004) or refused
+// intents stop it for good: the bot is unhealthy until fixed.
+import { REST, DiscordAPIError, type RESTOptions } from '@discordjs/rest';
+import { WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
+import { GatewayDispatchEvents, GatewayIntentBits, type APIInteraction, type APIUser } from 'discord-api-types/v10';
 
 import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
 
@@ -19,7 +21,7 @@ export interface GatewayEvents {
   error(reason: string): void;
 }
 
-// Gateway close codes after which discord.js gives up (developers/topics/opcodes-and-status-codes.mdx).
+// Gateway close codes after which the gateway client gives up (developers/topics/opcodes-and-status-codes.mdx).
 const CLOSE_REASONS: Record<number, string> = {
   4004: 'the gateway refused the bot token (4004): put the current one in the config',
   4010: 'invalid shard (4010)',
@@ -29,8 +31,13 @@ const CLOSE_REASONS: Record<number, string> = {
   4014: 'disallowed intents (4014): hookbot needs only the Guilds intent; check the Developer Portal',
 };
 
+/** A user as discord.js showed it: `name#1234`, or the name alone for the new unique names. */
+function tag(u: APIUser): string {
+  return u.discriminator && u.discriminator !== '0' ? `${u.username}#${u.discriminator}` : u.username;
+}
+
 export class GatewayConnection {
-  private client?: Client;
+  private manager?: WebSocketManager;
   private timer?: NodeJS.Timeout;
   private attempt = 0;
   private stopped = false;
@@ -49,24 +56,35 @@ export class GatewayConnection {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    // A fresh client per attempt: a failed login destroys its client, and discord.js keeps state in it.
-    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { ...this.rest, rejectOnRateLimit: null } });
-    this.client = client;
-    client.ws.on('INTERACTION_CREATE' as any, (i: APIInteraction) => this.on.interaction(i));
-    client.on(Events.Error, (e) => this.on.error(this.mask(e.message)));
-    client.once(Events.ClientReady, (c) => {
-      this.attempt = 0;
-      this.on.ready(c.user.tag);
+    // A fresh manager per attempt: a failed connection leaves its shards in a state not worth reusing.
+    // Its own REST client, which waits out a rate limit on GET /gateway/bot rather than failing.
+    const rest = new REST({ ...this.rest, rejectOnRateLimit: null }).setToken(this.token);
+    const manager = new WebSocketManager({ token: this.token, intents: GatewayIntentBits.Guilds, rest });
+    this.manager = manager;
+    let fatal = false;
+    manager.on(WebSocketShardEvents.Dispatch, ({ data }) => {
+      if (data.t === GatewayDispatchEvents.InteractionCreate) this.on.interaction(data.d as APIInteraction);
+      else if (data.t === GatewayDispatchEvents.Ready) {
+        this.attempt = 0;
+        this.on.ready(tag(data.d.user));
+      }
     });
-    client.on(Events.ShardDisconnect, (ev) => {
-      if (!this.stopped) this.on.fatal(CLOSE_REASONS[ev.code] ?? `the gateway closed the connection for good (code ${ev.code})`);
+    manager.on(WebSocketShardEvents.Error, ({ error }) => this.on.error(this.mask(error.message)));
+    // Closed without a reconnection to follow: the codes after which Discord will not take this
+    // connection back (a normal close, 1000, is ours or comes before a reconnection).
+    manager.on(WebSocketShardEvents.Closed, ({ code }) => {
+      if (this.stopped || !(code in CLOSE_REASONS) || fatal) return;
+      fatal = true;
+      this.on.fatal(CLOSE_REASONS[code]!);
     });
     try {
-      await client.login(this.token);
+      await manager.connect();
     } catch (e) {
-      if (this.stopped) return;
-      const err = e as Error & { code?: string };
-      if (err?.code === 'TokenInvalid') {
+      if (this.stopped || fatal) return;
+      await Promise.resolve(manager.destroy()).catch(() => {});
+      const err = e as Error;
+      if ((e instanceof DiscordAPIError && e.status === 401) || err?.message === 'Authentication failed') {
+        fatal = true;
         this.on.fatal('gateway login failed: the bot token was refused (401): put the current one in the config');
         return;
       }
@@ -81,7 +99,7 @@ export class GatewayConnection {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.client?.destroy();
-    this.client = undefined;
+    await this.manager?.destroy();
+    this.manager = undefined;
   }
 }

@@ -1,4 +1,4 @@
-// What a Discord bot is and can do, without loading discord.js: the registry reads this at start-up.
+// What a Discord bot is and can do, without loading its SDK: the registry reads this at start-up.
 import type { PlatformDeclaration } from '../../src/bot.js';
 import { discordOptions, type DiscordOptions } from './options.js';
 
@@ -20,4 +20,20 @@ export const discordPlatform: PlatformDeclaration<DiscordOptions> = {
     commands: true,
     secrets: ['token'],
   },
+  advice: (o) =>
+    // @discordjs/ws builds the gateway's WebSocket itself, with no agent option (docs/discord.md §2).
+    o.proxy && o.interactions === 'gateway'
+      ? ['proxy carries the REST calls only: the gateway WebSocket (slash commands) connects directly, as discord.js has no proxy option for it. If Discord is reachable only through the proxy, set interactions: http']
+      : [],
+  parseChat: parseDiscordChat,
 };
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+export function parseDiscordChat(raw: string): { chat: string; thread?: string } {
+  const [chat, thread, extra] = raw.split('/');
+  if (!chat || !SNOWFLAKE.test(chat) || (thread !== undefined && !SNOWFLAKE.test(thread)) || extra !== undefined) {
+    throw new Error(`'${raw}' is not a Discord chat: use a channel or user id (17-20 digits), or <channel>/<thread> — /whoami shows them`);
+  }
+  return thread ? { chat, thread } : { chat };
+}

@@ -1,6 +1,6 @@
 // QQ through OneBot v11: what it is and can do, without loading the adapter.
 import type { PlatformDeclaration } from '../../src/bot.js';
-import { onebotOptions, type OnebotOptions } from './options.js';
+import { onebotOptions, parseQQChat, type OnebotOptions } from './options.js';
 
 export const onebotPlatform: PlatformDeclaration<OnebotOptions> = {
   platform: 'onebot',
@@ -24,4 +24,5 @@ export const onebotPlatform: PlatformDeclaration<OnebotOptions> = {
     commands: true,
     secrets: ['accessToken'],
   },
+  parseChat: parseQQChat,
 };

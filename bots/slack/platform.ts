@@ -18,5 +18,16 @@ export const slackPlatform: PlatformDeclaration<SlackOptions> = {
     images: 'upload',
     commands: true,
     secrets: ['token', 'appToken', 'signingSecret'],
-  },
+  },  parseChat: parseSlackChat,
 };
+
+export function parseSlackChat(raw: string): { chat: string; thread?: string } {
+  const m = /^([CGDUW][A-Z0-9]{2,})(?:\/(\d{6,}\.\d{1,6}))?$/.exec(raw);
+  if (!m) {
+    throw new Error(
+      `'${raw}' is not a Slack chat: use a channel id (C0123ABCD, G…, D…) or a user id (U0123ABCD, W…), ` +
+        `optionally with '/<thread_ts>' such as C0123ABCD/1700000000.000100; '/hookbot whoami' shows the ids`,
+    );
+  }
+  return { chat: m[1]!, thread: m[2] };
+}

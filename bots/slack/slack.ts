@@ -12,7 +12,7 @@ import { slackLogger } from './logger.js';
 import { fetchVia, proxyDispatcher } from '../../src/kit/proxy.js';
 import type { SlackOptions } from './options.js';
 export type { SlackOptions } from './options.js';
-import { slackPlatform } from './platform.js';
+import { parseSlackChat, slackPlatform } from './platform.js';
 import { Health } from '../../src/kit/health.js';
 import { secretValues } from '../../src/kit/secrets.js';
 import { httpMode, socketMode, type ReceiverSetup } from './receiver.js';
@@ -71,14 +71,7 @@ export class SlackBot implements BotAdapter {
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
-    const m = /^([CGDUW][A-Z0-9]{2,})(?:\/(\d{6,}\.\d{1,6}))?$/.exec(raw);
-    if (!m) {
-      throw new Error(
-        `'${raw}' is not a Slack chat: use a channel id (C0123ABCD, G…, D…) or a user id (U0123ABCD, W…), ` +
-          `optionally with '/<thread_ts>' such as C0123ABCD/1700000000.000100; '/hookbot whoami' shows the ids`,
-      );
-    }
-    return { chat: m[1]!, thread: m[2] };
+    return parseSlackChat(raw);
   }
 
   async send(to: ChatRef, msg: Message, ctx: SendContext): Promise<SendResult> {

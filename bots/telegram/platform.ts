@@ -1,6 +1,6 @@
 // What a Telegram bot is and can do, without loading grammY: the registry reads this at start-up.
 import type { PlatformDeclaration } from '../../src/bot.js';
-import { telegramOptions, type TelegramOptions } from './options.js';
+import { parseTelegramChat, telegramOptions, type TelegramOptions } from './options.js';
 
 export const telegramPlatform: PlatformDeclaration<TelegramOptions> = {
   platform: 'telegram',
@@ -24,4 +24,5 @@ export const telegramPlatform: PlatformDeclaration<TelegramOptions> = {
     commands: true,
     secrets: ['token', 'webhook.secret'],
   },
+  parseChat: parseTelegramChat,
 };

@@ -5,10 +5,16 @@
 import type { Agent as NodeAgent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+
+// The proxy clients (undici alone is hundreds of files) are loaded the first time a proxy is used:
+// most installations have none, and `hookbot check` validates proxy URLs without them.
+const require = createRequire(import.meta.url);
+const undici = () => require('undici') as typeof import('undici');
+const socksAgent = () => (require('socks-proxy-agent') as typeof import('socks-proxy-agent')).SocksProxyAgent;
+const httpsAgent = () => (require('https-proxy-agent') as typeof import('https-proxy-agent')).HttpsProxyAgent;
 
 const SCHEMES = ['http:', 'https:', 'socks5:', 'socks5h:'];
 
@@ -32,8 +38,8 @@ export function proxyAgent(url: string): NodeAgent {
   const problem = proxyProblem(url);
   if (problem) throw new Error(`proxy ${problem}`);
   const protocol = new URL(url).protocol;
-  if (protocol === 'socks5:' || protocol === 'socks5h:') return new SocksProxyAgent(url, { keepAlive: true });
-  return new HttpsProxyAgent(url, { keepAlive: true });
+  if (protocol === 'socks5:' || protocol === 'socks5h:') return new (socksAgent())(url, { keepAlive: true });
+  return new (httpsAgent())(url, { keepAlive: true });
 }
 
 /** An undici dispatcher: for fetch (`dispatcher`) and clients built on undici. */
@@ -41,11 +47,11 @@ export function proxyDispatcher(url: string, timeoutMs?: number): Dispatcher {
   const problem = proxyProblem(url);
   if (problem) throw new Error(`proxy ${problem}`);
   const u = new URL(url);
-  if (u.protocol === 'http:' || u.protocol === 'https:') return new ProxyAgent({ uri: url, ...(timeoutMs ? { proxyTls: { timeout: timeoutMs } } : {}) });
+  if (u.protocol === 'http:' || u.protocol === 'https:') return new (undici().ProxyAgent)({ uri: url, ...(timeoutMs ? { proxyTls: { timeout: timeoutMs } } : {}) });
   // SOCKS: undici has no SOCKS support of its own; its maintainers suggest a connector that opens
   // the stream through the proxy. socks-proxy-agent opens it (and does TLS for https targets).
-  const socks = new SocksProxyAgent(url, timeoutMs ? { timeout: timeoutMs } : undefined);
-  return new Agent({
+  const socks = new (socksAgent())(url, timeoutMs ? { timeout: timeoutMs } : undefined);
+  return new (undici().Agent)({
     connect: (opts, callback) => {
       // socks-proxy-agent only emits 'proxy' on, and destroys, the request it is given.
       const req = Object.assign(new EventEmitter(), { destroy() {} });

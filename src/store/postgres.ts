@@ -26,6 +26,7 @@ import {
   type IngestAnswer,
   type IngestRequest,
   type Mute,
+  type RecentSend,
   type Store,
 } from './store.js';
 import { rowToAudit, rowToCapture, rowToDelivery, rowToSummary } from './rows.js';
@@ -251,6 +252,17 @@ export class PgStore implements Store {
   }
   async openBots(): Promise<string[]> {
     return (await this.q('SELECT DISTINCT bot FROM lanes ORDER BY bot')).rows.map((r) => r.bot);
+  }
+  async recentSends(bot: string, since: number): Promise<RecentSend[]> {
+    // Through deliveries_state (state, updated_at): only the rows of the window are read.
+    return (
+      await this.q(
+        `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND updated_at >= $1 AND bot = $2
+         UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND locked_by <> $3 AND bot = $2
+         ORDER BY at`,
+        [since, bot, this.instance],
+      )
+    ).rows as RecentSend[];
   }
   async claimHolders(): Promise<string[]> {
     return (await this.q("SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND locked_by IS NOT NULL ORDER BY locked_by")).rows.map((r) => r.locked_by);

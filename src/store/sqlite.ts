@@ -25,6 +25,7 @@ import {
   type IngestAnswer,
   type IngestRequest,
   type Mute,
+  type RecentSend,
   type Store,
 } from './store.js';
 import { rowToAudit, rowToCapture, rowToDelivery, rowToSummary } from './rows.js';
@@ -333,6 +334,19 @@ export class SqliteStore implements Store {
     const out: string[] = [];
     for (let r = this.stmts.firstLane.get() as { bot: string } | undefined; r; r = this.stmts.nextBot.get(r.bot) as { bot: string } | undefined) out.push(r.bot);
     return out;
+  }
+  async recentSends(bot: string, since: number): Promise<RecentSend[]> {
+    this.sync();
+    // Through deliveries_state (state, updated_at): only the rows of the window are read.
+    return (
+      this.db
+        .prepare(
+          `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND updated_at >= ? AND bot = ?
+           UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND locked_by <> ? AND bot = ?
+           ORDER BY at`,
+        )
+        .all(since, bot, this.instance, bot) as RecentSend[]
+    );
   }
   async claimHolders(): Promise<string[]> {
     this.sync();

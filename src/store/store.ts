@@ -61,6 +61,12 @@ export interface Claimed extends Delivery {
 
 export type ClaimRef = Pick<Claimed, 'id' | 'claim'>;
 
+export interface RecentSend {
+  chat: string;
+  kind: ChatKind;
+  at: number;
+}
+
 export interface BotOwner {
   bot: string;
   owner: string;
@@ -152,6 +158,12 @@ export interface DeliveryStore {
   openBots(): Promise<string[]>;
   /** The instances that hold claims now (to find those of an instance that died). */
   claimHolders(): Promise<string[]>;
+  /**
+   * What a bot sent since `since` (sent deliveries, by the time their outcome was recorded), and
+   * what other instances hold claims on (maybe sent: their holder may have died mid-send). A new
+   * owner of the bot counts these against the platform's limits (ratelimit.ts, carryOverLimits).
+   */
+  recentSends(bot: string, since: number): Promise<RecentSend[]>;
   getDelivery(id: number): Promise<Delivery | undefined>;
   countByState(): Promise<Record<DeliveryState, number>>;
   deliveriesOf(eventId: string): Promise<Delivery[]>;

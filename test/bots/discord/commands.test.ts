@@ -1,4 +1,4 @@
-// Slash commands: registration, the gateway (discord.js Client, Guilds intent) and the HTTP endpoint.
+// Slash commands: registration, the gateway (@discordjs/ws, Guilds intent) and the HTTP endpoint.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

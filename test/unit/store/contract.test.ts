@@ -218,6 +218,22 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     expect(await store.openBots()).toEqual(['b']);
   });
 
+  it('tells a new owner what the bot sent lately, and what other instances may be sending', async () => {
+    await fresh();
+    const other = await second();
+    await store.ingest(req('x', ['a', 'c']));
+    const now = Date.now();
+    const claims = await store.claimDue(now, 10, ['b']);
+    await store.markSent(claims.find((d) => d.chat === 'a')!, now + 5);
+    expect(await other.recentSends('b', now)).toEqual([
+      { chat: 'c', kind: 'group', at: now },
+      { chat: 'a', kind: 'group', at: now + 5 },
+    ]);
+    expect(await store.recentSends('b', now)).toEqual([{ chat: 'a', kind: 'group', at: now + 5 }]);
+    expect(await other.recentSends('b', now + 6)).toEqual([{ chat: 'c', kind: 'group', at: now }]);
+    expect(await other.recentSends('other', now)).toEqual([]);
+  });
+
   it('dead-letters, lists and retries; counts by state', async () => {
     await fresh();
     const { deliveries } = await store.ingest(req('x', ['a']));
