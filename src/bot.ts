@@ -166,6 +166,8 @@ export interface Capabilities {
   commands: boolean;
   /** Option keys (dotted for nested ones) whose values are secrets: masked everywhere, never in a target. */
   secrets: string[];
+  /** It passes the sender's payload on as it came (the outbound webhook): events routed to it keep that payload. */
+  forwardsPayload?: boolean;
 }
 
 /** A platform as the registry knows it before its code is loaded: options, limits, capabilities. */
@@ -175,6 +177,8 @@ export interface PlatformDeclaration<O = any> {
   /** Default rate limits for this platform (see src/ratelimit.ts); the config may override them. */
   limits: RateLimits;
   capabilities: Capabilities;
+  /** What looks unintended in a valid bot config of this platform (said by `hookbot check` and at start). */
+  advice?(options: O): string[];
   /**
    * The chat part of a target (what `BotAdapter.parseChat` does), where it needs no SDK: `hookbot
    * check` then validates targets without loading the platform's module.

@@ -18,6 +18,7 @@ export function configAdvice(config: Config, platforms: Record<string, PlatformD
     }
   }
   const bots = Object.entries(config.bots) as [string, { platform: string; admins: string[] }][];
+  for (const [id, b] of bots) for (const a of platforms[b.platform]?.advice?.(b) ?? []) advice.push(`bots.${id}: ${a}`);
   // Admins matter only where chat users can send commands at all (not robot webhooks, not the console).
   const withCommands = bots.filter(([, b]) => platforms[b.platform]?.capabilities.commands);
   if (withCommands.length > 0 && withCommands.every(([, b]) => b.admins.length === 0))

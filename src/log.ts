@@ -33,6 +33,8 @@ export function registerSecret(s: string | undefined): void {
 
 const PATTERNS: [RegExp, string][] = [
   [/\bbot\d+:[A-Za-z0-9_-]{20,}/g, 'bot***'],
+  // A Telegram bot token outside a Bot API URL (its id, a colon, 35 URL-safe characters).
+  [/\b\d{5,}:[A-Za-z0-9_-]{30,}/g, '***'],
   [/\bxox[abprce]-[A-Za-z0-9-]+/g, 'xox*-***'],
   [/\bxapp-[A-Za-z0-9-]+/g, 'xapp-***'],
   [/(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***'],

@@ -10,6 +10,7 @@ import { formats } from './inbound/index.js';
 import type { Ingest } from './ingest.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
+import { healthReport, type StoreHealth } from './health-report.js';
 import { carryOverLimits, RateLimiter } from './ratelimit.js';
 import type { Locale } from './render/render.js';
 import { createServer } from './server.js';
@@ -62,12 +63,13 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const logger = opts.logger ?? createLogger(env['HOOKBOT_LOG_LEVEL'] ?? config.log.level, undefined, env['HOOKBOT_LOG_FORMAT'] || config.log.format);
   for (const a of advice) logger.warn(`config: ${a}`);
   const store = await openStore(config.store, clock, newInstanceId(), { logger: logger.child({ part: 'store' }) });
-  const metrics = new Metrics(store, bots);
+  // What /healthz says, read by /metrics too (defined below, once the worker exists).
+  const metrics = new Metrics(store, bots, () => health());
 
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
   let worker: Worker | undefined;
-  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => (config.bots[id] as { platform: string } | undefined)?.platform === 'webhook' });
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities.forwardsPayload === true });
   await live.open();
   const { ingest, renderer } = live;
 
@@ -84,7 +86,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   const media = config.server.publicUrl ? new MediaLinks(config.server.publicUrl, mediaKey(config), store, clock) : undefined;
   let ownership: Ownership | undefined;
   // The store failing (a commit or an acknowledgement that cannot be recorded) shows in /healthz.
-  let storeHealth: { state: 'ok' | 'failing'; reason?: string; since: string } = { state: 'ok', since: new Date(clock.now()).toISOString() };
+  let storeHealth: StoreHealth = { state: 'ok', since: new Date(clock.now()).toISOString() };
   worker = new Worker({
     store,
     bots,
@@ -103,6 +105,18 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
       else logger.info('the store works again');
     },
   });
+
+  const health = () =>
+    healthReport({
+      now: clock.now(),
+      version: VERSION,
+      bots,
+      store: storeHealth,
+      failing: worker?.failingBots() ?? [],
+      stuck: worker?.stuckChats() ?? [],
+      mine: ownership && ((bot) => ownership!.owned().includes(bot)),
+      ownership: ownership?.owners(),
+    });
 
   const startedAt = clock.now();
   const plane = createCommandPlane({
@@ -131,11 +145,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     config,
     ingest,
     logger,
-    health: () => {
-      const states = Object.fromEntries([...bots].map(([id, b]) => [id, b.health()]));
-      const ok = Object.values(states).every((h) => h.state !== 'unhealthy') && storeHealth.state === 'ok';
-      return { ok, version: VERSION, bots: states, store: storeHealth, ownership: ownership?.owners() };
-    },
+    health,
     metrics: () => metrics.render(),
     onWebhook: (source, status) => metrics.webhook(source, status),
     media,
@@ -172,6 +182,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     bots: [...bots.keys()],
     clock,
     logger: logger.child({ part: 'ownership' }),
+    exclusiveStore: config.store.sqlite !== undefined,
     onGain: async (id) => {
       // The previous owner's recent sends count against the limits here too (a takeover must not burst).
       await carryOverLimits(limiter, store, id, clock).catch((e) => logger.warn({ bot: id, err: String(e) }, 'could not read the recent sends of the bot; its limits start empty'));
@@ -181,7 +192,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
         // One broken bot must not take the others down: its deliveries wait until it works.
         logger.error({ bot: id, err: String(e) }, 'bot could not start; its deliveries are held');
       }
-      worker?.kick();
+      await worker?.takeOver();
     },
     onLose: (id) => {
       // Another instance sends for it now: this one's view of its platform is stale.

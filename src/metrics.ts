@@ -1,6 +1,7 @@
 // Prometheus metrics at GET /metrics (prom-client), each registry per instance so tests can run several.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BotAdapter } from './bot.js';
+import type { HealthReport } from './health-report.js';
 import type { Store } from './store/store.js';
 
 export class Metrics {
@@ -8,7 +9,8 @@ export class Metrics {
   private readonly outcomes = new Counter({ name: 'hookbot_delivery_outcomes_total', help: 'Delivery attempts by outcome', labelNames: ['outcome', 'bot'], registers: [this.registry] });
   private readonly webhooks = new Counter({ name: 'hookbot_webhooks_total', help: 'Webhooks answered, by source and HTTP status', labelNames: ['source', 'status'], registers: [this.registry] });
 
-  constructor(store: Store, bots: Map<string, BotAdapter>) {
+  /** `health` is what /healthz says: the gauges below match its problems one for one. */
+  constructor(store: Store, bots: Map<string, BotAdapter>, health?: () => HealthReport) {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookbot_' });
     new Gauge({
       name: 'hookbot_deliveries',
@@ -26,6 +28,58 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         for (const [id, b] of bots) this.set({ bot: id }, b.health().state === 'unhealthy' ? 0 : 1);
+      },
+    });
+    if (!health) return;
+    const problems = () => health().problems;
+    new Gauge({
+      name: 'hookbot_up',
+      help: '1 when /healthz is ok, 0.5 when degraded, 0 when down (503)',
+      registers: [this.registry],
+      collect() {
+        const s = health().status;
+        this.set(s === 'ok' ? 1 : s === 'degraded' ? 0.5 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hookbot_bot_up',
+      help: '1 when the bot can deliver, 0 while its platform is unreachable or refuses it',
+      labelNames: ['bot'],
+      registers: [this.registry],
+      collect() {
+        const down = new Set(problems().filter((p) => p.kind === 'platform_unreachable' || p.kind === 'bot_unhealthy').map((p) => p.bot));
+        for (const id of bots.keys()) this.set({ bot: id }, down.has(id) ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'hookbot_bot_unreachable_seconds',
+      help: 'How long the bot’s platform has been unreachable or refusing it (0 when it works)',
+      labelNames: ['bot'],
+      registers: [this.registry],
+      collect() {
+        const h = health();
+        const now = h.at;
+        const since = new Map(h.problems.filter((p) => p.kind === 'platform_unreachable' || p.kind === 'bot_unhealthy').map((p) => [p.bot, Date.parse(p.since)]));
+        for (const id of bots.keys()) {
+          const t = since.get(id);
+          this.set({ bot: id }, t === undefined ? 0 : Math.max(0, Math.round((now - t) / 1000)));
+        }
+      },
+    });
+    new Gauge({
+      name: 'hookbot_store_ok',
+      help: '1 when the store commits, 0 while it fails (webhooks are answered 503)',
+      registers: [this.registry],
+      collect() {
+        this.set(problems().some((p) => p.kind === 'store_failing') ? 0 : 1);
+      },
+    });
+    new Gauge({
+      name: 'hookbot_chats_stuck',
+      help: 'Chats whose next delivery has waited on its platform for long while the bot works',
+      registers: [this.registry],
+      collect() {
+        this.set(problems().filter((p) => p.kind === 'chat_stuck').length);
       },
     });
   }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import { isDeadLocalInstance } from './instance.js';
 import { mask } from './log.js';
-import type { BotOwner, Store } from './store/store.js';
+import { isStoreUnavailable, type BotOwner, type Store } from './store/store.js';
 
 /** A lease lasts this long; a dead owner's bot is taken within a lease and a round (< 15 s). */
 export const BOT_LEASE_MS = 10_000;
@@ -25,6 +25,12 @@ export interface OwnershipDeps {
   onLose(bot: string): Promise<void> | void;
   leaseMs?: number;
   roundMs?: number;
+  /**
+   * Every instance that could take a bot shares this store's one lock (SQLite: one file on one
+   * host). Then a store too busy (locked, full) to renew our lease is as busy for everyone else, so
+   * nobody can take the bot meanwhile and this instance keeps it until the store answers again.
+   */
+  exclusiveStore?: boolean;
 }
 
 export class Ownership {
@@ -98,9 +104,13 @@ export class Ownership {
       this.seen = seen;
       this.renewedAt = now;
     } catch (e) {
-      // Not renewed: our lease still holds until it runs out; past that another instance may own
-      // the bot, so stop polling and sending it before that can overlap.
       logger.warn({ err: mask(String(e)) }, 'could not renew bot ownership; trying again');
+      // A store nobody can write: nobody can take the bot from us either. Once it answers, the
+      // next round renews our lease (or finds that another instance got there first, and stops).
+      if (this.deps.exclusiveStore && isStoreUnavailable(e)) return;
+      // A shared store (PostgreSQL) that failed us may still work for other instances: our lease
+      // holds until it runs out by our own clock; stop polling and sending before another instance
+      // can take the bot, so the two never overlap.
       if (clock.now() - this.renewedAt < this.leaseMs * 0.8) return;
       owned = [];
     }

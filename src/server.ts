@@ -23,7 +23,8 @@ export interface ServerDeps {
   config: Config;
   ingest: Ingest;
   logger: Logger;
-  health: () => Record<string, unknown>;
+  /** GET /healthz: its status code (200 ok or degraded, 503 down) and JSON body (health-report.ts). */
+  health: () => { httpStatus: number; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
   /** Management API under /api (Bearer server.apiToken). */
   api?: Router;
@@ -96,8 +97,8 @@ export function createServer(deps: ServerDeps) {
   if (deps.media) router.get('/media/:id', deps.media.handler);
   router.get('/healthz', (ctx) => {
     const h = deps.health();
-    ctx.status = h['ok'] ? 200 : 503;
-    ctx.body = h;
+    ctx.status = h.httpStatus;
+    ctx.body = h.body;
   });
   router.get('/metrics', async (ctx) => {
     const m = await deps.metrics();

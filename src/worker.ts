@@ -107,6 +107,19 @@ export class Worker {
     this.kick();
   }
 
+  /**
+   * This instance just took a bot over: the claims its dead owner left are made pending now rather
+   * than at the next upkeep, then due work is looked for.
+   */
+  async takeOver(): Promise<void> {
+    try {
+      await this.releaseStale();
+    } catch (e) {
+      this.deps.logger.warn({ err: mask(String(e)) }, 'could not release the claims of a stopped instance; they are released at the next upkeep');
+    }
+    this.kick();
+  }
+
   /** Claims whose lease ended, and those of instances of this host that are gone, are pending again. */
   private async releaseStale(): Promise<void> {
     const { store, clock, logger } = this.deps;

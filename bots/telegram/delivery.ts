@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
-import { apiFailure, describe, isImageProblem, isPhotoShapeProblem, toDeliveryError } from './errors.js';
+import { apiFailure, describe, isImageProblem, isPhotoShapeProblem, toDeliveryError, type Mask } from './errors.js';
 import { CAPTION_MAX, TEXT_MAX, htmlChunks, messageSpans } from './html.js';
 import type { TelegramOptions } from './options.js';
 
@@ -32,8 +32,9 @@ export class TelegramDelivery {
 
   constructor(
     private readonly api: Api,
-    private readonly opts: Pick<TelegramOptions, 'token' | 'linkPreviews'>,
+    private readonly opts: Pick<TelegramOptions, 'linkPreviews'>,
     private readonly log: Logger,
+    private readonly mask: Mask,
   ) {}
 
   /** Throws DeliveryError (see errors.ts for what is retried). */
@@ -71,18 +72,18 @@ export class TelegramDelivery {
           // A long scrolling screenshot: sendPhoto takes width + height ≤ 10000 and a ratio ≤ 20,
           // sendDocument takes any shape (core.telegram.org/bots/api#sendphoto).
           prog.asDocument = true;
-          this.log.info({ chat, reason: describe(e, this.opts.token) }, 'telegram: image refused as a photo, sending it as a file');
+          this.log.info({ chat, reason: describe(e, this.mask) }, 'telegram: image refused as a photo, sending it as a file');
           continue;
         }
         if (part.kind === 'photo' && isImageProblem(e)) {
           // The picture is bad, not the chat: the text goes anyway, saying why there is no picture.
-          prog.photoFailed = describe(e, this.opts.token);
+          prog.photoFailed = describe(e, this.mask);
           this.log.warn({ chat, reason: prog.photoFailed }, 'telegram: image not sent, sending the text alone');
           parts = this.plan(msg, prog.photoFailed);
           continue;
         }
         this.remember(ctx.key, prog);
-        throw toDeliveryError(e, this.opts.token);
+        throw toDeliveryError(e, this.mask);
       }
     }
     this.progress.delete(ctx.key);

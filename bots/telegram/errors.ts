@@ -1,17 +1,14 @@
 // Bot API failures → DeliveryError. The token is part of every Bot API URL, and network errors
-// (node-fetch) quote the URL, so every text that leaves this module is masked first.
+// (node-fetch) quote the URL, so every text that leaves this module is masked first, with the kit's
+// masking (the bot's declared secrets, and token shapes anywhere: src/log.ts).
 import { GrammyError, HttpError } from 'grammy';
 import { DeliveryError } from '../../src/bot.js';
+import { masker } from '../../src/kit/secrets.js';
 
-// Bot tokens look like `123456789:AAE…` (digits, a colon, 30+ URL-safe characters).
-const TOKEN_LIKE = /\d{5,}:[A-Za-z0-9_-]{20,}/g;
-
-/** Replaces the token (and anything shaped like a bot token) with `<id>:***`. */
-export function maskToken(text: string, token?: string): string {
-  let out = token ? text.split(token).join(token.split(':')[0] + ':***') : text;
-  out = out.replace(TOKEN_LIKE, (t) => t.split(':')[0] + ':***');
-  return out;
-}
+/** Masks text meant for logs and errors. */
+export type Mask = (text: string) => string;
+/** Token shapes only, for a text from a bot whose secrets are not at hand. */
+const shapesOnly: Mask = masker([]);
 
 /** A GrammyError's fields, safe to keep: no payload, no URL. */
 export interface ApiFailure {
@@ -32,14 +29,14 @@ export function apiFailure(e: unknown): ApiFailure | undefined {
 }
 
 /** The error in words, masked; never the request payload. */
-export function describe(e: unknown, token?: string): string {
+export function describe(e: unknown, mask: Mask = shapesOnly): string {
   const f = apiFailure(e);
   if (f) return `${f.code}: ${f.description}`;
   if (e instanceof HttpError) {
     const cause = e.error instanceof Error ? `: ${e.error.message}` : '';
-    return maskToken(e.message + cause, token);
+    return mask(e.message + cause);
   }
-  return maskToken(e instanceof Error ? e.message : String(e), token);
+  return mask(e instanceof Error ? e.message : String(e));
 }
 
 /**
@@ -48,8 +45,8 @@ export function describe(e: unknown, token?: string): string {
  * 400 (chat not found, bad request) and 403 (blocked, kicked) → dead, with Telegram's reason;
  * 5xx, network errors and timeouts → retry.
  */
-export function toDeliveryError(e: unknown, token?: string): DeliveryError {
-  const reason = describe(e, token);
+export function toDeliveryError(e: unknown, mask: Mask = shapesOnly): DeliveryError {
+  const reason = describe(e, mask);
   const f = apiFailure(e);
   if (!f) return new DeliveryError(reason, { retryable: true });
   if (f.code === 429) {

@@ -10,7 +10,8 @@ import type { Message } from '../../src/message.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import { commandFromMessage } from './command.js';
 import { TelegramDelivery, sig } from './delivery.js';
-import { apiFailure, describe, toDeliveryError } from './errors.js';
+import { apiFailure, describe, toDeliveryError, type Mask } from './errors.js';
+import { masker, secretValues } from '../../src/kit/secrets.js';
 import { TEXT_MAX, htmlChunks } from './html.js';
 import { parseTelegramChat, type TelegramOptions } from './options.js';
 import { telegramPlatform } from './platform.js';
@@ -42,6 +43,8 @@ export class TelegramBot implements BotAdapter {
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
   private halt = new AbortController();
+  /** Hides the secrets the platform declares (the token, the webhook secret) in any text. */
+  private readonly mask: Mask;
 
   constructor(
     readonly id: string,
@@ -49,6 +52,7 @@ export class TelegramBot implements BotAdapter {
     private readonly deps: BotDeps,
   ) {
     this.log = deps.logger.child({ platform: 'telegram' });
+    this.mask = masker(secretValues(opts, telegramPlatform.capabilities.secrets));
     this.state = new Health(deps.clock);
     this.bot = new Bot(opts.token, {
       client: {
@@ -58,11 +62,11 @@ export class TelegramBot implements BotAdapter {
         ...(opts.proxy ? { baseFetchConfig: { agent: proxyAgent(opts.proxy), compress: true } } : {}),
       },
     });
-    this.delivery = new TelegramDelivery(this.bot.api, opts, this.log);
+    this.delivery = new TelegramDelivery(this.bot.api, opts, this.log, this.mask);
     this.bot.on(['message', 'channel_post'], (ctx) => {
       this.track(this.onMessage(ctx.msg));
     });
-    this.bot.catch((err) => this.log.error({ err: describe(err.error, opts.token) }, 'telegram: handling an update failed'));
+    this.bot.catch((err) => this.log.error({ err: describe(err.error, this.mask) }, 'telegram: handling an update failed'));
   }
 
   parseChat(raw: string): { chat: string; thread?: string } {
@@ -116,7 +120,7 @@ export class TelegramBot implements BotAdapter {
       this.state.ok();
       this.log.info({ username: this.bot.botInfo.username, mode: this.opts.webhook ? 'webhook' : 'polling' }, 'telegram: bot started');
     } catch (e) {
-      const err = toDeliveryError(e, this.opts.token);
+      const err = toDeliveryError(e, this.mask);
       if (err.unhealthy) return this.markUnhealthy(err.message);
       const delay = backoffDelay(CONNECT_BACKOFF, attempt);
       this.state.retrying(`${err.message}; retrying in ${Math.round(delay / 1000)} s`);
@@ -141,8 +145,8 @@ export class TelegramBot implements BotAdapter {
       if (everyone.length > 0) await this.bot.api.setMyCommands(everyone);
       else await this.bot.api.deleteMyCommands();
     } catch (e) {
-      if (toDeliveryError(e).unhealthy) throw e;
-      this.log.warn({ err: describe(e, this.opts.token) }, 'telegram: setMyCommands failed; commands still work, the menu is not updated');
+      if (toDeliveryError(e, this.mask).unhealthy) throw e;
+      this.log.warn({ err: describe(e, this.mask) }, 'telegram: setMyCommands failed; commands still work, the menu is not updated');
     }
     if (!all.some((c) => c.admin)) return;
     const forAdmins = menu(all);
@@ -155,9 +159,9 @@ export class TelegramBot implements BotAdapter {
       try {
         await this.bot.api.setMyCommands(forAdmins, { scope: { type: 'chat', chat_id: Number(admin) } });
       } catch (e) {
-        if (toDeliveryError(e).unhealthy) throw e;
+        if (toDeliveryError(e, this.mask).unhealthy) throw e;
         this.log.warn(
-          { admin, err: describe(e, this.opts.token) },
+          { admin, err: describe(e, this.mask) },
           `telegram: could not set the admin command menu for admin ${admin}; the commands still work when typed. ` +
             'To get the menu, open a private chat with the bot and send /start, then restart hookbot',
         );
@@ -180,9 +184,9 @@ export class TelegramBot implements BotAdapter {
         this.connected = false;
         if (this.stopped) return;
         const f = apiFailure(e);
-        if (f?.code === 401) return this.markUnhealthy(describe(e));
+        if (f?.code === 401) return this.markUnhealthy(describe(e, this.mask));
         // 409: another process polls with this token (or a webhook was set behind our back).
-        this.log.error({ err: describe(e, this.opts.token) }, 'telegram: polling stopped, restarting in 30 s');
+        this.log.error({ err: describe(e, this.mask) }, 'telegram: polling stopped, restarting in 30 s');
         this.retryTimer = setTimeout(() => void this.connect(5), 30_000);
         this.retryTimer.unref(); // a retry never keeps the process alive on its own
       },
@@ -248,7 +252,7 @@ export class TelegramBot implements BotAdapter {
         const f = apiFailure(e);
         const wait = f?.code === 429 ? Math.max(1, f.retryAfter ?? 1) * 1000 : !f || f.code >= 500 ? 1000 * attempt : undefined;
         if (wait === undefined || wait > REPLY_MAX_WAIT_MS || attempt >= REPLY_TRIES || this.stopped) throw e;
-        this.log.warn({ err: describe(e, this.opts.token), retryInMs: wait }, 'telegram: sending a command reply failed, retrying');
+        this.log.warn({ err: describe(e, this.mask), retryInMs: wait }, 'telegram: sending a command reply failed, retrying');
         await delay(wait, undefined, { signal: this.halt.signal });
       }
     }
@@ -256,7 +260,7 @@ export class TelegramBot implements BotAdapter {
 
   // Commands run beside the polling loop, so a slow custom command does not hold up the others.
   private track(p: Promise<void>) {
-    const q = p.catch((e) => this.log.error({ err: describe(e, this.opts.token) }, 'telegram: answering a command failed'));
+    const q = p.catch((e) => this.log.error({ err: describe(e, this.mask) }, 'telegram: answering a command failed'));
     this.inflight.add(q);
     void q.finally(() => this.inflight.delete(q));
   }
@@ -269,7 +273,7 @@ export class TelegramBot implements BotAdapter {
       try {
         await this.bot.stop();
       } catch (e) {
-        this.log.warn({ err: describe(e, this.opts.token) }, 'telegram: confirming the last update on stop failed');
+        this.log.warn({ err: describe(e, this.mask) }, 'telegram: confirming the last update on stop failed');
       }
       this.polling = false;
     }

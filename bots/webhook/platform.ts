@@ -31,5 +31,6 @@ export const webhookPlatform: PlatformDeclaration<WebhookOptions> = {
     images: 'none',
     commands: false,
     secrets: ['url', 'secret'],
+    forwardsPayload: true,
   },
 };

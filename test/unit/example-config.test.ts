@@ -37,6 +37,15 @@ const ENV = {
   VOLC_KEY_SECONDARY: 'volc-secondary-key',
   ALERTS_TOKEN: 'alerts-token-0123456789',
   ANY_TOKEN: 'any-token-0123456789abc',
+  DING_TOKEN: 'ding-access-token-0123456789',
+  DING_SECRET: 'SEC0123456789abcdef0123456789abcdef',
+  FEISHU_HOOK: '0123abcd-4567-89ef-0123-456789abcdef',
+  FEISHU_SECRET: 'feishu-secret-0123456789',
+  FEISHU_APP_SECRET: 'feishu-app-secret-0123456789',
+  WECOM_KEY: '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa',
+  UPLOADER_KEY: 'uploader-key-0123456789',
+  FORWARD_SECRET: 'whsec_' + Buffer.from('an example signing secret, 32 b').toString('base64'),
+  UPLOADER_API_KEY: 'uploader-api-key-0123456789',
 };
 
 describe('config/hookbot.example.yaml', () => {
@@ -50,7 +59,7 @@ describe('config/hookbot.example.yaml', () => {
     const full = uncommented(text);
     expect(full.split('\n').filter((l) => /^ {2}(telegram|discord|slack|bgi|onelive|volc|alerts|apprise|anything):/.test(l))).toHaveLength(9);
     const c = load(full, ENV);
-    expect(Object.keys(c.bots)).toEqual(['console', 'telegram', 'discord', 'slack', 'qq']);
+    expect(Object.keys(c.bots)).toEqual(['console', 'telegram', 'discord', 'slack', 'qq', 'ops-ding', 'ops-feishu', 'ops-wecom', 'uploader']);
     expect(Object.keys(c.sources)).toEqual(['report', 'bgi', 'onelive', 'volc', 'alerts', 'apprise', 'anything']);
   });
 });
