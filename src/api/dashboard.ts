@@ -14,6 +14,8 @@ import type { Auditor } from './audit.js';
 import { previewFor, type PreviewFn } from '../preview.js';
 import type { Locale } from '../render/render.js';
 import { param, queryString, type ApiBuilder } from './define.js';
+import type { Capabilities } from '../bot.js';
+import { botTargets } from './bot-targets.js';
 
 export interface DashboardDeps {
   store: Store;
@@ -28,6 +30,8 @@ export interface DashboardDeps {
   kick: () => void;
   /** Each platform's own preview (bots/previews.ts); a platform without one shows plain text. */
   previews: Record<string, () => Promise<PreviewFn>>;
+  /** A platform's declared capabilities (whether a target names a chat, threads, commands). */
+  capabilities: (platform: string) => Capabilities | undefined;
 }
 
 const summary = z.object({ id: z.string(), source: z.string(), event: z.string(), level: z.string(), title: z.string().optional(), createdAt: z.number() });
@@ -79,15 +83,9 @@ export function dashboardRoutes(api: ApiBuilder, d: DashboardDeps): void {
 
   api.add({ method: 'get', path: '/bots', tag: 'dashboard', summary: 'Each bot: platform, health, and the target strings that reach it', response: z.array(z.object({ id: z.string(), platform: z.string(), health: z.object({ state: z.string() }).passthrough(), targets: z.array(z.object({ name: z.string(), target: z.string() })), pattern: z.string() })) }, async () => {
     const c = d.live.current.config;
-    const named = [...Object.entries(c.people).map(([n, l]) => ({ n, l, kind: 'people' })), ...Object.entries(c.groups).map(([n, l]) => ({ n, l, kind: 'groups' }))];
-    return [...d.bots].map(([id, b]) => ({
-      id,
-      platform: b.platform,
-      health: b.health(),
-      // Names from people/groups that lead to this bot: what a user can type in a payload or route.
-      targets: named.flatMap(({ n, l }) => l.filter((t) => t.startsWith(id + ':')).map((t) => ({ name: n, target: t }))),
-      pattern: `${id}:<chat>[/<thread>] (ask the bot /whoami in a chat for its exact string)`,
-    }));
+    // Names that lead to a bot: what a user can type in a payload or route.
+    const named = [{ name: 'superusers', targets: c.superusers }, ...Object.entries(c.people).map(([name, targets]) => ({ name, targets })), ...Object.entries(c.groups).map(([name, targets]) => ({ name, targets }))];
+    return [...d.bots].map(([id, b]) => ({ id, platform: b.platform, health: b.health(), ...botTargets(id, d.capabilities(b.platform), named) }));
   });
 
   const testBody = z.strictObject({ target: z.string().min(1), user: z.boolean().optional(), text: z.string().max(2000).optional() });

@@ -21,7 +21,8 @@ function hasToken(v: Record<string, unknown> | undefined): boolean {
 
 /** The base of the URLs handed out: server.publicUrl, else how this request reached us. */
 export function publicBase(ctx: Koa.Context, config: Config): string {
-  return (config.server as { publicUrl?: string }).publicUrl ?? ctx.origin;
+  // Not ctx.origin: since Koa 3 that is the request's Origin header, absent from curl and most senders.
+  return (config.server as { publicUrl?: string }).publicUrl ?? `${ctx.protocol}://${ctx.host}`;
 }
 
 export function sourceOptions(schema: z.ZodType, config: () => Config): KindOptions {

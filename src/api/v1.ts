@@ -53,7 +53,7 @@ export function createApiV1(deps: ApiV1Deps): { router: Router; api: ApiBuilder 
   objectRoutes(api, 'group', { plural: 'groups', schema: schemas.group }, objectDeps);
   muteRoutes(api, { store: deps.store, clock: deps.clock, audit, changed: () => deps.live.ingest.mutesChanged() });
   reloadRoutes(api, { live: deps.live, audit });
-  dashboardRoutes(api, { store: deps.store, events: deps.events, live: deps.live, bots: deps.bots, clock: deps.clock, version: deps.version, startedAt: deps.startedAt, audit, kick: deps.kick, previews: deps.previews });
+  dashboardRoutes(api, { store: deps.store, events: deps.events, live: deps.live, bots: deps.bots, clock: deps.clock, version: deps.version, startedAt: deps.startedAt, audit, kick: deps.kick, previews: deps.previews, capabilities: (platform) => deps.botModules[platform]?.capabilities });
   volcengineRoutes(api, {
     config,
     audit,

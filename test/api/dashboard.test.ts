@@ -38,7 +38,7 @@ describe('/api/v1 for the dashboard', () => {
     await h.waitSent((s) => s.some((m) => m.target === 'console:lab' && m.text.includes('hello from the dashboard')), 'the test notice');
     expect((await h.api('POST', '/api/v1/test', { target: 'nobot:1' })).status).toBe(400);
     const bots = await h.api('GET', '/api/v1/bots');
-    expect(bots.body).toEqual([expect.objectContaining({ id: 'console', platform: 'console', health: expect.objectContaining({ state: 'ok' }), targets: [{ name: 'ops', target: 'console:ops' }] })]);
+    expect(bots.body).toEqual([expect.objectContaining({ id: 'console', platform: 'console', health: expect.objectContaining({ state: 'ok' }), targets: [{ name: 'superusers', target: 'console:ops' }, { name: 'ops', target: 'console:ops' }] })]);
   });
 
   it('lists dead letters and retries them', async () => {

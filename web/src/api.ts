@@ -152,6 +152,8 @@ export interface SourceInfo {
   value: Record<string, unknown>;
   /** The URL to paste into the sender, the token masked. */
   url?: string;
+  /** Where it goes, in the sender's own words. */
+  paste?: string;
   path: string;
 }
 

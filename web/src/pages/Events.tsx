@@ -14,9 +14,11 @@ export function Events({ search, navigate }: { search: string; navigate: (hash: 
   const q = filterToQuery(filter, { n: 100 });
   // Refreshed every second: a webhook posted from a terminal shows up without reloading.
   const events = useLoad(() => api<EventSummary[]>(`/events${q}`), [q], 1000);
+  // Read from the form itself: a select's change comes in the same task as its input, before the
+  // draft state has been rendered, so the draft would still hold the previous choice.
   const apply = (e: Event) => {
     e.preventDefault();
-    navigate(`#/events${filterToQuery(draft)}`);
+    navigate(`#/events${filterToQuery(formFilter(e.currentTarget as HTMLFormElement))}`);
   };
   const field = (k: keyof EventFilter) => ({
     value: draft[k] ?? '',
@@ -65,4 +67,14 @@ export function Events({ search, navigate }: { search: string; navigate: (hash: 
       </table>
     </section>
   );
+}
+
+/** The filter as the form's fields hold it now. */
+export function formFilter(form: HTMLFormElement): EventFilter {
+  const f: EventFilter = {};
+  for (const k of ['source', 'event', 'level', 'q'] as const) {
+    const v = (form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | null)?.value.trim();
+    if (v) f[k] = v;
+  }
+  return f;
 }

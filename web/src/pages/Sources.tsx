@@ -116,6 +116,7 @@ export function Sources() {
               <td>{s.format}</td>
               <td class="wrap">
                 <code>{sourceUrl(s)}</code> <CopyButton text={sourceUrl(s)} />
+                {s.paste ? <div class="muted small">{s.paste}</div> : null}
               </td>
               <td class="nowrap">
                 {s.readOnly ? (

@@ -43,13 +43,13 @@ export function TestAndReplay({ sources }: { sources: string[] }) {
     <div class="tools">
       <h3>{t('sources.test')}</h3>
       <form class="inline" onSubmit={test}>
-        <input name="target" placeholder={t('sources.testTarget')} value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} required />
+        <input name="target" class="wide" placeholder={t('sources.testTarget')} value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} required />
         <button type="submit">{t('sources.test')}</button>
         {sent ? <span role="status"> {sent}</span> : null}
       </form>
       <h3>{t('sources.replay')}</h3>
       <select name="replaySource" value={source} onChange={(e) => pick((e.target as HTMLSelectElement).value)}>
-        <option value="" />
+        <option value="">{t('sources.replayPick')}</option>
         {sources.map((s) => (
           <option key={s} value={s}>
             {s}
