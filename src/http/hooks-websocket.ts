@@ -23,6 +23,10 @@ import type { HookRouteDeps } from './hooks.js';
 
 /** Close codes (RFC 6455 §7.4.1). */
 const GOING_AWAY = 1001;
+/** Close code 1013, Try Again Later: the client sent more than it waited answers for. */
+const TRY_AGAIN_LATER = 1013;
+/** Messages one socket may have waiting for their answers; a sender that reads none is cut off here. */
+export const MAX_WAITING = 64;
 /** How long a client may take to answer hookbot's close at stop before its socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -92,9 +96,15 @@ export function hookSocketRoute(deps: HookRouteDeps) {
         answer(retryAfter ? { error: mask(err.message), status: err.status, retryAfter: Number(retryAfter) } : { error: mask(err.message), status: err.status });
       }
     };
+    let waiting = 0;
     ws.on('message', (data) => {
+      if (++waiting > MAX_WAITING) {
+        logger.info({ path, remoteAddress }, 'a webhook WebSocket sent too many messages at once: closed');
+        ws.close(TRY_AGAIN_LATER, `more than ${MAX_WAITING} messages waiting: send the next after the answers`);
+        return;
+      }
       const raw = bytesOf(data);
-      queue = queue.then(() => receive(raw));
+      queue = queue.then(() => receive(raw)).finally(() => waiting--);
     });
     ws.on('error', (e) => logger.debug({ path, error: e.message }, 'a webhook WebSocket failed'));
     logger.debug({ path, remoteAddress }, 'a webhook WebSocket opened');

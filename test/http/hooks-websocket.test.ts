@@ -2,14 +2,20 @@
 // keeps one socket open and sends each notification as one text message (its BaseNotificationData
 // in snake_case: result as "Success", timestamp as "yyyy-MM-dd HH:mm:ss", no send_to, no token of
 // its own). Each message is answered like the POST; the token rules are the POST's, checked before
-// the upgrade; a bad message gets an error answer and the socket stays usable.
+// the upgrade; a bad message gets an error answer and the socket stays usable; a sender that never
+// waits for answers is cut off.
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startHookbot, type Hookbot } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
+import { hookSocketRoute, MAX_WAITING } from '../../src/http/hooks-websocket.js';
+import type { Config } from '../../src/config.js';
+import type { Ingest } from '../../src/ingest.js';
 import { fixture } from '../inbound/helpers.js';
 
 /** BetterGI's screenshots are JPEG. */
@@ -189,5 +195,38 @@ describe('webhooks over a WebSocket', () => {
     const stopped = hb.stop();
     expect(await c.closed).toMatchObject({ code: 1001 });
     await stopped;
+  });
+});
+
+describe('a webhook socket that sends without waiting for answers', () => {
+  it(`is closed with 1013 (Try Again Later) past ${MAX_WAITING} messages waiting`, async () => {
+    // An ingest whose commits never finish: every message after the first waits its turn.
+    const received: Buffer[] = [];
+    const ingest = {
+      authenticateConnection: () => undefined,
+      source: () => ({}),
+      acceptedStatus: () => 202,
+      receive: (_name: string, req: { raw: Buffer }) => {
+        received.push(req.raw);
+        return new Promise(() => {});
+      },
+    } as unknown as Ingest;
+    const route = hookSocketRoute({ config: { server: { bodyLimit: 1024 } } as unknown as Config, ingest, logger: createLogger('silent') });
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('upgrade', (req, socket, head) => route.upgrade(req, socket, head) || socket.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/bgi`);
+      await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      for (let i = 0; i <= MAX_WAITING; i++) ws.send(`{"n":${i}}`);
+      expect(await closed).toBe(1013);
+      // One at a time: only the first reached the ingest.
+      expect(received.map(String)).toEqual(['{"n":0}']);
+    } finally {
+      route.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
