@@ -1,6 +1,9 @@
-// Ingest, start-up and memory figures for bench/RESULTS.md, driven by wrk (one thread) so the load
-// generator does not starve the server. hookbot runs compiled (dist/, as `npm start` does).
+// Every figure of bench/RESULTS.md in one run: ingest against both baselines (driven by wrk, one
+// thread, so the load generator does not starve the server), start-up, `check` and memory with
+// Telegram, Discord and Slack configured (against their fakes), and the delivery figures
+// (bench/deliver.ts). hookbot runs compiled (dist/), with the node options `npm start` passes.
 // Usage: npm run build && npx tsx bench/wrk.ts [--rounds 3] [--duration 5] [--connections 50] [--backlog 500000]
+//   [--skip-ingest] [--deliveries 10000] [--rate 100] [--seconds 10]
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -8,6 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { freePort } from '../test/helpers/hookbot.js';
 import { migrateSqlite } from '../src/store/sqlite.js';
+import { startPlatforms } from './platforms.js';
+import { deliveryBenches } from './deliver.js';
 import { LANES_REBUILD } from '../src/store/schema.js';
 
 const args = process.argv.slice(2);
@@ -18,6 +23,11 @@ const CONNECTIONS = opt('connections', 50);
 const BACKLOG = opt('backlog', 500_000);
 /** `--skip-ingest`: only the start-up and memory figures. */
 const SKIP_INGEST = args.includes('--skip-ingest');
+const DELIVERIES = opt('deliveries', 10_000);
+const RATE = opt('rate', 100);
+const SECONDS = opt('seconds', 10);
+/** What `npm start`, the bin's shebang and docs/hookbot.service pass to node. */
+const NODE_OPTIONS = ['--max-semi-space-size=1'];
 const TOKEN = 'bench-token-0123456789abcdef';
 const BODY = JSON.stringify({ token: TOKEN, title: 'Backup finished', content: 'nightly backup took 5 min, 1.2 GB', send_to: [10001, '10002'], send_to_group: 20001 });
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-wrk-'));
@@ -70,12 +80,14 @@ function wrk(port: number, connections = CONNECTIONS, duration = DURATION): { rp
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), requests: Number(/(\d+) requests in/.exec(out)![1]) };
 }
 
+/** The console bot for ingest (no network); the three big platforms' for start-up and memory. */
+let platformBots: string | undefined;
 const config = (port: number, db: string) => `
 server: { port: ${port}, host: 127.0.0.1 }
 store: { sqlite: "${db}" }
 log: { level: warn }
 bots:
-  console: { platform: console, limits: { bot: { count: 30, perMs: 1000 } } }
+${platformBots ?? '  console: { platform: console, limits: { bot: { count: 30, perMs: 1000 } } }'}
 sources:
   report: { format: report, token: ${TOKEN}, capture: 0 }
 `;
@@ -84,7 +96,7 @@ async function hookbot(db: string, via: 'node' | 'npm' = 'node'): Promise<{ port
   const port = await freePort();
   const file = join(dir, `hookbot-${port}.yaml`);
   writeFileSync(file, config(port, db));
-  const child = via === 'node' ? await startChild(process.execPath, ['bin/hookbot.js', 'start', '-c', file], { HOOKBOT_LOG_LEVEL: 'info' }) : await startChild('npm', ['start', '--silent', '--', '-c', file], { HOOKBOT_LOG_LEVEL: 'info' });
+  const child = via === 'node' ? await startChild(process.execPath, [...NODE_OPTIONS, 'bin/hookbot.js', 'start', '-c', file], { ...platformEnv, HOOKBOT_LOG_LEVEL: 'info' }) : await startChild('npm', ['start', '--silent', '--', '-c', file], { ...platformEnv, HOOKBOT_LOG_LEVEL: 'info' });
   return { port, child };
 }
 
@@ -108,6 +120,18 @@ function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
   })();
   db.close();
 }
+
+/** Resident memory (kB) of one process. */
+function rss(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** `all (hookbot alone)`, in MB: npm's tree, and the same without npm's own process. */
+const rssOf = (npm: number, kB = rssTree(npm)) => `${f0(kB / 1024)} MB (${f0((kB - rss(npm)) / 1024)} MB)`;
 
 /** Resident memory (kB) of a process and every process under it. */
 function rssTree(pid: number): number {
@@ -134,6 +158,7 @@ function rssTree(pid: number): number {
 }
 
 const out: string[] = [];
+let platformEnv: Record<string, string> = {};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // 1. Ingest against both baselines, and with a backlog, in the same rounds.
@@ -190,7 +215,12 @@ if (!SKIP_INGEST) out.push(
   '',
 );
 
-// 2. Start to a 200 from /healthz, and `hookbot check`.
+// 2. Start to a 200 from /healthz, and `hookbot check`, with Telegram, Discord and Slack configured.
+const platforms = await startPlatforms();
+// The console bot first (the default bot, where the bench's reports and the 10k pending go, paced
+// as Telegram paces a bot), then the three platforms.
+platformBots = `  console: { platform: console, limits: { bot: { count: 30, perMs: 1000 } } }\n${platforms.bots}`;
+platformEnv = platforms.env;
 const starts: number[] = [];
 const checks: number[] = [];
 const startCpu: number[] = [];
@@ -200,7 +230,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const file = join(dir, `start-${r}.yaml`);
   writeFileSync(file, config(port, join(dir, `start-${r}.db`)));
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/hookbot.js', 'start', '-c', file], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [...NODE_OPTIONS, 'bin/hookbot.js', 'start', '-c', file], { stdio: 'ignore', env: { ...process.env, ...platformEnv } });
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((res) => res.status === 200, () => false);
     if (ok) break;
@@ -210,13 +240,13 @@ for (let r = 0; r < ROUNDS; r++) {
   startCpu.push(cpuMs(child.pid!));
   await stop(child);
   const t1 = performance.now();
-  const time = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, 'bin/hookbot.js', 'check', '-c', file], { encoding: 'utf8' }).stderr;
+  const time = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...NODE_OPTIONS, 'bin/hookbot.js', 'check', '-c', file], { encoding: 'utf8', env: { ...process.env, ...platformEnv } }).stderr;
   checks.push(performance.now() - t1);
   const [u, sy] = time.trim().split('\n').pop()!.split(' ').map(Number);
   checkCpu.push((u! + sy!) * 1000);
 }
 out.push(
-  '## Start-up',
+  '## Start-up (Telegram, Discord and Slack configured, against their fakes)',
   '',
   `\`node bin/hookbot.js start\` to the first 200 from /healthz: ${starts.map((s) => f0(s)).join(', ')} ms wall (mean ${f0(mean(starts))}); CPU used by then ${startCpu.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(startCpu))}).`,
   `\`node bin/hookbot.js check -c …\`: ${checks.map((s) => f0(s)).join(', ')} ms wall (mean ${f0(mean(checks))}); CPU ${checkCpu.map((s) => f0(s)).join(', ')} ms (mean ${f0(mean(checkCpu))}).`,
@@ -228,7 +258,7 @@ const mem: string[] = [];
 {
   const hb = await hookbot(join(dir, 'idle.db'), 'npm');
   await new Promise((r) => setTimeout(r, 3000));
-  mem.push(`idle: ${f0(rssTree(hb.child.pid!) / 1024)} MB`);
+  mem.push(`idle: ${rssOf(hb.child.pid!)}`);
   await stop(hb.child);
 }
 {
@@ -236,22 +266,37 @@ const mem: string[] = [];
   seed(db, 10_000, 0);
   const hb = await hookbot(db, 'npm');
   await new Promise((r) => setTimeout(r, 3000));
-  mem.push(`10k pending (due, paced at 30/s): ${f0(rssTree(hb.child.pid!) / 1024)} MB`);
+  mem.push(`10k pending (due, paced at 30/s): ${rssOf(hb.child.pid!)}`);
   await stop(hb.child);
 }
 {
   const hb = await hookbot(join(dir, 'burst.db'), 'npm');
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssTree(hb.child.pid!))), 50);
+  let peakNpm = 0;
+  const sampler = setInterval(() => {
+    const all = rssTree(hb.child.pid!);
+    if (all > peak) [peak, peakNpm] = [all, rss(hb.child.pid!)];
+  }, 50);
   await new Promise<void>((resolve) => {
     const w = spawn('wrk', ['-t1', '-c2000', '-d5s', '-s', 'bench/post.lua', `http://127.0.0.1:${hb.port}/report`], { env: { ...process.env, BENCH_BODY: BODY }, stdio: 'ignore' });
     w.once('exit', () => resolve());
   });
   clearInterval(sampler);
-  mem.push(`peak of a 2,000-connection burst (wrk -c2000 -d5s): ${f0(peak / 1024)} MB`);
+  mem.push(`peak of a 2,000-connection burst (wrk -c2000 -d5s): ${f0(peak / 1024)} MB (${f0((peak - peakNpm) / 1024)} MB)`);
   await stop(hb.child);
 }
-out.push('## Resident memory (`npm start`: npm and hookbot with its store thread; console bot)', '', ...mem.map((x) => `- ${x}`), '');
+await platforms.stop();
+out.push(
+  '## Resident memory (Telegram, Discord and Slack configured, against their fakes)',
+  '',
+  'Of everything `npm start` leaves running (npm, and hookbot with its store thread), and in brackets of hookbot alone (as docs/hookbot.service runs it):',
+  '',
+  ...mem.map((x) => `- ${x}`),
+  '',
+);
+
+// 4. Deliveries per second and POST → received latency, with their baselines.
+out.push(...(await deliveryBenches({ deliveries: DELIVERIES, rate: RATE, seconds: SECONDS }, log)));
 
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(out.join('\n') + '\n');

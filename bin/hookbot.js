@@ -1,6 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // The `hookbot` command: the compiled JavaScript in dist/ (built by `npm install` through the
-// package's `prepare` script, or by `npm run build`).
+// package's `prepare` script, or by `npm run build`). The node option keeps V8's young generation
+// at 1 MB (it grows to 16 MB otherwise): about 30 MB less resident, for requests that are small and
+// short-lived; `npm start` and docs/hookbot.service pass the same.
 import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/src/cli.js', import.meta.url);

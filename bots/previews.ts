@@ -7,4 +7,7 @@ export const previews: Record<string, () => Promise<PreviewFn>> = {
   discord: async () => (await import('./discord/preview.js')).discordPreview,
   slack: async () => (await import('./slack/preview.js')).slackPreview,
   console: async () => (await import('./console/preview.js')).consolePreview,
+  onebot: async () => (await import('./onebot/preview.js')).onebotPreview,
+  dingtalk: async () => (await import('./dingtalk/preview.js')).dingtalkPreview,
+  wecom: async () => (await import('./wecom/preview.js')).wecomPreview,
 };

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { botModules } from '../bots/index.js';
 import type { BotAdapter } from './bot.js';
 import type { Clock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type SourceConfig } from './config.js';
+import { systemTimeZone } from './i18n/time.js';
 import { configAdvice } from './config-advice.js';
 import { formats } from './inbound/index.js';
 import { registerConfigSecrets } from './kit/secrets.js';
@@ -42,7 +43,7 @@ export async function prepare(configFile: string, env: Record<string, string | u
     bots.set(id, mod.create(id, b, { logger: logger.child({ bot: id }), clock }));
   }
   const router = new Router(config, bots, (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
-  const renderer = new Renderer(config.templates, formats, config.locale);
+  const renderer = new Renderer(config.templates, formats, config.locale, (source) => (config.sources[source] as SourceConfig | undefined)?.timezone ?? config.timezone ?? systemTimeZone());
   const problems = [...router.checkConfig(), ...renderer.check()];
   try {
     commandRegistry(config);

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ParsedNotice, Level, Field } from '../notice.js';
 import type { ParseContext } from './format.js';
-import { clip, eventTime, httpUrl, MAX_FIELD, MAX_TITLE, safeVars, str, bounded } from './lenient.js';
+import { clip, eventTime, httpUrl, MAX_FIELD, MAX_TITLE, safeVars, str, bounded, toDate } from './lenient.js';
+import { formatTime, systemTimeZone } from '../i18n/time.js';
+import { asLocale } from '../i18n/locale.js';
 
 const labels = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
@@ -65,12 +67,19 @@ const WORDS = {
 };
 type Words = (typeof WORDS)['en'];
 
-function alertField(a: Alert, groupStatus: string, w: Words): Field {
+/** A sender's time as people read it, in the source's zone; as sent when it cannot be read. */
+function readable(t: string, ctx: ParseContext): string {
+  const d = toDate(t, ctx.config.timezone);
+  if (!d || Number.isNaN(d.getTime())) return t;
+  return formatTime(d.getTime(), ctx.config.timezone ?? systemTimeZone(), asLocale(ctx.config.locale));
+}
+
+function alertField(a: Alert, groupStatus: string, w: Words, ctx: ParseContext): Field {
   const raw = a.status ?? groupStatus;
   const status = raw === 'firing' ? w.firing : raw === 'resolved' ? w.resolved : raw.toUpperCase();
   const where = a.labels.instance ?? a.labels.job ?? '';
   const text = a.annotations.summary ?? a.annotations.description ?? a.valueString ?? '';
-  const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `${w.resolvedAt} ${a.endsAt}` : a.startsAt ? `${w.since} ${a.startsAt}` : '';
+  const since = a.status === 'resolved' && a.endsAt && !a.endsAt.startsWith('0001') ? `${w.resolvedAt} ${readable(a.endsAt, ctx)}` : a.startsAt ? `${w.since} ${readable(a.startsAt, ctx)}` : '';
   return {
     name: clip(`[${status}] ${a.labels.alertname ?? 'alert'}${where ? ` (${where})` : ''}`, MAX_TITLE)!,
     value: clip([text, since].filter(Boolean).join('\n') || '-', MAX_FIELD)!,
@@ -96,7 +105,7 @@ export function alertGroupNotice(g: AlertGroup, ctx: ParseContext, sender: strin
     sender;
   const count = status === 'firing' ? `:${firing.length}` : '';
   const w = ctx.config.locale === 'zh-CN' ? WORDS.zh : WORDS.en;
-  const shown = g.alerts.slice(0, MAX_ALERT_FIELDS).map((a) => alertField(a, status, w));
+  const shown = g.alerts.slice(0, MAX_ALERT_FIELDS).map((a) => alertField(a, status, w, ctx));
   const hidden = g.alerts.length - shown.length + (g.truncatedAlerts ?? 0);
   if (hidden > 0) shown.push({ name: w.more, value: w.notShown(hidden) });
   const single = g.alerts.length === 1 ? g.alerts[0] : undefined;

@@ -5,6 +5,7 @@ import type { Message, MessageImage } from '../message.js';
 import type { Notice } from '../notice.js';
 import type { InboundFormat, Template } from '../inbound/format.js';
 import { escapeMarkup, parseMarkup } from './markup.js';
+import { formatTime, systemTimeZone } from '../i18n/time.js';
 
 export type Locale = 'en' | 'zh-CN';
 
@@ -22,6 +23,8 @@ export class Renderer {
     private readonly configTemplates: Record<string, Template>,
     private readonly formats: Record<string, InboundFormat>,
     private readonly defaultLocale: Locale,
+    /** The IANA zone a source's times are shown in (its `timezone`, else the config's, else the system's). */
+    private readonly zoneOf: (source: string) => string = () => systemTimeZone(),
   ) {}
 
   /** Compiles every configured template; returns problems as `templates.<key>: …` lines. */
@@ -74,7 +77,9 @@ export class Renderer {
         source: n.source,
         event: n.event,
         level: n.level,
-        time: n.time,
+        // As people read it, in the source's zone (`2024-05-01 20:00 UTC+8`); `time_iso` as sent.
+        time: readableTime(n.time, this.zoneOf(n.source), locale),
+        time_iso: n.time,
         fields: n.fields ?? [],
         link: n.link,
         title: n.title,
@@ -106,6 +111,11 @@ function toImage(n: Notice): MessageImage | undefined {
   if (!n.image) return undefined;
   if ('url' in n.image) return { url: n.image.url };
   return { data: Buffer.from(n.image.base64, 'base64'), mime: n.image.mime, filename: `image.${EXT[n.image.mime] ?? 'bin'}` };
+}
+
+function readableTime(iso: string, zone: string, locale: Locale): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : formatTime(ms, zone, locale);
 }
 
 function stringify(v: unknown): string {

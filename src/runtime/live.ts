@@ -11,6 +11,7 @@ import type { InboundFormat } from '../inbound/format.js';
 import { createSourceGuard, type SourceGuard } from '../auth/guard.js';
 import { Ingest } from '../ingest.js';
 import { Renderer } from '../render/render.js';
+import { systemTimeZone } from '../i18n/time.js';
 import { Router } from '../router.js';
 import { commandRegistry } from '../commands/plane.js';
 import type { Store } from '../store/store.js';
@@ -122,7 +123,7 @@ export class LiveConfig {
       throw new ConfigError(['bots: bots start once: restart hookbot to add, remove or change a bot (nothing was changed)'], d.configFile);
     }
     const router = new Router(config, d.bots, (id) => d.botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities);
-    const renderer = new Renderer(config.templates, d.formats, config.locale);
+    const renderer = new Renderer(config.templates, d.formats, config.locale, (source) => (config.sources[source] as SourceConfig | undefined)?.timezone ?? config.timezone ?? systemTimeZone());
     const problems = [...router.checkConfig(), ...renderer.check()];
     try {
       commandRegistry(config);

@@ -28,20 +28,20 @@ describe('alertmanager dedup', () => {
 describe('alertmanager notice', () => {
   it('lists each alert as a field, and says how many are not shown', async () => {
     const alerts = Array.from({ length: 23 }, (_, i) => alert(`A${i}`, `f${i}`, 'warning'));
-    const n = await parse('alertmanager', { ...firing(), alerts, groupLabels: {}, commonLabels: {}, truncatedAlerts: 5 });
+    const n = await parse('alertmanager', { ...firing(), alerts, groupLabels: {}, commonLabels: {}, truncatedAlerts: 5 }, { timezone: 'UTC' });
     expect(n.fields).toHaveLength(21);
-    expect(n.fields![0]).toEqual({ name: '[FIRING] A0 (h1)', value: 'A0 summary\nsince 2024-05-01T10:00:00Z' });
+    expect(n.fields![0]).toEqual({ name: '[FIRING] A0 (h1)', value: 'A0 summary\nsince 2024-05-01 10:00 UTC' });
     expect(n.fields![20]).toEqual({ name: 'More', value: '8 more alert(s) not shown' });
     expect(n.title).toBe('[FIRING:23] Alertmanager');
   });
-  it('writes its own words in the source locale', async () => {
+  it('writes its own words in the source locale, and its times in the source zone', async () => {
     const alerts = [...Array.from({ length: 20 }, (_, i) => alert(`A${i}`, `f${i}`)), alert('B', 'g', undefined, 'resolved')];
     alerts[20]!.endsAt = '2024-05-01T11:00:00Z';
-    const n = await parse('alertmanager', { ...firing(), alerts, truncatedAlerts: 1 }, { locale: 'zh-CN' });
-    expect(n.fields![0]).toEqual({ name: '[告警] A0 (h1)', value: 'A0 summary\n开始于 2024-05-01T10:00:00Z' });
+    const n = await parse('alertmanager', { ...firing(), alerts, truncatedAlerts: 1 }, { locale: 'zh-CN', timezone: 'Asia/Shanghai' });
+    expect(n.fields![0]).toEqual({ name: '[告警] A0 (h1)', value: 'A0 summary\n开始于 2024-05-01 18:00 UTC+8' });
     expect(n.fields![20]).toEqual({ name: '更多', value: '另有 2 条告警未显示' });
-    const r = await parse('alertmanager', { ...firing(), alerts: [alerts[20]] }, { locale: 'zh-CN' });
-    expect(r.fields![0]).toEqual({ name: '[已恢复] B (h1)', value: 'B summary\n恢复于 2024-05-01T11:00:00Z' });
+    const r = await parse('alertmanager', { ...firing(), alerts: [alerts[20]] }, { locale: 'zh-CN', timezone: 'Asia/Shanghai' });
+    expect(r.fields![0]).toEqual({ name: '[已恢复] B (h1)', value: 'B summary\n恢复于 2024-05-01 19:00 UTC+8' });
     const custom = await parse('grafana', { receiver: 'x', status: 'firing' }, { locale: 'zh-CN' });
     expect(custom.title).toBe('Grafana 通知');
   });

@@ -31,4 +31,15 @@ describe('previews', () => {
     expect(by['qq']).toEqual({ bot: 'qq', platform: 'onebot-test', ...plainPreview(msg) });
     expect(by['qq']!.text).toBe('Build <failed> & *bold*\nsee run 1\nbranch: main');
   });
+
+  it('QQ plain with the link written out, DingTalk and WeCom robot markdown with the title as a heading', async () => {
+    const got = await previewFor(() => msg, [['qq', { platform: 'onebot' }], ['ding', { platform: 'dingtalk' }], ['wx', { platform: 'wecom' }]], previews);
+    const by = Object.fromEntries(got.map((p) => [p.bot, p]));
+    expect(by['qq']).toMatchObject({ format: 'text', text: 'Build <failed> & *bold*\nsee run 1 (https://ci.example/1)\nbranch: main' });
+    expect(by['ding']!.format).toBe('markdown');
+    expect(by['ding']!.text).toMatch(/^#### Build &lt;failed&gt; &amp; \\\*bold\\\*\n/);
+    expect(by['ding']!.text).toContain('[run 1](https://ci.example/1)');
+    expect(by['wx']!.format).toBe('markdown');
+    expect(by['wx']!.text).toMatch(/^<font color="warning">\*\*Build/);
+  });
 });

@@ -128,7 +128,8 @@ sources:
     await telegram.waitFor();
     // Telegram gets HTML; the DingTalk robot markdown.
     expect(await telegram.textContent()).toMatch(/<b>Disk almost full<\/b>/);
-    expect(await page.locator('figure.preview[data-platform=dingtalk] pre').textContent()).toMatch(/Disk almost full/);
+    expect(await page.locator('figure.preview[data-platform=dingtalk] pre').textContent()).toMatch(/^#### Disk almost full\n/);
+    expect(await page.locator('figure.preview[data-platform=dingtalk] figcaption').textContent()).toContain('markdown');
     await page.locator('tr', { hasText: `telegram:${OPS}` }).locator('.state-sent').waitFor({ timeout: 10_000 });
     const raw = await page.getByTestId('raw').textContent();
     expect(raw).toContain('sda1 at 97%');

@@ -9,7 +9,7 @@ import { useT } from '../context.js';
 
 export function ActivityChart({ activity }: { activity: Activity }) {
   const el = useRef<HTMLDivElement>(null);
-  const { t, timezone } = useT();
+  const { t, lang, timezone } = useT();
   useEffect(() => {
     if (!el.current) return;
     const s = toSeries(activity);
@@ -18,10 +18,11 @@ export function ActivityChart({ activity }: { activity: Activity }) {
       {
         width,
         height: 180,
+        // The legend shows the values under the cursor; blank (not uPlot's "--") when it is off the chart.
         series: [
-          {},
-          { label: t('overview.webhooks'), stroke: '#3b82f6', width: 2 },
-          { label: t('overview.sent'), stroke: '#10b981', width: 2 },
+          { label: t('col.time'), value: (_u, v) => (v == null ? '' : formatClock(v * 1000, timezone)) },
+          { label: t('overview.webhooks'), stroke: '#3b82f6', width: 2, value: count },
+          { label: t('overview.sent'), stroke: '#10b981', width: 2, value: count },
         ],
         axes: [{ values: (_u, ticks) => ticks.map((x) => formatClock(x * 1000, timezone)) }, {}],
         scales: { y: { range: [0, Math.max(1, s.peak)] } },
@@ -30,6 +31,10 @@ export function ActivityChart({ activity }: { activity: Activity }) {
       el.current,
     );
     return () => plot.destroy();
-  }, [activity, timezone, t]);
+    // `t` is made anew on every render; the language is what changes it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [activity, timezone, lang]);
   return <div ref={el} class="chart" />;
 }
+
+const count = (_u: uPlot, v: number | null) => (v == null ? '' : String(v));
