@@ -72,14 +72,15 @@ function wrk(port: number): { rps: number; requests: number; bad: number } {
   return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), requests: Number(/(\d+) requests in/.exec(out)![1]), bad: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) };
 }
 
-type Run = { rps: number; cpuUs: number };
+type Run = { rps: number; cpuUs: number; dbUs: number };
 
 function measure(port: number, pid: number, db?: string): Run {
-  const cpu = () => cpuMs(pid) + (db ? backendsCpuMs(db) : 0);
-  const before = cpu();
+  const before = [cpuMs(pid), db ? backendsCpuMs(db) : 0];
   const r = wrk(port);
   if (r.bad) log(`  (${r.bad} answers were not 2xx)`);
-  return { rps: r.rps, cpuUs: ((cpu() - before) * 1000) / r.requests };
+  const own = cpuMs(pid) - before[0]!;
+  const backends = db ? backendsCpuMs(db) - before[1]! : 0;
+  return { rps: r.rps, cpuUs: ((own + backends) * 1000) / r.requests, dbUs: (backends * 1000) / r.requests };
 }
 
 const config = (port: number, store: string) => `
@@ -128,8 +129,9 @@ try {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f0 = (n: number) => n.toFixed(0);
 const f2 = (n: number) => n.toFixed(2);
-const m = [0, 1, 2].map((i) => ({ rps: mean(rows.map((r) => r[i]!.rps)), cpuUs: mean(rows.map((r) => r[i]!.cpuUs)) }));
-const line = (label: string, x: Run[]) => `| ${label} | ${f0(x[0]!.rps)} | ${f0(x[1]!.rps)} | ${f0(x[2]!.rps)} | ${f2(x[2]!.rps / x[1]!.rps)} | ${f0(x[1]!.cpuUs)} | ${f0(x[2]!.cpuUs)} | ${f2(x[1]!.cpuUs / x[2]!.cpuUs)} |`;
+const m = [0, 1, 2].map((i) => ({ rps: mean(rows.map((r) => r[i]!.rps)), cpuUs: mean(rows.map((r) => r[i]!.cpuUs)), dbUs: mean(rows.map((r) => r[i]!.dbUs)) }));
+const line = (label: string, x: Run[]) =>
+  `| ${label} | ${f0(x[0]!.rps)} | ${f0(x[1]!.rps)} | ${f0(x[2]!.rps)} | ${f2(x[2]!.rps / x[1]!.rps)} | ${f0(x[1]!.cpuUs)} | ${f0(x[2]!.cpuUs)} (${f0(x[2]!.dbUs)} in PostgreSQL) | ${f2(x[1]!.cpuUs / x[2]!.cpuUs)} |`;
 console.log(
   [
     `Command: \`${COMPILED ? 'npm run build && ' : ''}npx tsx bench/pg-ingest.ts --rounds ${ROUNDS} --duration ${DURATION} --connections ${CONNECTIONS}\` on ${cpus().length} cores, Node ${process.version}, hookbot ${COMPILED ? 'compiled' : 'from sources (tsx)'}, load average ${loadavg()[0]!.toFixed(1)} at the end.`,

@@ -129,25 +129,30 @@ export class PgGroupCommit {
           keep.set(c.source, c.keep);
         }
       }
-      if (d.id.length)
+      // The deliveries, their chats' lanes and the wake-up of the bots' owners in one statement (one
+      // round trip). Each chat's lane gets its head if it had none. Ids come from a sequence, so
+      // another commit may land with a lower id after ours: the lower one becomes the head unless
+      // the head is already being sent. Lanes in (bot, chat) order, so that two commits lock the
+      // lanes they share in the same order. NOTIFY is delivered only after the commit.
+      if (d.id.length) {
+        const open = d.state.map((st) => st === 'pending');
         await client.query(
-          `INSERT INTO deliveries (id, event_id, bot, chat, thread, kind, target, silent, state, last_error, attempts, next_at, created_at, updated_at)
-           SELECT *, 0, $11::bigint, $11::bigint, $11::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[])`,
-          [d.id, d.event, d.bot, d.chat, d.thread, d.kind, d.target, d.silent, d.state, d.error, now],
+          `WITH dl AS (
+             INSERT INTO deliveries (id, event_id, bot, chat, thread, kind, target, silent, state, last_error, attempts, next_at, created_at, updated_at)
+             SELECT *, 0, $11::bigint, $11::bigint, $11::bigint FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[], $10::text[])),
+           ln AS (
+             INSERT INTO lanes (bot, chat, head_id, next_at)
+             SELECT bot, chat, min(id), $11::bigint FROM unnest($12::text[], $13::text[], $14::bigint[]) AS t(bot, chat, id) GROUP BY bot, chat ORDER BY bot, chat
+             ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at
+               WHERE lanes.head_id > excluded.head_id AND lanes.next_at IS NOT NULL)
+           SELECT pg_notify('hookbot_work', b) FROM unnest($15::text[]) b`,
+          [
+            d.id, d.event, d.bot, d.chat, d.thread, d.kind, d.target, d.silent, d.state, d.error, now,
+            d.bot.filter((_, i) => open[i]), d.chat.filter((_, i) => open[i]), d.id.filter((_, i) => open[i]),
+            [...bots],
+          ],
         );
-      // Each chat's lane gets its head if it had none. Ids come from a sequence, so another
-      // instance's commit may land with a lower id after ours: the lower one becomes the head
-      // unless the head is already being sent. In (bot, chat) order, so that two commits lock
-      // the lanes they share in the same order.
-      const open = d.state.map((st) => st === 'pending');
-      if (open.some(Boolean))
-        await client.query(
-          `INSERT INTO lanes (bot, chat, head_id, next_at)
-           SELECT bot, chat, min(id), $4::bigint FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(bot, chat, id) GROUP BY bot, chat ORDER BY bot, chat
-           ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at
-             WHERE lanes.head_id > excluded.head_id AND lanes.next_at IS NOT NULL`,
-          [d.bot.filter((_, i) => open[i]), d.chat.filter((_, i) => open[i]), d.id.filter((_, i) => open[i]), now],
-        );
+      }
       if (caps.source.length) {
         await client.query(
           'INSERT INTO captures (source, at, headers, query, body, outcome) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])',
@@ -156,8 +161,6 @@ export class PgGroupCommit {
         for (const [source, n] of keep)
           await client.query('DELETE FROM captures WHERE source = $1 AND id NOT IN (SELECT id FROM captures WHERE source = $1 ORDER BY id DESC LIMIT $2)', [source, n]);
       }
-      // Delivered to listeners only after the commit; one per bot, whose owner is the one to wake.
-      if (bots.size) await client.query("SELECT pg_notify('hookbot_work', b) FROM unnest($1::text[]) b", [[...bots]]);
       // Repeats of events already stored (or stored meanwhile by another instance) get the first answer.
       const repeats = reqs.map((r, i) => (answers[i] && inserted.has(r.id) ? undefined : r)).filter((r): r is IngestRequest => !!r?.dedupKey);
       const stored = new Map<string, IngestAnswer>();

@@ -197,11 +197,11 @@ export class PgStore implements Store {
    * are the heads read: a commit adding to a lane meanwhile is either waited for (and seen) or comes
    * after (and finds the lane as left here).
    */
-  private async refreshLanes(c: pg.PoolClient, rows: readonly { bot: string; chat: string }[]): Promise<void> {
+  private async refreshLanes(c: pg.PoolClient, rows: readonly { bot: string; chat: string }[], locked = false): Promise<void> {
     const keys = [...new Map(rows.map((r) => [r.bot + '\0' + r.chat, r])).values()].sort((a, b) => (a.bot < b.bot ? -1 : a.bot > b.bot ? 1 : a.chat < b.chat ? -1 : a.chat > b.chat ? 1 : 0));
     if (!keys.length) return;
     const params = [keys.map((k) => k.bot), keys.map((k) => k.chat)];
-    await c.query('SELECT 1 FROM lanes l JOIN unnest($1::text[], $2::text[]) p(bot, chat) ON l.bot = p.bot AND l.chat = p.chat ORDER BY l.bot, l.chat FOR UPDATE OF l', params);
+    if (!locked) await c.query('SELECT 1 FROM lanes l JOIN unnest($1::text[], $2::text[]) p(bot, chat) ON l.bot = p.bot AND l.chat = p.chat ORDER BY l.bot, l.chat FOR UPDATE OF l', params);
     await c.query(
       `WITH h AS (
          SELECT p.bot, p.chat, x.id, x.state, x.next_at FROM unnest($1::text[], $2::text[]) p(bot, chat)
@@ -216,8 +216,11 @@ export class PgStore implements Store {
   /** Records an outcome (an UPDATE … RETURNING bot, chat) and moves its lane on; false if the claim was not ours. */
   private async outcome(sql: string, params: unknown[]): Promise<boolean> {
     return this.tx(async (c) => {
-      const r = await c.query(sql + ' RETURNING bot, chat', params);
-      await this.refreshLanes(c, r.rows);
+      // The outcome, and the lock on its lane that refreshLanes takes first, in one round trip.
+      const r = await c.query(`WITH done AS (${sql} RETURNING bot, chat),
+           locked AS (SELECT 1 FROM lanes l JOIN done ON l.bot = done.bot AND l.chat = done.chat FOR UPDATE OF l)
+         SELECT bot, chat, (SELECT count(*) FROM locked) AS locked FROM done`, params);
+      await this.refreshLanes(c, r.rows, true);
       return r.rowCount === 1;
     });
   }

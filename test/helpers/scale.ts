@@ -190,6 +190,10 @@ sources:
       postMs,
       deliveriesPerSecond: (got.length * 1000) / totalMs,
     };
+  } catch (e) {
+    // What the instances logged last: a stuck run says why.
+    const tails = hbs.map((h, i) => `--- instance ${i + 1}:\n${h.logs().slice(-4000)}`).join('\n');
+    throw new Error(`${(e as Error).message}\n${tails}`, { cause: e });
   } finally {
     await check.end().catch(() => {});
     for (const h of hbs) await h.stop().catch(() => {});

@@ -18,6 +18,7 @@ const ADMIN = 1001;
 const OPS = -1001;
 /** A group the bot is not in yet: deliveries to it die ("chat not found") until it is added. */
 const LATER = -1002;
+const LATER_TOO = -1003;
 const ZONE = 'Asia/Shanghai';
 
 describe('dashboard in a browser', () => {
@@ -26,6 +27,8 @@ describe('dashboard in a browser', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** The URL the Sources page showed for the source it created. */
+  let kumaUrl = '';
   const shot = (name: string, p: Page = page) => p.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
   const report = async (body: Record<string, unknown>) => {
     const res = await hb.post('/report', { token: REPORT_TOKEN, ...body });
@@ -152,6 +155,15 @@ sources:
     await row.waitFor({ state: 'detached', timeout: 10_000 });
     await go(`#/events/${encodeURIComponent(e.id)}`);
     await page.locator('tr', { hasText: `telegram:${LATER}` }).locator('.state-sent').waitFor({ timeout: 10_000 });
+
+    // "Retry all" as well.
+    await report({ title: 'Another group', content: 'not there either', send_to_group: `telegram:${LATER_TOO}` });
+    await go('#/dead');
+    await page.locator('tr[data-delivery-id]', { hasText: `telegram:${LATER_TOO}` }).waitFor({ timeout: 15_000 });
+    fake.addChat({ id: LATER_TOO, type: 'supergroup' });
+    await page.getByRole('button', { name: 'Retry all' }).click();
+    await fake.waitFor(() => sentTo(LATER_TOO, 'Another group'), 15_000, 'the notice retried with the rest');
+    await page.getByText('No dead letters.').waitFor({ timeout: 10_000 });
   }, 60_000);
 
   it('creates a source on the Sources page; the URL it shows delivers', async () => {
@@ -167,7 +179,7 @@ sources:
     await page.selectOption('select[name=format]', 'report');
     await page.fill('input[name=to_group]', 'ops');
     await page.getByRole('button', { name: 'Save' }).click();
-    const url = (await page.getByTestId('created-url').textContent())!;
+    const url = (kumaUrl = (await page.getByTestId('created-url').textContent())!);
     expect(url).toMatch(new RegExp(`^${hb.url}/hooks/kuma\\?token=[A-Za-z0-9_-]{24}$`));
     // Listed afterwards with the token masked.
     await page.locator('tr[data-source=kuma]', { hasText: `${hb.url}/hooks/kuma?token=***` }).waitFor();
@@ -210,6 +222,24 @@ sources:
     await row.getByRole('button', { name: 'Unmute' }).click();
     await row.waitFor({ state: 'detached' });
     expect(await api('/mutes')).toEqual([]);
+  }, 60_000);
+
+  it('edits a source, keeping its token, and deletes it: its URL then answers 404', async () => {
+    await go('#/sources');
+    const row = page.locator('tr[data-source=kuma]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    expect(await page.inputValue('input[name=to_group]')).toBe('ops');
+    await page.fill('input[name=to_group]', `telegram:${LATER}`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('form.editor').waitFor({ state: 'detached' });
+    const post = (title: string) => fetch(kumaUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title, content: 'after the edit' }) });
+    expect((await post('Rerouted')).status).toBe(202);
+    await fake.waitFor(() => sentTo(LATER, 'Rerouted'), 15_000, 'the edited source reaching its new group');
+
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await post('Gone')).status).toBe(404);
   }, 60_000);
 
   it('lists the bots with their health and the targets people can paste', async () => {
