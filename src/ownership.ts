@@ -51,6 +51,9 @@ export class Ownership {
 
   /** The bots this instance owns now (the worker claims only theirs). */
   owned(): string[] {
+    // On a shared store, past our lease by our own clock another instance may own them, even
+    // while a late round has not said so yet: send nothing for them then.
+    if (!this.deps.exclusiveStore && this.deps.clock.now() - this.renewedAt >= this.leaseMs) return [];
     return [...this.mine];
   }
 

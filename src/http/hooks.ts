@@ -115,7 +115,8 @@ export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: Serv
       }
     } else if (path !== '/hooks') return false;
     if (req.method !== 'POST') {
-      send(res, 405, { error: `${req.method} is not allowed here: POST the webhook` }, { Allow: 'POST' });
+      // A GET that asks for no upgrade is a WebSocket client gone wrong, or a browser: say both ways.
+      send(res, 405, { error: `${req.method} is not allowed here: POST the webhook${req.method === 'GET' ? ', or open a WebSocket to this URL' : ''}` }, { Allow: 'POST' });
       return true;
     }
     const query = q < 0 ? {} : (parseQuery(url.slice(q + 1)) as Record<string, string | string[] | undefined>);

@@ -20,7 +20,7 @@ const SHAPED: Record<string, string> = {
   SLACK_APP_TOKEN: 'xapp-1-0123456789-abcdef',
   FORWARD_SECRET: 'whsec_' + Buffer.from('an example signing secret, 32 b').toString('base64'),
 };
-const valueOf = (name: string) => SHAPED[name] ?? `example-${name.toLowerCase()}-0123456789`;
+const valueOf = (name: string) => SHAPED[name] ?? (/_PORT$/.test(name) ? '8081' : `example-${name.toLowerCase()}-0123456789`);
 
 interface Block {
   file: string;

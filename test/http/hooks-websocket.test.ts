@@ -157,6 +157,13 @@ describe('webhooks over a WebSocket', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('answers a plain GET (no upgrade) with 405, naming both ways to send', async () => {
+    const res = await fetch(`${base.replace('ws', 'http')}/hooks/bgi?token=${TOKEN}`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(((await res.json()) as { error: string }).error).toBe('GET is not allowed here: POST the webhook, or open a WebSocket to this URL');
+  });
+
   it('answers a bad message with an error naming the problem, and the socket stays usable', async () => {
     const c = await client(`/hooks/bgi?token=${TOKEN}`);
     const before = await counts();

@@ -74,4 +74,22 @@ describe('bot ownership while the store is locked', () => {
     expect(lostAt! - renewed).toBeLessThan(BOT_LEASE_MS);
     expect(lostAt! - renewed).toBeGreaterThanOrEqual(BOT_LEASE_MS * 0.8);
   });
+
+  it('on a shared store sends nothing past its lease even when no round has run since', async () => {
+    const { clock, own } = setup(false);
+    await own.wake();
+    clock.advance(BOT_LEASE_MS - 1);
+    expect(own.owned()).toEqual(['telegram']);
+    clock.advance(1);
+    expect(own.owned()).toEqual([]);
+    await own.wake(); // renewed
+    expect(own.owned()).toEqual(['telegram']);
+  });
+
+  it('on SQLite ownership changes only at a round, however late', async () => {
+    const { clock, own } = setup(true);
+    await own.wake();
+    clock.advance(5 * BOT_LEASE_MS);
+    expect(own.owned()).toEqual(['telegram']);
+  });
 });

@@ -50,11 +50,11 @@ type Options = ConstructorParameters<typeof Worker>[0]['options'];
 /** The defaults of worker: in the config. */
 const DEFAULTS: Options = { concurrency: 8, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: POLL_MS, sendTimeoutMs: 1000 };
 
-function setup(options: Partial<Options> = {}) {
+function setup(options: Partial<Options> = {}, limits = {}) {
   const clock = new ManualClock(1_000_000);
   const store = SqliteStore.open(':memory:', { clock });
   const platform = new Platform(clock);
-  const worker = newWorker(store, platform, clock, { ...DEFAULTS, ...options });
+  const worker = newWorker(store, platform, clock, { ...DEFAULTS, ...options }, limits);
   const add = (chat: string, text: string) =>
     store.ingest({
       id: newEventId(clock.now()),
@@ -74,12 +74,12 @@ function setup(options: Partial<Options> = {}) {
   return { clock, store, platform, worker, add, run };
 }
 
-function newWorker(store: SqliteStore, platform: Platform, clock: ManualClock, options = DEFAULTS) {
+function newWorker(store: SqliteStore, platform: Platform, clock: ManualClock, options = DEFAULTS, limits = {}) {
   return new Worker({
     store,
     bots: new Map([['b', platform]]),
     renderer: new Renderer({}, formats, 'en'),
-    limiter: new RateLimiter(() => ({}), clock),
+    limiter: new RateLimiter(() => limits, clock),
     clock,
     logger: createLogger('silent'),
     localeOf: () => 'en',
@@ -159,6 +159,25 @@ describe('worker: a failing platform', () => {
     const fresh = newWorker(store, platform, clock);
     await fresh.runDue();
     expect(platform.sent.map((s) => s.chat).sort()).toEqual(CHATS);
+  });
+
+  it('releases the held deliveries within the rate limits', async () => {
+    // One message a second per group, five a second for the bot.
+    const { platform, add, run } = setup({}, { group: { count: 1, perMs: 1000 }, bot: { count: 5, perMs: 1000 } });
+    const groups = ['g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7'];
+    platform.mode = 'down';
+    for (const c of groups) for (const t of ['1', '2']) await add(c, `${c}-${t}`);
+    await run(60_000);
+    platform.mode = 'up';
+    await run(60_000, () => platform.sent.length === 14);
+    expect(platform.sent.length).toBe(14);
+    /** At most `max` in any window of `ms`. */
+    const within = (ats: number[], ms: number, max: number) => ats.every((at) => ats.filter((b) => b > at - ms && b <= at).length <= max);
+    const ats = platform.sent.map((s) => s.at);
+    expect(within(ats, 1000, 5)).toBe(true);
+    for (const c of groups) expect(within(platform.sent.filter((s) => s.chat === c).map((s) => s.at), 1000, 1)).toBe(true);
+    // Released together: the probe's answer is followed at once by as many as the bot's limit allows.
+    expect(ats.filter((at) => at < ats[0]! + 1000).length).toBe(5);
   });
 
   it('a 429 for one chat and a chat not found hold nobody else', async () => {

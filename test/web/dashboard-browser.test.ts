@@ -196,6 +196,8 @@ sources:
     await go('#/sources');
     const toAdmin = () => fake.calls('sendMessage').filter((r) => String(r.params['chat_id']) === String(ADMIN) && r.status === 200).length;
     const earlier = toAdmin();
+    // The field suggests the targets the config already names.
+    await page.locator(`#known-targets option[value="telegram:${OPS}"]`).waitFor({ state: 'attached' });
     await page.fill('input[name=target]', `telegram:${ADMIN}`);
     await page.getByRole('button', { name: 'Send a test notice' }).click();
     await page.getByRole('status').filter({ hasText: `Test notice queued: telegram:${ADMIN}` }).waitFor();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogs, pickLang, translate, type Key } from '../../web/src/i18n.js';
 import { formatClock, formatTime } from '../../web/src/time.js';
-import { filterToQuery, queryToFilter } from '../../web/src/query.js';
+import { filterToQuery, olderPage, queryToFilter } from '../../web/src/query.js';
 import { parseRoute } from '../../web/src/route.js';
 import { toSeries } from '../../web/src/activity.js';
 import { bodyToDraft, draftToBody } from '../../web/src/sourceForm.js';
@@ -48,6 +48,12 @@ describe('event filters', () => {
     expect(q).toBe('?source=bgi&event=live_*&q=%E5%8E%9F%E7%A5%9E&n=100');
     expect(queryToFilter(q)).toEqual({ source: 'bgi', event: 'live_*', q: '原神' });
     expect(filterToQuery({})).toBe('');
+  });
+
+  it('pages back before the oldest event shown, keeping the filter', () => {
+    const older = olderPage({ source: 'bgi', level: 'error' }, 1796150287337);
+    expect(filterToQuery(older, { n: 100 })).toBe('?source=bgi&level=error&before=1796150287337&n=100');
+    expect(queryToFilter(filterToQuery(older))).toEqual({ source: 'bgi', level: 'error', before: '1796150287337' });
   });
 });
 

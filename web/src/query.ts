@@ -5,9 +5,16 @@ export interface EventFilter {
   event?: string;
   level?: string;
   q?: string;
+  /** A page further back: events created before this time (ms), the last one shown before. */
+  before?: string;
 }
 
-const KEYS = ['source', 'event', 'level', 'q'] as const;
+const KEYS = ['source', 'event', 'level', 'q', 'before'] as const;
+
+/** The next page back: the same filter, before the oldest event on this one. */
+export function olderPage(f: EventFilter, oldestCreatedAt: number): EventFilter {
+  return { ...f, before: String(oldestCreatedAt) };
+}
 
 export function filterToQuery(f: EventFilter, extra: Record<string, string | number | undefined> = {}): string {
   const p = new URLSearchParams();

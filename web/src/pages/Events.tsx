@@ -3,15 +3,16 @@ import { api, type EventSummary } from '../api.js';
 import { ErrorLine } from '../components/Status.js';
 import { useT } from '../context.js';
 import { useLoad } from '../hooks.js';
-import { filterToQuery, queryToFilter, type EventFilter } from '../query.js';
+import { filterToQuery, olderPage, queryToFilter, type EventFilter } from '../query.js';
 
 const LEVELS = ['info', 'success', 'warning', 'error'];
+const PAGE = 100;
 
 export function Events({ search, navigate }: { search: string; navigate: (hash: string) => void }) {
   const { t, time } = useT();
   const filter = queryToFilter(search);
   const [draft, setDraft] = useState<EventFilter>(filter);
-  const q = filterToQuery(filter, { n: 100 });
+  const q = filterToQuery(filter, { n: PAGE });
   // Refreshed every second: a webhook posted from a terminal shows up without reloading.
   const events = useLoad(() => api<EventSummary[]>(`/events${q}`), [q], 1000);
   // Read from the form itself: a select's change comes in the same task as its input, before the
@@ -65,6 +66,16 @@ export function Events({ search, navigate }: { search: string; navigate: (hash: 
           ))}
         </tbody>
       </table>
+      <p class="pager">
+        {filter.before ? (
+          <a href={`#/events${filterToQuery({ ...filter, before: undefined })}`}>{t('events.newest')}</a>
+        ) : null}{' '}
+        {events.data && events.data.length === PAGE ? (
+          <button type="button" class="secondary small" onClick={() => navigate(`#/events${filterToQuery(olderPage(filter, events.data![events.data!.length - 1]!.createdAt))}`)}>
+            {t('events.more')}
+          </button>
+        ) : null}
+      </p>
     </section>
   );
 }

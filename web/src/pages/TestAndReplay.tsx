@@ -1,7 +1,8 @@
 // Uptime Kuma's "test" button for any target, and a dry run of a source's captured payloads: what
 // each would become now, nothing stored or sent.
 import { useState } from 'preact/hooks';
-import { api, type Capture } from '../api.js';
+import { api, type BotInfo, type Capture } from '../api.js';
+import { useLoad } from '../hooks.js';
 import { ErrorLine } from '../components/Status.js';
 import { useT } from '../context.js';
 
@@ -13,6 +14,9 @@ export function TestAndReplay({ sources }: { sources: string[] }) {
   const [captures, setCaptures] = useState<Capture[] | undefined>();
   const [results, setResults] = useState<Record<number, string>>({});
   const [error, setError] = useState<string | undefined>();
+  // Suggestions for the target field: every ready-made target the Bots page lists.
+  const bots = useLoad(() => api<BotInfo[]>('/bots'), []);
+  const known = [...new Set(bots.data?.flatMap((b) => b.targets.map((x) => x.target)) ?? [])];
   const guard = async (f: () => Promise<void>) => {
     try {
       await f();
@@ -43,7 +47,12 @@ export function TestAndReplay({ sources }: { sources: string[] }) {
     <div class="tools">
       <h3>{t('sources.test')}</h3>
       <form class="inline" onSubmit={test}>
-        <input name="target" class="wide" placeholder={t('sources.testTarget')} value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} required />
+        <input name="target" class="wide" list="known-targets" placeholder={t('sources.testTarget')} value={target} onInput={(e) => setTarget((e.target as HTMLInputElement).value)} required />
+        <datalist id="known-targets">
+          {known.map((k) => (
+            <option key={k} value={k} />
+          ))}
+        </datalist>
         <button type="submit">{t('sources.test')}</button>
         {sent ? <span role="status"> {sent}</span> : null}
       </form>
