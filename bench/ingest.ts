@@ -1,6 +1,7 @@
 // Ingest throughput: POST /report to hookbot (token check, parse, route, fsync'd group commit)
 // against a bare Koa route that only parses the JSON, in the same run, with autocannon.
-// Usage: npm run bench [-- --duration 10 --connections 50]
+// Usage: npx tsx bench/ingest.ts [--duration 10 --connections 50] (autocannon shares the cores with the
+// server and flatters the ratio: bench/wrk.ts, `npm run bench`, is the one whose figures are kept)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -113,7 +114,7 @@ for (let round = 0; round < ROUNDS; round++) {
 rmSync(dir, { recursive: true, force: true });
 
 const mean = (k: keyof Row, m: keyof Run) => results.reduce((sum, r) => sum + (r[k][m] ?? NaN), 0) / results.length;
-const cmd = `npm run bench -- --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`;
+const cmd = `npx tsx bench/ingest.ts --duration ${DURATION} --connections ${CONNECTIONS} --rounds ${ROUNDS}`;
 const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(0));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || Number.isNaN(a / b) ? 'n/a' : (a / b).toFixed(2));
 const table = [

@@ -2,7 +2,7 @@
 // thread, so the load generator does not starve the server), start-up, `check` and memory with
 // Telegram, Discord and Slack configured (against their fakes), and the delivery figures
 // (bench/deliver.ts). hookbot runs compiled (dist/), with the node options `npm start` passes.
-// Usage: npm run build && npx tsx bench/wrk.ts [--rounds 3] [--duration 5] [--connections 50] [--backlog 500000]
+// Usage: npm run build && npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--backlog 500000]
 //   [--skip-ingest] [--deliveries 10000] [--rate 100] [--seconds 10]
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

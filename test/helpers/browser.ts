@@ -2,7 +2,7 @@
 // system's Chromium (Debian's `chromium` package; CHROMIUM_PATH overrides) — playwright-core never
 // downloads a browser.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -18,9 +18,23 @@ export function chromiumPath(): string {
   return found;
 }
 
-/** Builds the dashboard once when dist/web is missing (npm install builds it; a bare checkout may not have). */
+/** The newest modification time of any file under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds the dashboard when dist/web is missing (npm install builds it; a bare checkout may not
+ * have) or older than a file in web/, so the browser tests never run against a stale build.
+ */
 export function ensureDashboardBuilt(): void {
-  if (existsSync(join(ROOT, 'dist/web/index.html'))) return;
+  const index = join(ROOT, 'dist/web/index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'web'))) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
