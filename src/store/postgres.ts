@@ -228,11 +228,24 @@ export class PgStore implements Store {
   async markSent(c: ClaimRef, now: number): Promise<boolean> {
     return this.outcome(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = $1 WHERE id = $2 AND claim = $3 AND state = 'sending'`, [now, c.id, c.claim]);
   }
+  /**
+   * The delivery stays its chat's head, due at `nextAt`: its lane is only given the new due time,
+   * in the same statement (one round trip: a rate-limited worker puts heads back often).
+   */
   async markRetry(c: ClaimRef, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<boolean> {
-    return this.outcome(
-      `UPDATE deliveries SET state = 'pending', attempts = attempts + $1, next_at = $2, last_error = $3, ${UNCLAIM}, updated_at = $4 WHERE id = $5 AND claim = $6 AND state = 'sending'`,
+    const r = await this.q(
+      `WITH done AS (
+         UPDATE deliveries SET state = 'pending', attempts = attempts + $1, next_at = $2, last_error = $3, ${UNCLAIM}, updated_at = $4
+          WHERE id = $5 AND claim = $6 AND state = 'sending' RETURNING id, bot, chat),
+       lane AS (UPDATE lanes l SET next_at = $2 FROM done WHERE l.bot = done.bot AND l.chat = done.chat AND l.head_id = done.id RETURNING 1)
+       SELECT bot, chat, (SELECT count(*)::int FROM lane) AS lanes FROM done`,
       [countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim],
     );
+    const row = r.rows[0] as { bot: string; chat: string; lanes: number } | undefined;
+    if (!row) return false;
+    // Not the head its lane names (an older delivery committed late): the lane is worked out again.
+    if (row.lanes === 0) await this.tx((cl) => this.refreshLanes(cl, [row]));
+    return true;
   }
   async markDead(c: ClaimRef, reason: string, now: number): Promise<boolean> {
     return this.outcome(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = $1, ${UNCLAIM}, updated_at = $2 WHERE id = $3 AND claim = $4 AND state = 'sending'`, [reason, now, c.id, c.claim]);
