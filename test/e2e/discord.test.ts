@@ -1,11 +1,13 @@
 // End to end with the real process against the fake Discord: notices as embeds, a screenshot as an
-// attachment, DMs, a 429 on one channel, and slash commands through the gateway.
+// attachment, DMs, a 429 on one channel, and slash commands through the gateway; then all of it
+// through an HTTP and a SOCKS5 proxy.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import { embedChars } from '../fakes/discord/limits.js';
 import { spawnHookbot, type RunningHookbot } from '../helpers/hookbot.js';
 import { PNG } from '../helpers/images.js';
+import { httpProxy, socksProxy, type RecordingProxy } from '../helpers/proxies.js';
 import { startTaskApp, type TaskApp } from '../helpers/task-app.js';
 import { LEVEL_COLORS } from '../../bots/discord/embeds.js';
 
@@ -153,5 +155,71 @@ commands:
     expect(res.data.flags).toBe(64);
     expect(res.data.content).toMatch(/admins/);
     expect(app.calls).toHaveLength(before);
+  });
+});
+
+// Where Discord is reachable only through a proxy: the REST calls and the gateway WebSocket
+// (slash commands), resumes included, all go through the bot's `proxy`.
+describe.each([
+  ['an HTTP CONNECT proxy', httpProxy],
+  ['a SOCKS5 proxy (names resolved by the proxy)', () => socksProxy('socks5h')],
+])('Discord end to end through %s', (_what, makeProxy) => {
+  const GATEWAY = /^GET \/gw\?v=10&encoding=json HTTP\/1\.1$/;
+  let fake: FakeDiscord;
+  let proxy: RecordingProxy;
+  let hb: RunningHookbot;
+  beforeAll(async () => {
+    fake = new FakeDiscord();
+    await fake.start();
+    proxy = await makeProxy();
+    hb = await spawnHookbot({
+      config: `
+server: { port: {{port}}, host: 127.0.0.1 }
+store: { sqlite: "{{dir}}/hookbot.db" }
+bots:
+  discord: { platform: discord, token: "\${DISCORD_BOT_TOKEN}", applicationId: "${fake.applicationId}", guildId: "500000000000000001", apiRoot: "${fake.apiRoot}", proxy: "${proxy.url}", admins: ["${ADMIN}"] }
+sources:
+  report: { format: report, token: ${TOKEN} }
+`,
+      env: { DISCORD_BOT_TOKEN: fake.token },
+    });
+    await fake.gateway.waitForIdentify(20_000);
+  }, 60_000);
+  afterAll(async () => {
+    await hb?.stop();
+    await proxy?.close();
+    await fake?.stop();
+  });
+
+  it('registered the commands and opened the gateway through the proxy', async () => {
+    await proxy.waitFor(/^PUT \/api\/v10\/applications\/\d+\/guilds\/500000000000000001\/commands /);
+    await proxy.waitFor(GATEWAY);
+    expect(proxy.tunnels.every((t) => t.target === new URL(fake.url).host)).toBe(true);
+    expect(fake.gateway.connections).toBe(1);
+  });
+
+  it('delivers a report through the proxy', async () => {
+    const res = await hb.post('/report', { token: TOKEN, title: 'Proxied', content: 'through the proxy', send_to_group: `discord:${OPS}` });
+    expect(res.status).toBe(202);
+    const m = await fake.waitFor(() => fake.sent(OPS)[0], 15_000);
+    expect(m.embeds[0].title).toBe('Proxied');
+    await proxy.waitFor(new RegExp(`^POST /api/v10/channels/${OPS}/messages `));
+  });
+
+  it('answers an admin /test over the proxied gateway, and the test notice arrives', async () => {
+    const CH = '400000000000000017';
+    const res = await fake.interactions.dispatch({ name: 'test', user: { id: ADMIN }, channel: CH }).responded;
+    expect(res.data.content).toMatch(/queued/);
+    const m = await fake.waitFor(() => fake.sent(CH)[0], 15_000);
+    expect(m.embeds[0].title).toBe('hookbot test');
+  });
+
+  it('resumes through the proxy when Discord asks it to reconnect, and commands still work', async () => {
+    expect(fake.gateway.reconnect()).toBe(1);
+    await fake.waitFor(() => fake.gateway.resumes === 1 && fake.gateway.connected === 1, 20_000);
+    await proxy.waitFor(GATEWAY, 2, 20_000);
+    expect(fake.gateway.connections).toBe(2);
+    const res = await fake.interactions.dispatch({ name: 'whoami', user: { id: '300000000000000042', username: 'bob' }, channel: OPS }).responded;
+    expect(res.data.content).toContain('300000000000000042');
   });
 });

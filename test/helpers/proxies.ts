@@ -1,35 +1,42 @@
 // Local proxies that record what went through them: an HTTP proxy (CONNECT tunnels) and a SOCKS5
 // proxy without authentication (RFC 1928). Each tunnel is recorded with its target and, as the
-// targets here speak plain HTTP, the first request line sent through it, so a test can tell a REST
-// call (`POST /api/v10/…`) from a WebSocket upgrade (`GET /gw?…`).
+// targets here speak plain HTTP, the request lines sent through it (a kept-alive tunnel carries
+// several), so a test can tell a REST call (`POST /api/v10/…`) from a WebSocket upgrade (`GET /gw?…`).
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface Tunnel {
   /** host:port the client asked for. */
   target: string;
-  /** The first line the client sent through the tunnel, once it has ('' until then). */
-  firstLine: string;
+  /** The HTTP request lines the client sent through the tunnel so far, first to last. */
+  requests: string[];
 }
 
 export interface RecordingProxy {
   url: string;
   tunnels: Tunnel[];
-  /** Resolves when `count` tunnels' first lines match `re` (at once if they already do). */
-  waitFor(re: RegExp, count?: number, timeoutMs?: number): Promise<Tunnel[]>;
+  /** Request lines sent through any tunnel, in the order seen. */
+  requests(): string[];
+  /** Resolves when `count` request lines match `re` (at once if they already do). */
+  waitFor(re: RegExp, count?: number, timeoutMs?: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
+// Not anchored at the start: a request follows the previous one's body, which ends without a CRLF.
+const REQUEST_LINE = /(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/\S* HTTP\/1\.[01]$/;
+
 function relay(client: Socket, host: string, port: number, tunnels: Tunnel[], sockets: Set<Socket>, ready: () => void, onLine: () => void) {
-  const t: Tunnel = { target: `${host}:${port}`, firstLine: '' };
+  const t: Tunnel = { target: `${host}:${port}`, requests: [] };
   tunnels.push(t);
-  let head = '';
+  // Lines are cut at CRLF across chunks; a long run without one (a body, WebSocket frames) is dropped.
+  let partial = '';
   const sniff = (chunk: Buffer) => {
-    head += chunk.toString('latin1');
-    const end = head.indexOf('\r\n');
-    if (end < 0 && head.length < 4096) return;
-    t.firstLine = end < 0 ? head : head.slice(0, end);
-    client.off('data', sniff);
+    const lines = (partial + chunk.toString('latin1')).split('\r\n');
+    partial = lines.pop()!;
+    if (partial.length > 8192) partial = '';
+    const found = lines.flatMap((l) => REQUEST_LINE.exec(l)?.[0] ?? []);
+    if (found.length === 0) return;
+    t.requests.push(...found);
     onLine();
   };
   client.on('data', sniff);
@@ -53,10 +60,11 @@ async function start(server: Server, scheme: string, tunnels: Tunnel[], sockets:
   return {
     url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tunnels,
+    requests: () => tunnels.flatMap((t) => t.requests),
     waitFor: (re, count = 1, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
-          const hit = tunnels.filter((t) => re.test(t.firstLine));
+          const hit = tunnels.flatMap((t) => t.requests).filter((l) => re.test(l));
           if (hit.length < count) return;
           clearTimeout(timer);
           waiters.delete(check);
@@ -64,7 +72,7 @@ async function start(server: Server, scheme: string, tunnels: Tunnel[], sockets:
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`fewer than ${count} tunnels through the proxy sent ${re} within ${timeoutMs}ms; seen: ${JSON.stringify(tunnels)}`));
+          reject(new Error(`fewer than ${count} requests through the proxy matched ${re} within ${timeoutMs}ms; seen: ${JSON.stringify(tunnels)}`));
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -66,7 +66,7 @@ describe('ws sockets in a proxy context', () => {
     const p = await proxy(make);
     const s = withWsAgent(proxyAgent(p.url), () => new Patched(url, [], { handshakeTimeout: 5000 }));
     expect(await roundTrip(s)).toBe('echo hi');
-    expect(p.tunnels.map((t) => t.firstLine)).toEqual(['GET /echo HTTP/1.1']);
+    expect(p.requests()).toEqual(['GET /echo HTTP/1.1']);
     expect(p.tunnels[0]!.target).toBe(new URL(url).host);
   });
 
