@@ -14,7 +14,7 @@ import { interactionsEndpoint } from './http.js';
 import { answerInteraction, type Responder } from './interactions.js';
 import type { DiscordOptions } from './options.js';
 import { discordPlatform, parseDiscordChat } from './platform.js';
-import { proxyDispatcher } from '../../src/kit/proxy.js';
+import { proxyAgent, proxyDispatcher } from '../../src/kit/proxy.js';
 import { CommandRegistration } from './register.js';
 import { publicKeyFromHex } from './signature.js';
 
@@ -135,7 +135,7 @@ export class DiscordBot implements BotAdapter {
           log.error({ bot: this.id, err: reason }, 'discord: gateway stopped; slash commands are off until the config is fixed');
         },
         error: (reason) => log.warn({ bot: this.id, err: reason }, 'discord: gateway error'),
-      }, this.backoff, this.mask);
+      }, this.backoff, this.mask, this.opts.proxy ? proxyAgent(this.opts.proxy) : undefined);
       this.gateway.start();
     } else if (this.state.state !== 'unhealthy') this.state.ok();
   }

@@ -5,11 +5,17 @@
 // at boot, a Discord outage, a 5xx on GET /gateway/bot) is final for it: here it is tried again with
 // backoff, so commands come back without a restart. A refused token (401, close code 4004) or refused
 // intents stop it for good: the bot is unhealthy until fixed.
+// With a proxy, the gateway's WebSocket goes through it too (src/kit/ws-proxy.ts says how).
+import type { Agent } from 'node:http';
 import { REST, DiscordAPIError, type RESTOptions } from '@discordjs/rest';
-import { WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
+import type { SessionInfo, WebSocketManager as Manager } from '@discordjs/ws';
 import { GatewayDispatchEvents, GatewayIntentBits, type APIInteraction, type APIUser } from 'discord-api-types/v10';
 
 import { backoffDelay, type Backoff } from '../../src/kit/backoff.js';
+import { requireWithWsProxy, withWsAgent, withoutWsAgent } from '../../src/kit/ws-proxy.js';
+
+// Loaded here, after the patch, and never imported: the library reads the WebSocket class as it loads.
+const { WebSocketManager, WebSocketShardEvents } = requireWithWsProxy<typeof import('@discordjs/ws')>('@discordjs/ws');
 
 export interface GatewayEvents {
   interaction(i: APIInteraction): void;
@@ -37,10 +43,13 @@ function tag(u: APIUser): string {
 }
 
 export class GatewayConnection {
-  private manager?: WebSocketManager;
+  private manager?: Manager;
   private timer?: NodeJS.Timeout;
   private attempt = 0;
   private stopped = false;
+  // This connection's own sessions, by shard. The library's default store is one per process, keyed
+  // by shard id only: a second Discord bot would try to resume the first one's session, at its host.
+  private readonly sessions = new Map<number, SessionInfo>();
 
   constructor(
     private readonly token: string,
@@ -48,6 +57,8 @@ export class GatewayConnection {
     private readonly on: GatewayEvents,
     private readonly backoff: Backoff,
     private readonly mask: (t: string) => string,
+    /** The proxy agent for the gateway's WebSocket; none connects directly. */
+    private readonly agent?: Agent,
   ) {}
 
   start(): void {
@@ -59,26 +70,34 @@ export class GatewayConnection {
     // A fresh manager per attempt: a failed connection leaves its shards in a state not worth reusing.
     // Its own REST client, which waits out a rate limit on GET /gateway/bot rather than failing.
     const rest = new REST({ ...this.rest, rejectOnRateLimit: null }).setToken(this.token);
-    const manager = new WebSocketManager({ token: this.token, intents: GatewayIntentBits.Guilds, rest });
+    const manager = new WebSocketManager({
+      token: this.token,
+      intents: GatewayIntentBits.Guilds,
+      rest,
+      retrieveSessionInfo: (shard) => this.sessions.get(shard) ?? null,
+      updateSessionInfo: (shard, info) => void (info ? this.sessions.set(shard, info) : this.sessions.delete(shard)),
+    });
     this.manager = manager;
     let fatal = false;
-    manager.on(WebSocketShardEvents.Dispatch, ({ data }) => {
+    // The handlers run outside the proxy context: what they start is not the gateway's business.
+    manager.on(WebSocketShardEvents.Dispatch, ({ data }) => withoutWsAgent(() => {
       if (data.t === GatewayDispatchEvents.InteractionCreate) this.on.interaction(data.d as APIInteraction);
       else if (data.t === GatewayDispatchEvents.Ready) {
         this.attempt = 0;
         this.on.ready(tag(data.d.user));
       }
-    });
-    manager.on(WebSocketShardEvents.Error, ({ error }) => this.on.error(this.mask(error.message)));
+    }));
+    manager.on(WebSocketShardEvents.Error, ({ error }) => withoutWsAgent(() => this.on.error(this.mask(error.message))));
     // Closed without a reconnection to follow: the codes after which Discord will not take this
     // connection back (a normal close, 1000, is ours or comes before a reconnection).
     manager.on(WebSocketShardEvents.Closed, ({ code }) => {
       if (this.stopped || !(code in CLOSE_REASONS) || fatal) return;
       fatal = true;
-      this.on.fatal(CLOSE_REASONS[code]!);
+      withoutWsAgent(() => this.on.fatal(CLOSE_REASONS[code]!));
     });
     try {
-      await manager.connect();
+      // Every shard socket opened from here on, resumes and reconnections included, uses the agent.
+      await withWsAgent(this.agent, () => manager.connect());
     } catch (e) {
       if (this.stopped || fatal) return;
       await Promise.resolve(manager.destroy()).catch(() => {});

@@ -20,11 +20,6 @@ export const discordPlatform: PlatformDeclaration<DiscordOptions> = {
     commands: true,
     secrets: ['token'],
   },
-  advice: (o) =>
-    // @discordjs/ws builds the gateway's WebSocket itself, with no agent option (docs/discord.md §2).
-    o.proxy && o.interactions === 'gateway'
-      ? ['proxy carries the REST calls only: the gateway WebSocket (slash commands) connects directly, as discord.js has no proxy option for it. If Discord is reachable only through the proxy, set interactions: http']
-      : [],
   parseChat: parseDiscordChat,
 };
 

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type Koa from 'koa';
 
 const TYPES: Record<string, string> = {
@@ -38,8 +39,8 @@ interface File {
  * running the sources. A built folder has assets/; the sources' web/ (index.html only) does not.
  */
 export function findWebRoot(): string | undefined {
-  for (const rel of ['../../web/', '../../dist/web/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
+  // (Or the package's dist/web, from the bundle in dist/bundle.)
+  for (const dir of [...['../../web/', '../../dist/web/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))), join(PACKAGE_ROOT, 'dist', 'web')]) {
     if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
   }
   return undefined;

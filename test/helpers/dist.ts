@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DIST_CLI = join(ROOT, 'dist', 'src', 'cli.js');
+/** What bin/hookbot.js runs when it is there (scripts/bundle.mjs): it must not be older than the sources. */
+export const BUNDLE_CLI = join(ROOT, 'dist', 'bundle', 'cli.js');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -19,8 +21,9 @@ function newestSource(dir: string): number {
 }
 
 export function ensureBuilt(): void {
-  const built = existsSync(DIST_CLI) ? statSync(DIST_CLI).mtimeMs : 0;
+  const built = Math.min(...[DIST_CLI, BUNDLE_CLI].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
   const sources = Math.max(newestSource(join(ROOT, 'src')), newestSource(join(ROOT, 'bots')), statSync(join(ROOT, 'package.json')).mtimeMs);
   if (built > sources) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -19,7 +19,7 @@ describe('config advice', () => {
     ['a route for another source only', `routes: [{ match: { source: onelive }, to: [console:me] }]\nsources:\n  bgi: { format: bettergi, token: ${TOKEN} }`, [/^sources\.bgi:/]],
     ['a platform bot without admins', `bots:\n  ${TG} }\nsuperusers: [telegram:1]`, [/^bots: no bot has admins/]],
     ['a platform bot with an admin', `bots:\n  ${TG}, admins: ["1"] }\nsuperusers: [telegram:1]`, []],
-    ['a Discord proxy with the gateway, which does not go through it', `bots:\n  ${DC}, proxy: "socks5h://127.0.0.1:1080" }\nsuperusers: [discord:1]`, [/^bots\.discord: proxy carries the REST calls only.*interactions: http/]],
+    ['a Discord proxy with the gateway, which goes through it too', `bots:\n  ${DC}, proxy: "socks5h://127.0.0.1:1080" }\nsuperusers: [discord:1]`, []],
     ['a Discord proxy with HTTP interactions, which need no gateway', `bots:\n  ${DC}, proxy: "socks5h://127.0.0.1:1080", interactions: http, publicKey: "${'ab'.repeat(32)}" }\nsuperusers: [discord:1]`, []],
   ])('%s', (_what, yaml, want) => {
     const got = advice(yaml);

@@ -84,6 +84,7 @@ export class FakeDiscord {
       botUser: this.botUser,
       applicationId: this.applicationId,
       resumeUrl: () => this.url.replace(/^http/, 'ws') + '/gw',
+      changed: () => this.notify(),
     });
     this.interactions = new InteractionDriver(this);
   }

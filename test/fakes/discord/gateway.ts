@@ -9,6 +9,8 @@ export interface GatewayOptions {
   botUser: { id: string; username: string };
   applicationId: string;
   resumeUrl: () => string;
+  /** Called when sessions change (connected, identified, resumed, closed), for waitFor. */
+  changed?: () => void;
 }
 
 interface Session {
@@ -26,6 +28,9 @@ export class FakeGateway {
   private readyWaiters: (() => void)[] = [];
   /** When set, IDENTIFY is answered by closing with this code (4004: the token was reset, …). */
   closeOnIdentify?: number;
+  /** Connections opened so far (new sessions and resumes), and RESUMEs answered. */
+  connections = 0;
+  resumes = 0;
 
   constructor(private readonly opts: GatewayOptions) {}
 
@@ -35,8 +40,12 @@ export class FakeGateway {
 
   private onConnection(ws: WebSocket) {
     const s: Session = { ws, seq: 0, identified: false };
+    this.connections++;
     this.sessions.add(s);
-    ws.on('close', () => this.sessions.delete(s));
+    ws.on('close', () => {
+      this.sessions.delete(s);
+      this.opts.changed?.();
+    });
     ws.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null }));
     ws.on('message', (raw) => {
       let msg: any;
@@ -72,10 +81,13 @@ export class FakeGateway {
             application: { id: this.opts.applicationId, flags: 0 },
           });
           for (const w of this.readyWaiters.splice(0)) w();
+          this.opts.changed?.();
           break;
         case 6:
           s.identified = true;
+          this.resumes++;
           this.send(s, 'RESUMED', null);
+          this.opts.changed?.();
           break;
         default:
           break;
@@ -114,6 +126,12 @@ export class FakeGateway {
       n++;
     }
     return n;
+  }
+
+  /** Asks every session to reconnect (op 7 RECONNECT), as Discord does before moving a session. */
+  reconnect(): number {
+    for (const s of this.sessions) s.ws.send(JSON.stringify({ op: 7, d: null, s: null, t: null }));
+    return this.sessions.size;
   }
 
   close() {
