@@ -89,6 +89,16 @@ export class RateLimiter {
   }
 
   /**
+   * Milliseconds until the bot as a whole may send again (0 = now), whatever the chat. The worker
+   * leaves a bot whose own window is full out of its claims: claiming its due heads only to put
+   * them back would cost two store writes each while nothing can go.
+   */
+  botWait(bot: string): number {
+    const now = this.clock.now();
+    return Math.max(0, ...this.windows(this.bots, bot, rates(this.limitsFor(bot).bot)).map((w) => w.wait(now)));
+  }
+
+  /**
    * Counts `n` more messages after the fact, even past the limit, so later sends wait for them: a
    * delivery that went out as several platform messages (a long text, a photo and its text) used
    * that many. Adapters that pace each part through `SendContext.pace` need none of this.

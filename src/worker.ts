@@ -84,6 +84,8 @@ export class Worker {
   /** Aborts the sends still in flight when a stop has waited `stopTimeoutMs` for them. */
   private readonly abortSends = new AbortController();
   private readonly moves = new Map<string, Record<string, string>>();
+  /** When the first bot left out of the last claim for its full rate window may send again. */
+  private wakeAt = Infinity;
   private readonly random: () => number;
 
   private readonly leaseMs: number;
@@ -186,7 +188,10 @@ export class Worker {
 
   private schedule() {
     clearTimeout(this.timer);
-    if (this.running) this.timer = setTimeout(() => this.kick(), this.deps.options.pollMs);
+    if (!this.running) return;
+    // A bot whose rate window was full is looked at again as soon as it frees, not a poll later.
+    const wake = Math.max(0, Math.min(this.deps.options.pollMs, this.wakeAt - this.deps.clock.now()));
+    this.timer = setTimeout(() => this.kick(), wake);
   }
 
   private async tick(): Promise<void> {
@@ -233,11 +238,16 @@ export class Worker {
     const { store } = this.deps;
     const free: string[] = [];
     const probe: string[] = [];
+    let wakeAt = Infinity;
     for (const b of new Set([...this.claimable(), ...this.gone])) {
       const a = this.outages.access(b, now);
-      if (a === 'all') free.push(b);
+      // A bot whose own window is full sends nothing now: its heads stay unclaimed until it frees.
+      const full = a === 'none' ? 0 : this.deps.limiter.botWait(b);
+      if (full > 0) wakeAt = Math.min(wakeAt, now + full);
+      else if (a === 'all') free.push(b);
       else if (a === 'probe') probe.push(b);
     }
+    this.wakeAt = wakeAt;
     const out: Claimed[] = [];
     for (const b of probe) {
       if (out.length >= room) break;

@@ -154,3 +154,22 @@ describe('worker', () => {
     expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
   });
 });
+
+describe('worker and a bot whose own rate window is full', () => {
+  it('leaves its due deliveries unclaimed (no claim and put back) until the window frees', async () => {
+    const { clock, store, bot, worker, add } = setup({ bot: { count: 2, perMs: 60_000 } });
+    await add('c1', 'one');
+    await add('c2', 'two');
+    expect(await worker.runDue()).toBe(2);
+    expect(bot.sent.map((s) => s.chat)).toEqual(['c1', 'c2']);
+    clock.advance(1000);
+    const { deliveries } = await add('c3', 'three');
+    // Nothing can go: the head of c3 is not claimed, so it is not rewritten either.
+    expect(await worker.runDue()).toBe(0);
+    const waiting = (await store.getDelivery(deliveries[0]!.id))!;
+    expect(waiting).toMatchObject({ state: 'pending', attempts: 0, nextAt: clock.now() });
+    clock.advance(windowMs({ count: 2, perMs: 60_000 }) - 1000);
+    expect(await worker.runDue()).toBe(1);
+    expect(bot.sent.map((s) => s.chat)).toEqual(['c1', 'c2', 'c3']);
+  });
+});
