@@ -61,7 +61,7 @@ async function start(server: Server, scheme: string, tunnels: Tunnel[], sockets:
     url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tunnels,
     requests: () => tunnels.flatMap((t) => t.requests),
-    waitFor: (re, count = 1, timeoutMs = 10_000) =>
+    waitFor: (re, count = 1, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const hit = tunnels.flatMap((t) => t.requests).filter((l) => re.test(l));
