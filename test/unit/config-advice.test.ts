@@ -26,4 +26,10 @@ describe('config advice', () => {
     expect(got).toHaveLength(want.length);
     want.forEach((re, i) => expect(got[i]).toMatch(re));
   });
+
+  it('passes on what a platform declaration advises about a bot, naming the bot', () => {
+    const config = parseConfig(`bots:\n  ${DC} }\nsuperusers: [discord:1]`, { env: {}, bots: botModules, formats });
+    const platforms = { ...botModules, discord: { ...botModules.discord!, advice: (o: { guildId?: string }) => (o.guildId ? [] : ['commands are global: set guildId to see them at once']) } };
+    expect(configAdvice(config, platforms)).toEqual(['bots.discord: commands are global: set guildId to see them at once']);
+  });
 });
