@@ -54,6 +54,14 @@ class Window {
     this.times.splice(i, 0, at);
     this.last = Math.max(this.last, at);
   }
+  /** A send stamped `from` is known to have left no earlier than `to`: it counts from `to`. */
+  restamp(from: number, to: number) {
+    if (to <= from) return;
+    const i = this.times.lastIndexOf(from);
+    if (i < 0) return;
+    this.times.splice(i, 1);
+    this.add(to);
+  }
   /** Nothing in it limits a send any more: it can be forgotten. */
   idle(now: number): boolean {
     this.trim(now);
@@ -78,14 +86,24 @@ export class RateLimiter {
    * Takes a place in the chat's and the bot's windows when all have room and returns 0; otherwise
    * takes nothing and returns how many milliseconds to wait.
    */
-  reserve(bot: string, chat: string, kind: ChatKind): number {
-    const now = this.clock.now();
+  reserve(bot: string, chat: string, kind: ChatKind, now = this.clock.now()): number {
     const windows = this.windowsFor(bot, chat, kind);
     const wait = Math.max(0, ...windows.map((w) => w.wait(now)));
     if (wait > 0) return wait;
     for (const w of windows) w.take(now, 1);
     this.prune(now);
     return 0;
+  }
+
+  /**
+   * The send reserved at `reservedAt` is answered now: from here on it counts from now. The
+   * platform stamps a message when it arrives, which can be well after the reservation when the
+   * process stalls (a busy machine, a long GC) and several reserved sends leave at once; counting
+   * each from its answer, which comes after its arrival, keeps the windows on the safe side.
+   */
+  settle(bot: string, chat: string, kind: ChatKind, reservedAt: number): void {
+    const now = this.clock.now();
+    for (const w of this.windowsFor(bot, chat, kind)) w.restamp(reservedAt, now);
   }
 
   /**

@@ -346,7 +346,8 @@ export class Worker {
     const log = logger.child({ delivery: d.id, target: d.target });
     const bot = this.deps.bots.get(d.bot);
     if (!bot) return this.dead(d, `no bot '${d.bot}' is configured any more`);
-    const wait = this.deps.limiter.reserve(d.bot, d.chat, d.kind);
+    const reservedAt = clock.now();
+    const wait = this.deps.limiter.reserve(d.bot, d.chat, d.kind, reservedAt);
     // Not an attempt: the chat is only busy. Other chats go on meanwhile.
     if (wait > 0) return { kind: 'retry', nextAt: clock.now() + wait, error: d.lastError, countAttempt: false };
     const notice = await this.deps.store.getNotice(d.eventId);
@@ -364,7 +365,7 @@ export class Worker {
         signal: AbortSignal.any([AbortSignal.timeout(this.deps.options.sendTimeoutMs), this.abortSends.signal]),
         key: `hb${d.id}`,
         pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
-      });
+      }).finally(() => this.deps.limiter.settle(d.bot, d.chat, d.kind, reservedAt));
       // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
       // limits. Charged before recording the outcome: the messages went out even if the store then fails.
       if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);

@@ -130,4 +130,22 @@ describe('RateLimiter', () => {
     rl.reserve('tg', 'late', 'user');
     expect(rl.size).toBe(1);
   });
+
+  it('counts a send from its answer when it was answered later than reserved (a stall bunches sends)', () => {
+    const clock = new ManualClock(0);
+    const rl = new RateLimiter(() => limits, clock);
+    expect(rl.reserve('tg', 'u1', 'user')).toBe(0);
+    clock.advance(300);
+    rl.settle('tg', 'u1', 'user', 0);
+    clock.advance(USER_WINDOW - 300);
+    // Counted from 0 it could go now; counted from its answer at 300 it waits 300 more.
+    expect(rl.reserve('tg', 'u1', 'user')).toBe(300);
+    clock.advance(300);
+    expect(rl.reserve('tg', 'u1', 'user')).toBe(0);
+    // A send answered at once moves nothing.
+    rl.settle('tg', 'u1', 'user', clock.now());
+    clock.advance(USER_WINDOW);
+    expect(rl.reserve('tg', 'u1', 'user')).toBe(0);
+  });
 });
+

@@ -173,3 +173,27 @@ describe('worker and a bot whose own rate window is full', () => {
     expect(bot.sent.map((s) => s.chat)).toEqual(['c1', 'c2', 'c3']);
   });
 });
+
+describe('worker and slow sends', () => {
+  it('counts a send against the limits from when it was answered, not only from when it was reserved', async () => {
+    const { clock, bot, worker, add } = setup({ user: { count: 1, perMs: 1000 }, group: { count: 1, perMs: 1000 } });
+    const send = bot.send.bind(bot);
+    // The platform answers 400 ms after the send was reserved (a stalled process, a slow network).
+    bot.send = async (...a: Parameters<ScriptedBot['send']>) => {
+      clock.advance(400);
+      return send(...a);
+    };
+    await add('c', 'one');
+    await add('c', 'two');
+    expect(await worker.runDue()).toBe(1);
+    const answeredAt = clock.now();
+    clock.advance(windowMs({ count: 1, perMs: 1000 }) - 400);
+    await worker.runDue();
+    // A window from the reservation would let 'two' go now; from the answer it is not yet time.
+    expect(bot.sent.map((s) => s.text)).toEqual(['one']);
+    clock.set(answeredAt + windowMs({ count: 1, perMs: 1000 }));
+    await worker.runDue();
+    expect(bot.sent.map((s) => s.text)).toEqual(['one', 'two']);
+  });
+});
+
