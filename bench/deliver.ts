@@ -15,6 +15,7 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import { newEventId } from '../src/event-id.js';
 import { FakeTelegram } from '../test/fakes/telegram/fake-telegram.js';
 import type { SentMessage } from '../test/fakes/telegram/methods.js';
+import { cpuMs, stop } from './process.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 /** Chats: more than the worker's concurrency, so it never waits for a free lane. */
@@ -68,17 +69,6 @@ function startHookbot(file: string): Promise<ChildProcess> {
   });
 }
 
-async function stop(c: ChildProcess) {
-  if (c.exitCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  await exited;
-}
-
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 
 function until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = performance.now();

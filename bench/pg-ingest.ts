@@ -17,42 +17,17 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/helpers/hookbot.js';
 import { createTestDatabase } from '../test/helpers/postgres.js';
+import { BODY, TOKEN, cpuMs, startChild, stop } from './process.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
 const ROUNDS = opt('rounds', 3);
 const DURATION = opt('duration', 5);
 const CONNECTIONS = opt('connections', 50);
-const TOKEN = 'bench-token-0123456789abcdef';
-const BODY = JSON.stringify({ token: TOKEN, title: 'Backup finished', content: 'nightly backup took 5 min, 1.2 GB', send_to: [10001, '10002'], send_to_group: 20001 });
 const COMPILED = existsSync('dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-pg-ingest-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 
-function startChild(cmd: string, argv: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-      if (err.includes('listening on port')) resolve(child);
-    });
-    child.once('exit', () => reject(new Error(`${cmd} ${argv.join(' ')} exited:\n${err}`)));
-  });
-}
-
-async function stop(c: ChildProcess) {
-  if (c.exitCode !== null) return;
-  const exited = new Promise((r) => c.once('exit', r));
-  c.kill('SIGTERM');
-  await exited;
-}
-
-/** CPU time (user + system, all threads) a process has used, in ms. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms (USER_HZ = 100)
-}
 
 /** The PostgreSQL backends connected to `db` (their command line names the database). */
 function backendsCpuMs(db: string): number {

@@ -274,3 +274,17 @@ export function toHttpError(e: unknown): HttpError {
   if (e instanceof RangeError && /Maximum call stack/.test(e.message)) return new HttpError(400, 'the body is nested too deeply');
   throw e;
 }
+
+/**
+ * The answer to give for any error of a request: its own HTTP error, or a 500 that says nothing
+ * to the client while the logger gets the error (every front door — Koa, the lean webhook route,
+ * webhook WebSockets — answers the same way).
+ */
+export function answerFor(e: unknown, logger: Logger, context: Record<string, unknown>, what: string): HttpError {
+  try {
+    return toHttpError(e);
+  } catch {
+    logger.error({ err: e, ...context }, what);
+    return new HttpError(500, 'internal error');
+  }
+}

@@ -11,7 +11,7 @@ import { webSocketMounts } from './http/websocket.js';
 import type { Config } from './config.js';
 import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
-import { toHttpError } from './ingest.js';
+import { answerFor } from './ingest.js';
 import { mask } from './log.js';
 import { hookRoute } from './http/hooks.js';
 import { hookSocketRoute } from './http/hooks-websocket.js';
@@ -78,13 +78,7 @@ export function createServer(deps: ServerDeps) {
     try {
       await next();
     } catch (e) {
-      let err: HttpError;
-      try {
-        err = toHttpError(e);
-      } catch {
-        logger.error({ err: e, path: ctx.path }, 'unexpected error while handling a request');
-        err = new HttpError(500, 'internal error');
-      }
+      const err = answerFor(e, logger, { path: ctx.path }, 'unexpected error while handling a request');
       ctx.status = err.status;
       ctx.set(err.headers);
       ctx.body = { error: mask(err.message) };

@@ -16,7 +16,7 @@ import { STATUS_CODES } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { toHttpError } from '../ingest.js';
+import { answerFor } from '../ingest.js';
 import { mask } from '../log.js';
 import { HttpError } from './errors.js';
 import type { HookRouteDeps } from './hooks.js';
@@ -83,13 +83,7 @@ export function hookSocketRoute(deps: HookRouteDeps) {
         answer(got.warnings ? { id: got.id, deliveries: got.deliveries, warnings: got.warnings } : { id: got.id, deliveries: got.deliveries });
         deps.onWebhook?.(name, status);
       } catch (e) {
-        let err: HttpError;
-        try {
-          err = toHttpError(e);
-        } catch {
-          logger.error({ err: e, path }, 'unexpected error while handling a WebSocket message');
-          err = new HttpError(500, 'internal error');
-        }
+        const err = answerFor(e, logger, { path }, 'unexpected error while handling a WebSocket message');
         deps.onWebhook?.(ingest.source(name) ? name : '', err.status);
         if (err.status < 500) logger.info({ path, status: err.status, error: mask(err.message), websocket: true }, 'message refused');
         const retryAfter = err.headers?.['Retry-After'];
@@ -125,13 +119,7 @@ export function hookSocketRoute(deps: HookRouteDeps) {
         if (!name) throw new HttpError(404, 'no source given: open a WebSocket to /hooks/<source> or /hooks?source=<source>');
         ingest.authenticateConnection(name, { remoteAddress: req.socket.remoteAddress ?? '', headers: req.headers, query });
       } catch (e) {
-        let err: HttpError;
-        try {
-          err = toHttpError(e);
-        } catch {
-          logger.error({ err: e, path }, 'unexpected error while checking a WebSocket client');
-          err = new HttpError(500, 'internal error');
-        }
+        const err = answerFor(e, logger, { path }, 'unexpected error while checking a WebSocket client');
         deps.onWebhook?.(name && ingest.source(name) ? name : '', err.status);
         if (err.status < 500) logger.info({ path, status: err.status, error: mask(err.message), websocket: true }, 'request refused');
         refuse(socket, err);

@@ -8,7 +8,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Ingest } from '../ingest.js';
-import { toHttpError } from '../ingest.js';
+import { answerFor } from '../ingest.js';
 import { mask } from '../log.js';
 import { HttpError } from './errors.js';
 
@@ -87,13 +87,7 @@ export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: Serv
       send(res, status, warnings ? { id: answer.id, deliveries: answer.deliveries, warnings } : { id: answer.id, deliveries: answer.deliveries }, answer.duplicate ? { 'Idempotent-Replayed': 'true' } : undefined);
       deps.onWebhook?.(name, status);
     } catch (e) {
-      let err: HttpError;
-      try {
-        err = toHttpError(e);
-      } catch {
-        logger.error({ err: e, path }, 'unexpected error while handling a request');
-        err = new HttpError(500, 'internal error');
-      }
+      const err = answerFor(e, logger, { path }, 'unexpected error while handling a request');
       deps.onWebhook?.(name && ingest.source(name) ? name : '', err.status);
       if (err.status < 500) logger.info({ path, status: err.status, error: mask(err.message) }, 'request refused');
       // The client may be gone (an aborted upload): nothing to answer then.
