@@ -183,8 +183,17 @@ export class Worker {
       this.again = true;
       return;
     }
-    void this.tick();
+    // Kicks of one turn of the event loop (several sends answered, several webhooks committed)
+    // make one claim of the store, not one each.
+    if (this.kicked) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      if (this.ticking) this.again = true;
+      else void this.tick();
+    });
   }
+  private kicked = false;
 
   private schedule() {
     clearTimeout(this.timer);

@@ -30,7 +30,15 @@ import {
 } from './store.js';
 import { rowToAudit, rowToCapture, rowToDelivery, rowToSummary } from './rows.js';
 
-type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void; atomic: boolean };
+/**
+ * An op of a group commit. `durable`: its commit must reach the disk before it resolves (an ingest:
+ * a 202 promises the event survives a power cut). A batch of only non-durable ops (outcomes of
+ * sends, lease renewals) commits without an fsync; the next durable commit carries it to the disk,
+ * as the WAL is written in order. What a power cut can lose of those is an outcome — its delivery
+ * is then sent again after the restart (at least once, as a crash mid-send already gives) — never
+ * an accepted event. A process crash loses nothing either way: the WAL is in the OS's cache.
+ */
+type Op = { run: () => unknown; resolve: (v: any) => void; reject: (e: unknown) => void; atomic: boolean; durable: boolean };
 
 /** An op of an optimistic batch failed: the batch is run again, each op isolated. */
 class OpFailed extends Error {
@@ -130,9 +138,9 @@ export class SqliteStore implements Store {
    * acks) shares one transaction and so one fsync. One failing op does not undo the others (see
    * flush).
    */
-  private grouped<T>(run: () => T, atomic = false): Promise<T> {
+  private grouped<T>(run: () => T, atomic = false, durable = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject, atomic });
+      this.queue.push({ run, resolve, reject, atomic, durable });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -154,6 +162,8 @@ export class SqliteStore implements Store {
     this.queue = [];
     if (batch.length === 0) return;
     let results: { ok: boolean; value: unknown }[];
+    const lazy = batch.every((op) => !op.durable);
+    if (lazy) this.db.pragma('synchronous = NORMAL');
     try {
       // Optimistic first: savepoints cost about a third of an ingest's time, and an op almost never
       // fails on its own. When one does, the whole batch is rolled back and run again with each op
@@ -171,6 +181,8 @@ export class SqliteStore implements Store {
       const err = new StoreUnavailable(`the store could not commit: ${(e as Error).message}`, { cause: e });
       for (const p of batch) p.reject(err);
       return;
+    } finally {
+      if (lazy) this.db.pragma('synchronous = FULL');
     }
     // An op that failed on its own because of the store (locked by another process, disk full) is a
     // store error too: its caller answers 503, not 500.
@@ -322,18 +334,19 @@ export class SqliteStore implements Store {
     return true;
   }
 
-  // Acks join the group commit: a worker finishing many sends pays one fsync, not one each.
+  // Acks join the group commit, and need no fsync of their own (see Op): a worker finishing many
+  // sends pays none, where it paid one per commit.
   async markSent(c: ClaimRef, now: number): Promise<boolean> {
-    return this.grouped(() => this.outcome(this.stmts.sent.get(now, c.id, c.claim)), true);
+    return this.grouped(() => this.outcome(this.stmts.sent.get(now, c.id, c.claim)), true, false);
   }
   async markRetry(c: ClaimRef, nextAt: number, error: string | undefined, now: number, countAttempt = true): Promise<boolean> {
-    return this.grouped(() => this.outcome(this.stmts.retry.get(countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim)), true);
+    return this.grouped(() => this.outcome(this.stmts.retry.get(countAttempt ? 1 : 0, nextAt, error ?? null, now, c.id, c.claim)), true, false);
   }
   async markDead(c: ClaimRef, reason: string, now: number): Promise<boolean> {
-    return this.grouped(() => this.outcome(this.stmts.dead.get(reason, now, c.id, c.claim)), true);
+    return this.grouped(() => this.outcome(this.stmts.dead.get(reason, now, c.id, c.claim)), true, false);
   }
   async renewClaims(claims: readonly string[], leaseUntil: number): Promise<number> {
-    return this.grouped(() => claims.reduce((n, c) => n + this.stmts.renew.run(leaseUntil, c).changes, 0));
+    return this.grouped(() => claims.reduce((n, c) => n + this.stmts.renew.run(leaseUntil, c).changes, 0), false, false);
   }
   async releaseClaims(now: number, opts: { own?: boolean; deadOwners?: readonly string[] } = {}): Promise<number> {
     return this.grouped(() => {
