@@ -18,6 +18,8 @@ import type { SentMessage } from '../test/fakes/telegram/methods.js';
 import { cpuMs, stop } from './process.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
+/** hookbot's default worker.concurrency (src/config.ts); the bare client sends as many at a time. */
+const CONCURRENCY = 32;
 /** Chats: more than the worker's concurrency, so it never waits for a free lane. */
 const CHATS = 64;
 const BOT_TOKEN = '123456789:AAHbenchTelegramTokenForTheFakeApi01';
@@ -189,7 +191,7 @@ export async function deliveryBenches(opts: DeliverOptions, log: (s: string) => 
       drainRates.push(((opts.deliveries - 1) * 1000) / (last - first));
       drainCpu.push((cpu * 1000) / opts.deliveries);
     }
-    const bare = await bareRate(api, opts.deliveries, 16);
+    const bare = await bareRate(api, opts.deliveries, CONCURRENCY);
     log(`deliveries: ${drainRates[0]!.toFixed(0)}/s (${drainCpu[0]!.toFixed(0)} µs CPU each); bare client to the same fake ${bare.toFixed(0)}/s`);
 
     // 2. Latency at a steady rate to distinct chats, from the POST leaving here to the fake receiving it.
@@ -231,11 +233,11 @@ export async function deliveryBenches(opts: DeliverOptions, log: (s: string) => 
       `## Delivery (${new Date().toISOString().slice(0, 10)})`,
       '',
       `Command: \`npm run build && npx tsx bench/deliver.ts --deliveries ${opts.deliveries} --rate ${opts.rate} --seconds ${opts.seconds}\` (also run by bench/wrk.ts) on ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.`,
-      `The platform: the tests' fake Telegram Bot API in the bench process, flood limits off; one bot, ${CHATS} groups, hookbot's Telegram limits raised out of the way; the worker at its default concurrency (16).`,
+      `The platform: the tests' fake Telegram Bot API in the bench process, flood limits off; one bot, ${CHATS} groups, hookbot's Telegram limits raised out of the way; the worker at its default concurrency (${CONCURRENCY}).`,
       '',
       '| figure | hookbot | baseline (a bare client calling sendMessage on the same fake) | goal |',
       '|---|---|---|---|',
-      `| deliveries per second, draining ${opts.deliveries} due deliveries (first to last received) | ${drainRates[0]!.toFixed(0)} (${drainCpu[0]!.toFixed(0)} µs of hookbot's CPU each) | ${bare.toFixed(0)} (16 at a time) | ≥ 2,000 |`,
+      `| deliveries per second, draining ${opts.deliveries} due deliveries (first to last received) | ${drainRates[0]!.toFixed(0)} (${drainCpu[0]!.toFixed(0)} µs of hookbot's CPU each) | ${bare.toFixed(0)} (${CONCURRENCY} at a time) | ≥ 2,000 |`,
       `| POST /report → received, p50, ${opts.rate} req/s to ${CHATS} chats for ${opts.seconds} s | ${f1(quantile(lat.hookbot, 0.5))} ms | ${f1(quantile(lat.bare, 0.5))} ms | < 5 ms |`,
       `| the same, p99 | ${f1(quantile(lat.hookbot, 0.99))} ms | ${f1(quantile(lat.bare, 0.99))} ms | < 25 ms |`,
       `| the same, max | ${f1(Math.max(...lat.hookbot))} ms | ${f1(Math.max(...lat.bare))} ms | |`,

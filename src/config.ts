@@ -204,7 +204,7 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
     templates: z.record(z.string(), templateSchema).default({}),
     worker: z
       .strictObject({
-        concurrency: z.number().int().min(1).max(256).default(16),
+        concurrency: z.number().int().min(1).max(256).default(32),
         // 20 attempts with the default backoff retry for about two hours: a platform outage of that
         // long loses nothing before anyone can look (then /failed and /retry).
         maxAttempts: z.number().int().min(1).default(20),
@@ -215,7 +215,7 @@ export function buildConfigSchema(bots: Record<string, PlatformDeclaration>, for
         // At SIGTERM, how long the sends in flight are waited for before they are aborted (they stay pending).
         stopTimeoutMs: z.number().int().positive().default(10_000),
       })
-      .default({ concurrency: 16, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000 }),
+      .default({ concurrency: 32, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 15 * 60_000, pollMs: 250, sendTimeoutMs: 30_000, stopTimeoutMs: 10_000 }),
     commands: z.array(customCommandSchema).default([]),
     volcengine: volcengineSchema.optional(),
   });
