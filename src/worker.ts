@@ -189,6 +189,7 @@ export class Worker {
     this.kicked = true;
     setImmediate(() => {
       this.kicked = false;
+      if (!this.running) return;
       if (this.ticking) this.again = true;
       else void this.tick();
     });
@@ -199,7 +200,10 @@ export class Worker {
     clearTimeout(this.timer);
     if (!this.running) return;
     // A bot whose rate window was full is looked at again as soon as it frees, not a poll later.
-    const wake = Math.max(0, Math.min(this.deps.options.pollMs, this.wakeAt - this.deps.clock.now()));
+    // (Only a time still ahead: one already past was for a claim that has been made since, or a
+    // tick that found no room; waking at once for it would spin while every slot is busy.)
+    const until = this.wakeAt - this.deps.clock.now();
+    const wake = until > 0 ? Math.min(this.deps.options.pollMs, until) : this.deps.options.pollMs;
     this.timer = setTimeout(() => this.kick(), wake);
   }
 

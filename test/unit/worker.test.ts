@@ -197,3 +197,18 @@ describe('worker and slow sends', () => {
   });
 });
 
+
+describe('worker stopped right after a kick', () => {
+  it('claims nothing once stopped, even for a kick made just before', async () => {
+    const { store, bot, worker, add } = setup();
+    const { deliveries } = await add('c', 'late');
+    await worker.start();
+    worker.kick();
+    await worker.stop();
+    // Let the turn of the event loop the kick was deferred to pass.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(bot.sent).toEqual([]);
+    expect(await store.getDelivery(deliveries[0]!.id)).toMatchObject({ state: 'pending' });
+  });
+});
