@@ -1,21 +1,11 @@
 // docs/hookbot@.service (several instances on one machine, one PostgreSQL store) is a unit systemd
 // accepts: `systemd-analyze verify` of an instance of it reports nothing, with the install paths
 // pointed at this checkout (verify checks that ExecStart's program exists).
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/dist.js';
-
-function hasSystemdAnalyze(): boolean {
-  try {
-    execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { hasSystemdAnalyze, verifyUnit } from '../helpers/systemd.js';
 
 describe('docs/hookbot@.service', () => {
   const unit = readFileSync(join(ROOT, 'docs', 'hookbot@.service'), 'utf8');
@@ -27,12 +17,7 @@ describe('docs/hookbot@.service', () => {
   });
 
   it.skipIf(!hasSystemdAnalyze())('an instance of it passes systemd-analyze verify without a warning', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hookbot-unit-'));
-    const file = join(dir, 'hookbot@8081.service');
-    writeFileSync(file, unit.replaceAll('/opt/hookbot', ROOT.replace(/\/$/, '')).replaceAll('/usr/bin/node', process.execPath));
-    const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile('systemd-analyze', ['verify', file], (err, _out, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr })),
-    );
+    const r = await verifyUnit(unit, 'hookbot@8081.service');
     expect(r.stderr.split('\n').filter((l) => l.includes('hookbot@'))).toEqual([]);
     expect(r.code).toBe(0);
   });
