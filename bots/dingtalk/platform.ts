@@ -1,7 +1,7 @@
 // The dingtalk platform's options and capabilities (see dingtalk.ts): a robot is one chat, sends only.
 import { z } from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
-import { minSecret, webhookUrl } from '../robot/options.js';
+import { minSecret, webhookUrl, robotCapabilities } from '../robot/options.js';
 
 const stringList = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]).transform((v) => (Array.isArray(v) ? v : [v]).map(String));
 
@@ -25,14 +25,5 @@ export const dingtalkPlatform: PlatformDeclaration<DingTalkOptions> = {
   options,
   // 20 messages a minute per robot; past it DingTalk throttles the robot for 10 minutes (reference §2.5).
   limits: { bot: { count: 20, perMs: 60_000 } },
-  capabilities: {
-    chats: 'fixed',
-    dms: false,
-    threads: false,
-    markup: 'markdown',
-    text: { max: 18_000, unit: 'bytes' },
-    images: 'url',
-    commands: false,
-    secrets: ['webhook', 'secret'],
-  },
+  capabilities: robotCapabilities({ text: { max: 18_000, unit: 'bytes' }, images: 'url', secrets: ['webhook', 'secret'] }),
 };

@@ -1,7 +1,7 @@
 // The feishu platform's options and capabilities (see feishu.ts): a robot is one chat, sends only.
 import { z } from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
-import { minSecret, webhookUrl } from '../robot/options.js';
+import { minSecret, webhookUrl, robotCapabilities } from '../robot/options.js';
 
 export const HOOK = /\/open-apis\/bot\/v2\/hook\/([^/?#]+)/;
 
@@ -28,14 +28,5 @@ export const feishuPlatform: PlatformDeclaration<FeishuOptions> = {
   options,
   // 5 a second and 100 a minute per bot (reference §3.6), both held.
   limits: { bot: [{ count: 5, perMs: 1000 }, { count: 100, perMs: 60_000 }] },
-  capabilities: {
-    chats: 'fixed',
-    dms: false,
-    threads: false,
-    markup: 'markdown',
-    text: { max: 18_000, unit: 'bytes' },
-    images: 'upload',
-    commands: false,
-    secrets: ['webhook', 'secret', 'appSecret'],
-  },
+  capabilities: robotCapabilities({ text: { max: 18_000, unit: 'bytes' }, images: 'upload', secrets: ['webhook', 'secret', 'appSecret'] }),
 };

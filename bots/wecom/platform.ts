@@ -1,7 +1,7 @@
 // The wecom platform's options and capabilities (see wecom.ts): a robot is one chat, sends only.
 import { z } from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
-import { webhookUrl } from '../robot/options.js';
+import { webhookUrl, robotCapabilities } from '../robot/options.js';
 
 const options = z.strictObject({
   webhook: webhookUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…').refine((s) => new URL(s).searchParams.get('key'), {
@@ -15,14 +15,5 @@ export const wecomPlatform: PlatformDeclaration<WeComOptions> = {
   options,
   // 20 messages a minute per robot (reference §4.1).
   limits: { bot: { count: 20, perMs: 60_000 } },
-  capabilities: {
-    chats: 'fixed',
-    dms: false,
-    threads: false,
-    markup: 'markdown',
-    text: { max: 4096, unit: 'bytes' },
-    images: 'upload',
-    commands: false,
-    secrets: ['webhook'],
-  },
+  capabilities: robotCapabilities({ text: { max: 4096, unit: 'bytes' }, images: 'upload', secrets: ['webhook'] }),
 };
