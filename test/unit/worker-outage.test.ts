@@ -2,18 +2,14 @@
 // deliveries wait, and they all go the moment it answers; per-chat errors hold nobody else.
 // The worker against the real SQLite store and a scripted platform, with a manual clock.
 import { describe, expect, it } from 'vitest';
-import { DeliveryError, type BotAdapter, type ChatRef } from '../../src/bot.js';
+import { DeliveryError, type BotAdapter, type ChatRef, type RateLimits } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
-import { newEventId } from '../../src/event-id.js';
-import { formats } from '../../src/inbound/index.js';
-import { createLogger } from '../../src/log.js';
 import type { Message } from '../../src/message.js';
 import { CHAT_STUCK_MS, PROBE_MAX_MS, probeDelayMs } from '../../src/outages.js';
-import { RateLimiter } from '../../src/ratelimit.js';
 import { plainText } from '../../src/render/markup.js';
-import { Renderer } from '../../src/render/render.js';
+import type { Worker } from '../../src/worker.js';
+import { addReport, testWorker } from '../helpers/worker.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { Worker } from '../../src/worker.js';
 
 /** A platform that can be down (network error), refuse the token, or refuse one chat. */
 class Platform implements BotAdapter {
@@ -55,13 +51,7 @@ function setup(options: Partial<Options> = {}, limits = {}) {
   const store = SqliteStore.open(':memory:', { clock });
   const platform = new Platform(clock);
   const worker = newWorker(store, platform, clock, { ...DEFAULTS, ...options }, limits);
-  const add = (chat: string, text: string) =>
-    store.ingest({
-      id: newEventId(clock.now()),
-      source: 's',
-      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-      deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],
-    });
+  const add = (chat: string, text: string) => addReport(store, clock, chat, text);
   /** Polls as the worker does (every POLL_MS) for `ms`, or until `done`; returns the time spent. */
   const run = async (ms: number, done: () => boolean = () => false) => {
     const start = clock.now();
@@ -74,18 +64,8 @@ function setup(options: Partial<Options> = {}, limits = {}) {
   return { clock, store, platform, worker, add, run };
 }
 
-function newWorker(store: SqliteStore, platform: Platform, clock: ManualClock, options = DEFAULTS, limits = {}) {
-  return new Worker({
-    store,
-    bots: new Map([['b', platform]]),
-    renderer: new Renderer({}, formats, 'en'),
-    limiter: new RateLimiter(() => limits, clock),
-    clock,
-    logger: createLogger('silent'),
-    localeOf: () => 'en',
-    options,
-    random: () => 1,
-  });
+function newWorker(store: SqliteStore, platform: Platform, clock: ManualClock, options = DEFAULTS, limits: RateLimits = {}) {
+  return testWorker(store, platform, clock, { options, limits });
 }
 
 const CHATS = ['c1', 'c2', 'c3', 'c4', 'c5'];

@@ -5,16 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BotAdapter, ChatRef } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
-import { newEventId } from '../../src/event-id.js';
-import { formats } from '../../src/inbound/index.js';
-import { createLogger } from '../../src/log.js';
 import type { Message } from '../../src/message.js';
-import { RateLimiter } from '../../src/ratelimit.js';
 import { plainText } from '../../src/render/markup.js';
-import { Renderer } from '../../src/render/render.js';
+import { addReport, testWorker } from '../helpers/worker.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { StoreUnavailable, type Store } from '../../src/store/store.js';
-import { Worker } from '../../src/worker.js';
 
 class RecordingBot implements BotAdapter {
   readonly platform = 'test';
@@ -58,15 +53,7 @@ function setup(leaseMs = 60_000) {
   const bot = new RecordingBot('b');
   const health: (string | undefined)[] = [];
   const sleeps: number[] = [];
-  const worker = new Worker({
-    store: wrapped,
-    bots: new Map([['b', bot]]),
-    renderer: new Renderer({}, formats, 'en'),
-    limiter: new RateLimiter(() => ({}), clock),
-    clock,
-    logger: createLogger('silent'),
-    localeOf: () => 'en',
-    options: { concurrency: 8, maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000, pollMs: 100, sendTimeoutMs: 1000 },
+  const worker = testWorker(wrapped, bot, clock, {
     claimLeaseMs: leaseMs,
     onStoreHealth: (p) => health.push(p),
     // Waiting moves the test's clock; the store comes back after `ctl.failFor` ms of it.
@@ -81,13 +68,7 @@ function setup(leaseMs = 60_000) {
     ctl.failing = true;
     until = clock.now() + ms;
   };
-  const add = (chat: string, text: string) =>
-    real.ingest({
-      id: newEventId(clock.now()),
-      source: 's',
-      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-      deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],
-    });
+  const add = (chat: string, text: string) => addReport(real, clock, chat, text);
   return { clock, real, ctl, bot, worker, add, health, sleeps, failFor };
 }
 

@@ -1,16 +1,13 @@
 // The worker against the real SQLite store and a scripted adapter, with a manual clock.
-import { newEventId } from '../../src/event-id.js';
 import { describe, expect, it } from 'vitest';
-import { DeliveryError, type BotAdapter, type ChatRef } from '../../src/bot.js';
+import { DeliveryError, type BotAdapter, type ChatRef, type RateLimits } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
-import { createLogger } from '../../src/log.js';
 import type { Message } from '../../src/message.js';
-import { RateLimiter, windowMs } from '../../src/ratelimit.js';
-import { Renderer } from '../../src/render/render.js';
+import { windowMs } from '../../src/ratelimit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { Worker, backoffMs } from '../../src/worker.js';
-import { formats } from '../../src/inbound/index.js';
+import { backoffMs } from '../../src/worker.js';
 import { plainText } from '../../src/render/markup.js';
+import { addReport, testWorker } from '../helpers/worker.js';
 
 class ScriptedBot implements BotAdapter {
   readonly platform = 'test';
@@ -33,28 +30,12 @@ class ScriptedBot implements BotAdapter {
   }
 }
 
-function setup(limits = {}) {
+function setup(limits: RateLimits = {}) {
   const clock = new ManualClock(1_000_000);
   const store = SqliteStore.open(':memory:', { clock });
   const bot = new ScriptedBot('b');
-  const worker = new Worker({
-    store,
-    bots: new Map([['b', bot]]),
-    renderer: new Renderer({}, formats, 'en'),
-    limiter: new RateLimiter(() => limits, clock),
-    clock,
-    logger: createLogger('silent'),
-    localeOf: () => 'en',
-    options: { concurrency: 8, maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 60_000, pollMs: 100, sendTimeoutMs: 1000 },
-    random: () => 1,
-  });
-  const add = (chat: string, text: string) =>
-    store.ingest({
-      id: newEventId(clock.now()),
-      source: 's',
-      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-      deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],
-    });
+  const worker = testWorker(store, bot, clock, { limits });
+  const add = (chat: string, text: string) => addReport(store, clock, chat, text);
   return { clock, store, bot, worker, add };
 }
 
