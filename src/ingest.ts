@@ -2,7 +2,7 @@
 // → durable commit. Nothing is stored unless every step passed; nothing is answered 202 before the commit.
 import { systemTimeZone } from './i18n/time.js';
 import { isUtf8 } from 'node:buffer';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config, SourceConfig } from './config.js';

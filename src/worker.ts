@@ -7,7 +7,7 @@ import { DeliveryError, type BotAdapter } from './bot.js';
 import type { Clock } from './clock.js';
 import type { Renderer, Locale } from './render/render.js';
 import type { RateLimiter } from './ratelimit.js';
-import { CLAIM_LEASE_MS, isStoreUnavailable, type Claimed, type Store } from './store/store.js';
+import { CLAIM_LEASE_MS, isStoreUnavailable, type Claimed, type ClaimRef, type Store } from './store/store.js';
 import { mask } from './log.js';
 import { isDeadLocalInstance } from './instance.js';
 import { Outages, type ChatTrouble, type Outage } from './outages.js';
@@ -63,7 +63,15 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 }
 
 export class Worker {
+  /** Every claimed delivery until its outcome is recorded (what a stop waits for). */
   private readonly inflight = new Set<Promise<void>>();
+  /**
+   * The sends in flight, each holding one of `concurrency` slots from its claim until the platform
+   * answered. The slot is free while the outcome is being recorded: the next claim then goes to the
+   * store with that outcome, in one hand-off (the chat's own next delivery is not claimable before
+   * the outcome is recorded: its lane stays blocked until then).
+   */
+  private readonly sending = new Set<object>();
   /** Claims being worked on, by token: their leases are renewed until their outcome is recorded. */
   private readonly claims = new Map<string, Claimed>();
   private timer?: NodeJS.Timeout;
@@ -81,8 +89,9 @@ export class Worker {
   private readonly spentAt = new Map<number, number>();
   /** When each claim in `claims` was taken: one held far beyond its lease is a stuck chat. */
   private readonly claimedAt = new Map<string, number>();
-  /** Aborts the sends still in flight when a stop has waited `stopTimeoutMs` for them. */
-  private readonly abortSends = new AbortController();
+  /** The sends in flight, aborted when a stop has waited `stopTimeoutMs` for them. */
+  private readonly sendAborts = new Set<AbortController>();
+  private sendsAborted = false;
   private readonly moves = new Map<string, Record<string, string>>();
   /** When the first bot left out of the last claim for its full rate window may send again. */
   private wakeAt = Infinity;
@@ -212,7 +221,7 @@ export class Worker {
     try {
       do {
         this.again = false;
-        const room = this.deps.options.concurrency - this.inflight.size;
+        const room = this.deps.options.concurrency - this.sending.size;
         if (room <= 0) break;
         const now = this.deps.clock.now();
         if (now - this.goneCheckedAt >= 1000) await this.findGoneBots();
@@ -222,12 +231,19 @@ export class Worker {
         for (const d of due) {
           this.claims.set(d.claim, d);
           this.claimedAt.set(d.claim, now);
-          const p = this.process(d)
+          const slot = {};
+          this.sending.add(slot);
+          const free = () => {
+            if (this.sending.delete(slot)) this.kick();
+          };
+          const p = this.process(d, free)
             .catch((e) => this.deps.logger.error({ delivery: d.id, err: mask(String(e)) }, 'delivery failed unexpectedly; its claim expires and it is retried'))
             .finally(() => {
+              free();
               this.claims.delete(d.claim);
               this.claimedAt.delete(d.claim);
               this.inflight.delete(p);
+              // The chat's next delivery is claimable now that this outcome is recorded.
               this.kick();
             });
           this.inflight.add(p);
@@ -298,19 +314,17 @@ export class Worker {
     this.outages.forget(bot);
   }
 
-  private async process(d: Claimed): Promise<void> {
+  /** Sends a claimed delivery and records what came of it; `sent` is called in between. */
+  private async process(d: Claimed, sent?: () => void): Promise<void> {
     let outcome: Outcome;
     try {
       outcome = await this.attempt(d);
-    } catch (e) {
-      if (!isStoreUnavailable(e)) throw e;
-      // Nothing was sent (the notice could not be read): try again soon, not as an attempt.
-      this.storeFailed(e);
-      outcome = { kind: 'retry', nextAt: this.deps.clock.now() + this.deps.options.baseDelayMs, error: d.lastError, countAttempt: false };
     } finally {
       // A probe that told nothing (the chat's own rate limit, a template error) lets another go.
       if (this.probes.delete(d.id)) this.outages.probing(d.bot, false);
     }
+    // Called before the outcome goes to the store: a claim it makes (kick) then goes with it.
+    sent?.();
     if (!(await this.record(d, outcome))) return;
     if (outcome.kind === 'sent' && outcome.movedTo && outcome.movedTo !== outcome.chat) {
       this.deps.logger.warn({ delivery: d.id, from: outcome.chat, to: outcome.movedTo }, 'chat moved; later deliveries go to the new id');
@@ -327,15 +341,17 @@ export class Worker {
    */
   private async record(d: Claimed, o: Outcome): Promise<boolean> {
     const { store, clock, logger } = this.deps;
+    // Only what names the claim goes to the store, not the whole delivery with its notice.
+    const ref: ClaimRef = { id: d.id, claim: d.claim };
     for (let wait = 100; ; wait = Math.min(wait * 2, 5000)) {
       try {
         const now = clock.now();
         const ok =
           o.kind === 'sent'
-            ? await store.markSent(d, now)
+            ? await store.markSent(ref, now)
             : o.kind === 'dead'
-              ? await store.markDead(d, o.reason, now)
-              : await store.markRetry(d, o.nextAt, o.error, now, o.countAttempt);
+              ? await store.markDead(ref, o.reason, now)
+              : await store.markRetry(ref, o.nextAt, o.error, now, o.countAttempt);
         this.storeOk();
         if (!ok) logger.warn({ delivery: d.id, outcome: o.kind }, 'the claim on this delivery expired and was taken again: its outcome is not recorded here');
         return ok;
@@ -353,17 +369,19 @@ export class Worker {
     }
   }
 
-  /** Rate limit, render, send: what came of it, recorded by the caller. Only the notice read touches the store. */
+  /** Rate limit, render, send: what came of it, recorded by the caller. The store is not touched (the claim brought the notice). */
   private async attempt(d: Claimed): Promise<Outcome> {
     const { clock, logger } = this.deps;
-    const log = logger.child({ delivery: d.id, target: d.target });
+    // Made only when something is logged: most sends log nothing at the usual levels.
+    let child: Logger | undefined;
+    const log = () => (child ??= logger.child({ delivery: d.id, target: d.target }));
     const bot = this.deps.bots.get(d.bot);
     if (!bot) return this.dead(d, `no bot '${d.bot}' is configured any more`);
     const reservedAt = clock.now();
     const wait = this.deps.limiter.reserve(d.bot, d.chat, d.kind, reservedAt);
     // Not an attempt: the chat is only busy. Other chats go on meanwhile.
     if (wait > 0) return { kind: 'retry', nextAt: clock.now() + wait, error: d.lastError, countAttempt: false };
-    const notice = await this.deps.store.getNotice(d.eventId);
+    const notice = d.notice;
     if (!notice) return this.dead(d, `event ${d.eventId} is missing from the store`);
     let msg;
     try {
@@ -373,12 +391,23 @@ export class Worker {
     }
     if (this.deps.mediaUrl && msg.image && 'data' in msg.image) msg.image.publicUrl = this.deps.mediaUrl(notice.id);
     const chat = this.moves.get(d.bot)?.[d.chat] ?? d.chat;
+    // Aborted when the send times out, or by a stop that waited too long. (One controller and a
+    // timer: AbortSignal.any of a timeout signal and a shared one costs several times as much, in
+    // its making and in the weak references it leaves to the collector, on every send.)
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), this.deps.options.sendTimeoutMs);
+    timer.unref();
+    this.sendAborts.add(abort);
     try {
       const res = await bot.send({ chat, thread: d.thread, kind: d.kind }, msg, {
-        signal: AbortSignal.any([AbortSignal.timeout(this.deps.options.sendTimeoutMs), this.abortSends.signal]),
+        signal: abort.signal,
         key: `hb${d.id}`,
         pace: () => this.deps.limiter.reserve(d.bot, d.chat, d.kind),
-      }).finally(() => this.deps.limiter.settle(d.bot, d.chat, d.kind, reservedAt));
+      }).finally(() => {
+        clearTimeout(timer);
+        this.sendAborts.delete(abort);
+        this.deps.limiter.settle(d.bot, d.chat, d.kind, reservedAt);
+      });
       // One place was reserved; a delivery sent as several messages, unpaced, owes the rest to the
       // limits. Charged before recording the outcome: the messages went out even if the store then fails.
       if (!res.paced) this.deps.limiter.charge(d.bot, d.chat, d.kind, (res.messageIds?.length ?? 1) - 1);
@@ -386,11 +415,11 @@ export class Worker {
       this.outages.chatMoved(d.bot, d.chat);
       this.spentAt.delete(d.id);
       this.deps.onOutcome?.('sent', d.bot);
-      log.debug('sent');
+      if (logger.isLevelEnabled('debug')) log().debug('sent');
       return { kind: 'sent', chat, movedTo: res.movedTo };
     } catch (e) {
       // Stopped while the platform hung: maybe not sent, not the delivery's fault; it stays pending.
-      if (this.abortSends.signal.aborted) return { kind: 'retry', nextAt: d.nextAt, error: d.lastError, countAttempt: false };
+      if (this.sendsAborted) return { kind: 'retry', nextAt: d.nextAt, error: d.lastError, countAttempt: false };
       const err =
         e instanceof DeliveryError
           ? e
@@ -404,9 +433,9 @@ export class Worker {
         // restart sends at once; the hold lives in this instance's memory.
         const o = this.outages.failed(d.bot, err.unhealthy ? 'unhealthy' : 'unreachable', reason, now);
         if (o.failures === 1) {
-          if (o.kind === 'unhealthy') log.error({ bot: d.bot, reason }, 'BOT UNHEALTHY: its deliveries are held and one is tried again and again until it works (check its token)');
-          else log.warn({ bot: d.bot, reason }, 'PLATFORM FAILING: the bot’s deliveries are held; one probes it until it answers');
-        } else log.info({ bot: d.bot, reason, failures: o.failures, nextProbeInMs: o.nextProbeAt - now }, 'probe failed; trying again later');
+          if (o.kind === 'unhealthy') log().error({ bot: d.bot, reason }, 'BOT UNHEALTHY: its deliveries are held and one is tried again and again until it works (check its token)');
+          else log().warn({ bot: d.bot, reason }, 'PLATFORM FAILING: the bot’s deliveries are held; one probes it until it answers');
+        } else log().info({ bot: d.bot, reason, failures: o.failures, nextProbeInMs: o.nextProbeAt - now }, 'probe failed; trying again later');
         this.deps.onOutcome?.(err.unhealthy ? 'held' : 'retry', d.bot);
         // A refused token is not the delivery's fault: no attempt is spent. A send that found the
         // platform failing spends one and backs off as before. A failed probe keeps its place
@@ -427,7 +456,7 @@ export class Worker {
       if (!err.retryable) return this.dead(d, reason);
       // The platform (or the pacing of a message's parts) said how long to wait: obey it exactly;
       // it is not the delivery's fault, and only this chat waits.
-      log.info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
+      log().info({ retryAfterMs: err.retryAfterMs, reason }, 'rate limited; waiting as told');
       this.outages.chatWaits(d.bot, d.chat, reason, now);
       this.deps.onOutcome?.('retry', d.bot);
       return { kind: 'retry', nextAt: now + err.retryAfterMs!, error: reason, countAttempt: false };
@@ -469,7 +498,8 @@ export class Worker {
       // The platform hangs: abort what is still in flight; those deliveries stay pending, not
       // counted as an attempt. An adapter that ignores its signal is not waited for long.
       this.deps.logger.warn({ sends: this.inflight.size, waitedMs: limit }, 'stopping: sends still in flight after the stop timeout; aborting them (they stay pending)');
-      this.abortSends.abort();
+      this.sendsAborted = true;
+      for (const a of this.sendAborts) a.abort();
       await settles(this.inflight, 2000);
     }
     await this.deps.store.releaseClaims(this.deps.clock.now(), { own: true }).catch(() => {});

@@ -1,7 +1,7 @@
-// Bolt and web-api log through @slack/logger's interface; route that into our pino logger, with
-// tokens masked (web-api puts request URLs and bodies in its debug lines).
-import type { Logger as SlackLogger } from '@slack/logger';
-import { LogLevel } from '@slack/logger';
+// The Web API and Socket Mode clients log through @slack/logger's interface (re-exported by
+// @slack/web-api); route that into our pino logger, with tokens masked (the clients put request
+// URLs, bodies and envelopes in their debug lines).
+import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { maskSecrets } from './errors.js';
 

@@ -1,4 +1,4 @@
-// What a Slack bot is and can do, without loading Bolt or the Web API client.
+// What a Slack bot is and can do, without loading the Slack clients.
 import type { PlatformDeclaration } from '../../src/bot.js';
 import { slackOptions, type SlackOptions } from './options.js';
 

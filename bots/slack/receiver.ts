@@ -1,20 +1,22 @@
-// Commands in with Bolt: Socket Mode (an outbound WebSocket, no public URL) or HTTP mode (Bolt's
-// HTTPReceiver on hookbot's own Koa server, which checks the v0 signature and the 5-minute window).
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
-import type { Logger as SlackLogger } from '@slack/logger';
-import type { Dispatcher } from 'undici';
-import type { BotHost, ChatCommand, HttpMount, Reply } from '../../src/bot.js';
+// What Slack sends the app, whichever way it came (a Socket Mode envelope or an HTTP-mode request):
+// slash commands and `app_mention` events become ChatCommands; everything else is acknowledged and
+// left alone. Each delivery is acknowledged exactly once, as Slack requires within 3 s.
+import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
+import type { BotHost, ChatCommand, Reply } from '../../src/bot.js';
 import { builtinCommands } from '../../src/commands/builtin/index.js';
-import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand } from './commands.js';
-import { SocketLink, type SocketLinkOptions } from './socket-link.js';
+import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand, type MentionEvent, type SlashCommandFields } from './commands.js';
 
 export interface ReceiverSetup {
   botId: string;
-  token: string;
+  /** The bot's own user and bot ids (auth.test): its own messages are not commands. */
   botUserId: string;
   slackBotId?: string;
-  clientOptions: WebClientOptions;
+  /** The bot-token client: answers to mentions are posted with it. */
+  client: WebClient;
+  /** Posts a late answer to a slash command's response_url (through the proxy, when there is one). */
+  fetch: typeof fetch;
+  /** Timeout of a response_url post. */
+  timeoutMs: number;
   logger: SlackLogger;
   /** The main slash command, e.g. `/hookbot`. */
   command: string;
@@ -23,19 +25,38 @@ export interface ReceiverSetup {
   ackWithinMs: number;
 }
 
-function newApp(s: ReceiverSetup, receiver: SocketModeReceiver | HTTPReceiver): App {
-  return new App({
-    token: s.token,
-    receiver,
-    clientOptions: s.clientOptions,
-    logger: s.logger,
-    logLevel: LogLevel.INFO,
-    // We already called auth.test; Bolt need not call it again.
-    tokenVerificationEnabled: false,
-    botId: s.slackBotId,
-    botUserId: s.botUserId,
-    ...(receiver instanceof SocketModeReceiver ? { socketMode: true } : {}),
-  });
+/** The acknowledgement of one delivery; its payload is a slash command's immediate answer. */
+export type Ack = (payload?: Record<string, unknown>) => Promise<void>;
+
+/**
+ * One delivery: `slash_commands`, `events_api` (an Events API `event_callback`) or `interactive`,
+ * the envelope types of Socket Mode (docs.slack.dev/apis/events-api/using-socket-mode).
+ */
+export interface Incoming {
+  type: string;
+  body: Record<string, unknown>;
+  ack: Ack;
+}
+
+/** Handles one delivery; never rejects (a failure is logged, and the delivery acknowledged). */
+export async function receive(s: ReceiverSetup, inc: Incoming): Promise<void> {
+  let acked = false;
+  const ack: Ack = async (payload) => {
+    if (acked) return;
+    acked = true;
+    await inc.ack(payload);
+  };
+  try {
+    if (inc.type === 'slash_commands') return await slashCommand(s, inc.body as unknown as SlashCommandFields & { response_url?: string }, ack);
+    // Events are acknowledged before they are handled: Slack retries an event not acked in 3 s.
+    await ack();
+    const event = inc.body.event as (MentionEvent & { type?: string; bot_id?: string }) | undefined;
+    if (inc.type === 'events_api' && event?.type === 'app_mention') await appMention(s, event);
+  } catch (e) {
+    s.logger.error(`slack: handling ${inc.type} failed: ${(e as Error).message}`);
+  } finally {
+    await ack().catch(() => undefined);
+  }
 }
 
 async function run(s: ReceiverSetup, cmd: ChatCommand): Promise<Reply | undefined> {
@@ -52,86 +73,49 @@ function commandNames(s: ReceiverSetup): string[] {
   return [...builtinCommands.map((c) => c.name), ...s.host.commands().map((c) => c.name)];
 }
 
-function register(app: App, s: ReceiverSetup): void {
-  app.command(/^\/.+/, async ({ command, ack, respond }) => {
-    const cmd = slashToCommand(s.botId, s.command, command);
-    if (!cmd) {
-      await ack({ response_type: 'ephemeral', text: `Usage: ${s.command} <command> [arguments], e.g. ${s.command} help` });
-      return;
-    }
-    const pending = run(s, cmd);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), s.ackWithinMs)));
-    const first = await Promise.race([pending.then((reply) => ({ reply })), late]);
-    clearTimeout(timer);
-    if (first !== 'late') {
-      await ack(first.reply ? replyPayload(first.reply, s.command, commandNames(s)) : undefined);
-      return;
-    }
-    await ack();
-    const reply = await pending;
-    if (reply) await respond(replyPayload(reply, s.command, commandNames(s)));
-  });
-
-  app.event('app_mention', async ({ event, client }) => {
-    const e = event as { text: string; user?: string; channel: string; ts: string; thread_ts?: string };
-    const cmd = mentionToCommand(s.botId, s.botUserId, e);
-    if (!cmd) return;
-    const reply = await run(s, cmd);
-    if (!reply) return;
-    const text = replyMrkdwn(reply, s.command, commandNames(s));
-    // Answer in the mention's thread, so a channel is not filled with bot chatter.
-    const thread_ts = e.thread_ts ?? e.ts;
-    if (reply.ephemeral) await client.chat.postEphemeral({ channel: e.channel, user: e.user!, text, thread_ts });
-    else await client.chat.postMessage({ channel: e.channel, text, thread_ts });
-  });
-
-  app.error(async (err) => {
-    s.logger.error(`slack: ${err.message}`);
-  });
+async function slashCommand(s: ReceiverSetup, body: SlashCommandFields & { response_url?: string }, ack: Ack): Promise<void> {
+  const cmd = typeof body.command === 'string' && typeof body.user_id === 'string' && typeof body.channel_id === 'string' ? slashToCommand(s.botId, s.command, body) : undefined;
+  if (!cmd) {
+    await ack({ response_type: 'ephemeral', text: `Usage: ${s.command} <command> [arguments], e.g. ${s.command} help` });
+    return;
+  }
+  const pending = run(s, cmd);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), s.ackWithinMs)));
+  const first = await Promise.race([pending.then((reply) => ({ reply })), late]);
+  clearTimeout(timer);
+  if (first !== 'late') {
+    await ack(first.reply ? replyPayload(first.reply, s.command, commandNames(s)) : undefined);
+    return;
+  }
+  await ack();
+  const reply = await pending;
+  if (reply && body.response_url) await respond(s, body.response_url, replyPayload(reply, s.command, commandNames(s)));
 }
 
-/** Socket Mode: an outbound WebSocket to Slack, kept up by the returned link (call `link.start()`). */
-export function socketMode(s: ReceiverSetup, appToken: string, link: SocketLinkOptions, dispatcher?: Dispatcher): { app: App; link: SocketLink } {
-  const receiver = new SocketModeReceiver({
-    appToken,
-    logger: s.logger,
-    logLevel: LogLevel.INFO,
-    // SocketLink reconnects instead: the library's own loop gives up on the first network error.
-    autoReconnectEnabled: false,
-    // App copies clientOptions here for apps.connections.open; the dispatcher carries the WebSocket through a proxy.
-    installerOptions: { clientOptions: s.clientOptions },
-    ...(dispatcher ? { dispatcher: dispatcher as never } : {}),
-  });
-  const app = newApp(s, receiver);
-  register(app, s);
-  return { app, link: new SocketLink(receiver.client, link) };
-}
-
-/** HTTP mode: the route to mount on hookbot's server. Slack must be able to reach it. */
-export function httpMode(s: ReceiverSetup, signingSecret: string, path: string, stopped: () => boolean): { app: App; mount: HttpMount } {
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: [path], logger: s.logger, logLevel: LogLevel.INFO });
-  const app = newApp(s, receiver);
-  register(app, s);
-  const mount: HttpMount = {
+// docs.slack.dev/interactivity/handling-user-interaction#message_responses: a JSON POST to the URL.
+async function respond(s: ReceiverSetup, url: string, payload: Record<string, unknown>): Promise<void> {
+  const res = await s.fetch(url, {
     method: 'POST',
-    path,
-    handler: async (ctx) => {
-      if (stopped()) {
-        ctx.status = 503;
-        return;
-      }
-      // Bolt reuses a Buffer in req.rawBody instead of reading the (already read) stream.
-      const raw = ctx.state.rawBody as Buffer | undefined;
-      if (Buffer.isBuffer(raw)) (ctx.req as { rawBody?: Buffer }).rawBody = raw;
-      ctx.respond = false;
-      const done = new Promise<void>((resolve) => {
-        ctx.res.once('finish', resolve);
-        ctx.res.once('close', resolve);
-      });
-      receiver.requestListener(ctx.req, ctx.res);
-      await done;
-    },
-  };
-  return { app, mount };
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+    signal: AbortSignal.timeout(s.timeoutMs),
+  });
+  await res.body?.cancel();
+  // The URL holds a secret of its own: the status only.
+  if (!res.ok) throw new Error(`the late answer was refused: HTTP ${res.status} from response_url`);
+}
+
+async function appMention(s: ReceiverSetup, e: MentionEvent & { bot_id?: string }): Promise<void> {
+  // The bot's own messages (its answers quote commands) are not commands to it.
+  if (e.user === s.botUserId || (s.slackBotId && e.bot_id === s.slackBotId)) return;
+  const cmd = mentionToCommand(s.botId, s.botUserId, e);
+  if (!cmd) return;
+  const reply = await run(s, cmd);
+  if (!reply) return;
+  const text = replyMrkdwn(reply, s.command, commandNames(s));
+  // Answer in the mention's thread, so a channel is not filled with bot chatter.
+  const thread_ts = e.thread_ts ?? e.ts;
+  if (reply.ephemeral) await s.client.chat.postEphemeral({ channel: e.channel, user: e.user!, text, thread_ts });
+  else await s.client.chat.postMessage({ channel: e.channel, text, thread_ts });
 }

@@ -1,6 +1,6 @@
 // The Slack bot: delivers with @slack/web-api (Block Kit messages, the external file upload,
-// DMs via conversations.open) and takes commands with @slack/bolt (Socket Mode or HTTP mode).
-import type { App } from '@slack/bolt';
+// DMs via conversations.open) and takes commands over Socket Mode (socket-client.ts, on ws) or HTTP
+// mode (http-mode.ts, on hookbot's own server).
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Dispatcher } from 'undici';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
@@ -9,13 +9,15 @@ import type { Message } from '../../src/message.js';
 import { imageAsLink, slackPosts, type Block } from './blocks.js';
 import { imageRefused, maskSecrets, toDeliveryError } from './errors.js';
 import { slackLogger } from './logger.js';
-import { fetchVia, proxyDispatcher } from '../../src/kit/proxy.js';
+import { fetchVia, proxyAgent, proxyDispatcher } from '../../src/kit/proxy.js';
 import type { SlackOptions } from './options.js';
 export type { SlackOptions } from './options.js';
 import { parseSlackChat, slackPlatform } from './platform.js';
 import { Health } from '../../src/kit/health.js';
 import { secretValues } from '../../src/kit/secrets.js';
-import { httpMode, socketMode, type ReceiverSetup } from './receiver.js';
+import type { ReceiverSetup } from './receiver.js';
+import { httpMode } from './http-mode.js';
+import { socketMode } from './socket-mode.js';
 import type { SocketLink } from './socket-link.js';
 
 /** Remembered per delivery key so a retry after a partial send continues where it stopped. */
@@ -31,6 +33,8 @@ export class SlackBot implements BotAdapter {
   private readonly clientOptions: WebClientOptions;
   private readonly secrets: string[];
   private readonly dispatcher?: Dispatcher;
+  /** Node's fetch, through the proxy when there is one: the Web API calls and response_url posts. */
+  private readonly fetch: typeof fetch;
   private readonly dms = new Map<string, Promise<string>>();
   private readonly progress = new Map<string, Progress>();
   private readonly state: Health;
@@ -46,7 +50,6 @@ export class SlackBot implements BotAdapter {
    */
   private commandFatal = false;
   private retryTimer?: NodeJS.Timeout;
-  private app?: App;
   private link?: SocketLink;
   private botUserId?: string;
 
@@ -57,6 +60,7 @@ export class SlackBot implements BotAdapter {
   ) {
     this.secrets = secretValues(opts, slackPlatform.capabilities.secrets);
     this.dispatcher = opts.proxy ? proxyDispatcher(opts.proxy) : undefined;
+    this.fetch = this.dispatcher ? fetchVia(this.dispatcher) : fetch;
     this.clientOptions = {
       slackApiUrl: opts.apiRoot,
       // The worker owns retries and waits: fail fast, and surface 429s instead of sleeping on them.
@@ -64,7 +68,7 @@ export class SlackBot implements BotAdapter {
       rejectRateLimitedCalls: true,
       timeout: opts.timeoutMs,
       logger: slackLogger(deps.logger.child({ bot: id }), this.secrets),
-      ...(this.dispatcher ? { fetch: fetchVia(this.dispatcher) } : {}),
+      ...(this.dispatcher ? { fetch: this.fetch } : {}),
     };
     this.client = new WebClient(opts.token, this.clientOptions);
     this.state = new Health(deps.clock);
@@ -161,10 +165,11 @@ export class SlackBot implements BotAdapter {
     this.commandProblem = undefined;
     const setup: ReceiverSetup = {
       botId: this.id,
-      token: this.opts.token,
       botUserId: String(auth.user_id),
       slackBotId: auth.bot_id,
-      clientOptions: this.clientOptions,
+      client: this.client,
+      fetch: this.fetch,
+      timeoutMs: this.opts.timeoutMs,
       logger: this.clientOptions.logger!,
       command: this.opts.command,
       host,
@@ -172,14 +177,13 @@ export class SlackBot implements BotAdapter {
     };
     try {
       if (this.opts.appToken) {
-        const { app, link } = socketMode(setup, this.opts.appToken, { secrets: this.secrets, report: (p, fatal) => this.socketState(p, fatal) }, this.dispatcher);
-        this.app = app;
+        // The WebSocket takes a Node agent for the proxy; the Web API calls go through the dispatcher.
+        const agent = this.opts.proxy ? proxyAgent(this.opts.proxy) : undefined;
+        const link = socketMode(setup, this.opts.appToken, { secrets: this.secrets, report: (p, fatal) => this.socketState(p, fatal) }, this.clientOptions, agent);
         this.link = link;
         await link.start();
       } else if (this.opts.signingSecret) {
-        const { app, mount } = httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, () => this.phase !== 'running');
-        this.app = app;
-        host.mount(mount);
+        host.mount(httpMode(setup, this.opts.signingSecret, this.opts.eventsPath, this.deps.clock, () => this.phase !== 'running'));
       }
     } catch (e) {
       const reason = maskSecrets((e as Error).message, this.secrets);
@@ -204,7 +208,6 @@ export class SlackBot implements BotAdapter {
     // HTTP mode has no server of its own to stop; Socket Mode closes its WebSocket.
     await this.link?.stop();
     this.link = undefined;
-    this.app = undefined;
   }
 
   health(): BotHealth {

@@ -1,13 +1,18 @@
-// Keeps the Socket Mode connection up for as long as the bot runs. @slack/socket-mode's own
-// reconnection gives up for good on the first network or HTTP error from apps.connections.open
-// (it counts them unrecoverable) and leaves that rejection unhandled, so a short Slack or network
-// outage would silently end commands until a restart. Its auto-reconnect is therefore off, and this
-// loop reconnects with backoff instead, reporting the connection state as the bot's command health.
-import type { SocketModeReceiver } from '@slack/bolt';
+// Keeps the Socket Mode connection up for as long as the bot runs: after Slack's routine refresh, a
+// network cut or a failed attempt it reconnects with backoff, for as long as the bot runs (a short
+// Slack or network outage must not end commands until a restart), and reports the connection state
+// as the bot's command health. Only a refused app-level token stops it: that needs a person.
 import { toDeliveryError } from './errors.js';
 import { backoffDelay } from '../../src/kit/backoff.js';
 
-type SocketModeClient = SocketModeReceiver['client'];
+/** What the link needs of a connection: SocketClient. */
+export interface SocketConnection {
+  /** Connects; resolves when Slack said hello. */
+  start(): Promise<unknown>;
+  disconnect(): Promise<void>;
+  /** `disconnected`: an established connection closed. */
+  on(event: 'disconnected', listener: () => void): unknown;
+}
 
 export interface SocketLinkOptions {
   /** The connection state: a problem to show in health, or undefined when connected. */
@@ -28,7 +33,7 @@ export class SocketLink {
   private attempt = 0;
 
   constructor(
-    private readonly client: SocketModeClient,
+    private readonly client: SocketConnection,
     private readonly opts: SocketLinkOptions,
   ) {
     // A connection that was up and closed (Slack's refresh, a network cut, a missed ping): reconnect.
@@ -92,7 +97,7 @@ export class SocketLink {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    // Not awaited: a peer that never answers the close frame would hold up shutdown (Bolt does the same).
+    // Not awaited: a peer that never answers the close frame would hold up shutdown.
     void this.client.disconnect().catch(() => undefined);
   }
 }

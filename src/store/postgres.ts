@@ -36,7 +36,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
-/** The claim (see claimDue): $1 bots, $2 now, $3 limit, $4 instance, $5 lease end. Exported for bench/claim-backlog.ts's EXPLAIN. */
+/**
+ * The claim (see claimDue): $1 bots, $2 now, $3 limit, $4 instance, $5 lease end; each claimed row
+ * with its event's notice (`notice_json`). Exported for bench/claim-backlog.ts's EXPLAIN.
+ */
 export const CLAIM_SQL = `WITH due AS (
    SELECT bot, chat, head_id FROM lanes WHERE bot = ANY($1::text[]) AND next_at <= $2
     ORDER BY next_at, head_id LIMIT $3 FOR UPDATE SKIP LOCKED),
@@ -45,7 +48,7 @@ export const CLAIM_SQL = `WITH due AS (
    UPDATE deliveries d SET state = 'sending', claim = gen_random_uuid()::text, locked_by = $4, lease_until = $5, updated_at = $2
      FROM picked WHERE d.id = picked.id RETURNING d.*),
  blocked AS (UPDATE lanes l SET next_at = NULL FROM due JOIN claimed ON claimed.id = due.head_id WHERE l.bot = due.bot AND l.chat = due.chat)
- SELECT * FROM claimed`;
+ SELECT claimed.*, e.notice AS notice_json FROM claimed LEFT JOIN events e ON e.id = claimed.event_id`;
 
 
 
@@ -187,7 +190,12 @@ export class PgStore implements Store {
       [bots, now, limit, this.instance, now + leaseMs],
     );
     return r.rows
-      .map((row) => ({ ...rowToDelivery(row), claim: row.claim as string, leaseUntil: row.lease_until as number }))
+      .map((row): Claimed => ({
+        ...rowToDelivery(row),
+        claim: row.claim as string,
+        leaseUntil: row.lease_until as number,
+        ...(row.notice_json != null ? { notice: JSON.parse(row.notice_json as string) as Notice } : {}),
+      }))
       .sort((a, b) => a.nextAt - b.nextAt || a.id - b.id);
   }
 

@@ -90,6 +90,7 @@ export class SqliteStore implements Store {
       laneDue: db.prepare('SELECT chat, head_id, next_at FROM lanes WHERE bot = ? AND next_at <= ? ORDER BY next_at, head_id LIMIT ?'),
       laneBlock: db.prepare('UPDATE lanes SET next_at = NULL WHERE bot = ? AND chat = ? AND head_id = ? AND next_at IS NOT NULL'),
       claim: db.prepare("UPDATE deliveries SET state = 'sending', claim = ?, locked_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state = 'pending' RETURNING *"),
+      notice: db.prepare('SELECT notice FROM events WHERE id = ?').pluck(),
       // Outcomes are guarded by the claim token: a claim that expired and was taken again is not ours.
       sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
@@ -298,12 +299,18 @@ export class SqliteStore implements Store {
         const due: Head[] = [];
         for (const bot of new Set(bots)) for (const h of this.stmts.laneDue.all(bot, now, limit) as Head[]) due.push({ ...h, bot });
         due.sort((a, b) => a.next_at - b.next_at || a.head_id - b.head_id);
+        // An event's deliveries to several chats are often claimed together: its notice is read once.
+        const notices = new Map<string, Notice | undefined>();
         for (const h of due.slice(0, limit)) {
           const claim = randomUUID();
           const r = this.stmts.claim.get(claim, this.instance, leaseUntil, now, h.head_id) as any;
           if (!r) continue;
           this.stmts.laneBlock.run(h.bot, h.chat, h.head_id);
-          out.push({ ...rowToDelivery(r), claim, leaseUntil });
+          const d: Claimed = { ...rowToDelivery(r), claim, leaseUntil };
+          if (!notices.has(d.eventId)) notices.set(d.eventId, this.readNotice(d.eventId));
+          const notice = notices.get(d.eventId);
+          if (notice) d.notice = notice;
+          out.push(d);
         }
       })
       .immediate();
@@ -401,8 +408,11 @@ export class SqliteStore implements Store {
 
   async getNotice(eventId: string): Promise<Notice | undefined> {
     this.sync();
-    const r = this.db.prepare('SELECT notice FROM events WHERE id = ?').get(eventId) as { notice: string } | undefined;
-    return r ? (JSON.parse(r.notice) as Notice) : undefined;
+    return this.readNotice(eventId);
+  }
+  private readNotice(eventId: string): Notice | undefined {
+    const json = this.stmts.notice.get(eventId) as string | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as Notice);
   }
   async getDelivery(id: number): Promise<Delivery | undefined> {
     this.sync();

@@ -57,6 +57,11 @@ export interface Delivery extends NewDelivery {
 export interface Claimed extends Delivery {
   claim: string;
   leaseUntil: number;
+  /**
+   * Its event's notice, read with the claim (the worker needs nothing else to send it, so a send
+   * costs no second call to the store). Absent when the event is missing from the store.
+   */
+  notice?: Notice;
 }
 
 export type ClaimRef = Pick<Claimed, 'id' | 'claim'>;
@@ -140,7 +145,8 @@ export interface EventStore {
 export interface DeliveryStore {
   /**
    * Due deliveries of the given bots, oldest first, at most one per chat (so a chat's order holds):
-   * committed as `sending`, owned by this handle's instance, with a fresh claim token.
+   * committed as `sending`, owned by this handle's instance, with a fresh claim token, each with its
+   * event's notice.
    */
   claimDue(now: number, limit: number, bots: readonly string[], leaseMs?: number): Promise<Claimed[]>;
   markSent(c: ClaimRef, now: number): Promise<boolean>;

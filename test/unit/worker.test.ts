@@ -7,7 +7,7 @@ import { windowMs } from '../../src/ratelimit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { backoffMs } from '../../src/worker.js';
 import { plainText } from '../../src/render/markup.js';
-import { addReport, testWorker } from '../helpers/worker.js';
+import { WORKER_OPTIONS, addReport, testWorker } from '../helpers/worker.js';
 
 class ScriptedBot implements BotAdapter {
   readonly platform = 'test';
@@ -191,5 +191,51 @@ describe('worker stopped right after a kick', () => {
     await new Promise((r) => setImmediate(r));
     expect(bot.sent).toEqual([]);
     expect(await store.getDelivery(deliveries[0]!.id)).toMatchObject({ state: 'pending' });
+  });
+});
+
+describe('worker recording an outcome', () => {
+  it('frees the send’s slot meanwhile: another chat goes on, the same chat only once it is recorded', async () => {
+    const clock = new ManualClock(1_000_000);
+    const real = SqliteStore.open(':memory:', { clock });
+    let release!: () => void;
+    const recorded = new Promise<void>((r) => (release = r));
+    let held = 0;
+    // The store records no outcome until `release` (a slow commit).
+    const store = new Proxy(real, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver);
+        if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
+        return async (...a: Parameters<SqliteStore['markSent']>) => {
+          held++;
+          await recorded;
+          return target.markSent(...a);
+        };
+      },
+    }) as SqliteStore;
+    const bot = new ScriptedBot('b');
+    const waiters: [number, () => void][] = [];
+    const send = bot.send.bind(bot);
+    bot.send = async (...a: Parameters<ScriptedBot['send']>) => {
+      const r = await send(...a);
+      for (const [n, done] of waiters) if (bot.sent.length >= n) done();
+      return r;
+    };
+    const sentCount = (n: number) => new Promise<void>((r) => (bot.sent.length >= n ? r() : waiters.push([n, r])));
+    const worker = testWorker(store, bot, clock, { options: { ...WORKER_OPTIONS, concurrency: 1 } });
+    const c1 = await addReport(real, clock, 'c', 'c1');
+    await addReport(real, clock, 'c', 'c2');
+    await addReport(real, clock, 'd', 'd1');
+    await worker.start();
+    await sentCount(2);
+    expect(bot.sent.map((s) => s.text)).toEqual(['c1', 'd1']);
+    // c1's outcome is not recorded yet: d1 went meanwhile, and c2 waits behind c1.
+    expect(held).toBeGreaterThanOrEqual(1);
+    expect(await real.getDelivery(c1.deliveries[0]!.id)).toMatchObject({ state: 'sending' });
+    release();
+    await sentCount(3);
+    await worker.stop();
+    expect(bot.sent.map((s) => s.text)).toEqual(['c1', 'd1', 'c2']);
+    expect(await real.countByState()).toMatchObject({ sent: 3, pending: 0, sending: 0 });
   });
 });

@@ -130,15 +130,22 @@ describe('Slack commands over HTTP mode', () => {
     const url = (await koaWith(plane.mounts)) + '/slack/events';
     const fields = slashCommandPayload(h.fake, { text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' });
 
-    const good = await postSignedForm(url, secret, fields);
+    // Signed at the bot's clock: the replay window is measured with it.
+    const now = Math.floor(h.clock.now() / 1000);
+    const good = await postSignedForm(url, secret, fields, { timestamp: now - 4 * 60 });
     expect(good.status).toBe(200);
     expect(good.json).toEqual({ response_type: 'ephemeral', text: 'user `U0BOB` in `C0OPS`' });
     expect(good.ms).toBeLessThan(3000);
 
-    const bad = await postSignedForm(url, secret, fields, { secret: 'not-the-secret-0000000000000000' });
+    const bad = await postSignedForm(url, secret, fields, { timestamp: now, secret: 'not-the-secret-0000000000000000' });
     expect(bad.status).toBe(401);
-    const stale = await postSignedForm(url, secret, fields, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
-    expect(stale.status).toBe(401);
+    const stale = await postSignedForm(url, secret, fields, { timestamp: now - 6 * 60 });
+    expect(stale).toMatchObject({ status: 401, body: expect.stringMatching(/360 s old/) });
+    const ahead = await postSignedForm(url, secret, fields, { timestamp: now + 6 * 60 });
+    expect(ahead.status).toBe(401);
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.text()).not.toContain(secret);
     expect(plane.seen).toHaveLength(1);
   });
 });
@@ -152,7 +159,8 @@ describe('Slack events over HTTP mode', () => {
     await h.bot.start(plane.host);
     const url = (await koaWith(plane.mounts)) + '/slack/events';
 
-    const challenge = await postSignedJson(url, secret, { token: 'legacy', challenge: 'c-123', type: 'url_verification' });
+    const timestamp = Math.floor(h.clock.now() / 1000);
+    const challenge = await postSignedJson(url, secret, { token: 'legacy', challenge: 'c-123', type: 'url_verification' }, { timestamp });
     expect(challenge).toMatchObject({ status: 200, json: { challenge: 'c-123' } });
 
     const event = {
@@ -165,11 +173,41 @@ describe('Slack events over HTTP mode', () => {
       authorizations: [{ team_id: h.fake.teamId, user_id: h.fake.botUserId, is_bot: true }],
       event: { type: 'app_mention', user: 'U0BOB', text: `<@${h.fake.botUserId}> status`, ts: '1700000000.000050', channel: 'C0OPS', event_ts: '1700000000.000050' },
     };
-    expect((await postSignedJson(url, secret, event, { secret: 'not-the-secret-0000000000000000' })).status).toBe(401);
-    expect((await postSignedJson(url, secret, event)).status).toBe(200);
+    expect((await postSignedJson(url, secret, event, { timestamp, secret: 'not-the-secret-0000000000000000' })).status).toBe(401);
+    expect(await postSignedJson(url, secret, event, { timestamp })).toMatchObject({ status: 200, body: '' });
     const reply = await h.fake.waitFor(() => h.fake.messages[0]);
     expect(reply).toMatchObject({ channel: 'C0OPS', thread_ts: '1700000000.000050', text: expect.stringMatching(/^\*status\*/) });
     expect(plane.seen.map((c) => c.name)).toEqual(['status']);
+  });
+});
+
+describe('Slack HTTP mode, other requests', () => {
+  const secret = 'abcdef0123456789abcdef0123456789';
+
+  it('acknowledges interactions and certificate checks with an empty 200, and refuses a body it cannot read', async () => {
+    h = await slackHarness({ signingSecret: secret });
+    const plane = host();
+    await h.bot.start(plane.host);
+    const url = (await koaWith(plane.mounts)) + '/slack/events';
+    const timestamp = Math.floor(h.clock.now() / 1000);
+
+    const click = await postSignedForm(url, secret, { payload: JSON.stringify({ type: 'block_actions', actions: [] }) }, { timestamp });
+    expect(click).toMatchObject({ status: 200, body: '' });
+    expect(await postSignedForm(url, secret, { ssl_check: '1', token: 'legacy' }, { timestamp })).toMatchObject({ status: 200, body: '' });
+    expect((await postSignedForm(url, secret, { payload: '{not json' }, { timestamp })).status).toBe(400);
+    expect((await postSignedJson(url, secret, [1, 2], { timestamp })).status).toBe(400);
+    expect(plane.seen).toHaveLength(0);
+  });
+
+  it('answers 503 once the bot is stopped', async () => {
+    h = await slackHarness({ signingSecret: secret });
+    const plane = host();
+    await h.bot.start(plane.host);
+    const url = (await koaWith(plane.mounts)) + '/slack/events';
+    await h.bot.stop();
+    const fields = slashCommandPayload(h.fake, { text: 'whoami' });
+    expect((await postSignedForm(url, secret, fields, { timestamp: Math.floor(h.clock.now() / 1000) })).status).toBe(503);
+    expect(plane.seen).toHaveLength(0);
   });
 });
 

@@ -11,8 +11,9 @@ export async function slackHarness(opts: Partial<SlackOptions> = {}, fakeOpts: F
   const lines: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(s) });
   const options = slackBot.options.parse({ token: fake.botToken, apiRoot: fake.apiUrl, ...opts });
-  const bot = slackBot.create('slack', options, { logger, clock: new ManualClock(Date.parse('2024-05-01T12:00:00Z')) }) as SlackBot;
-  return { fake, bot, logs: () => lines.join(''), close: async () => { await bot.stop(); await fake.stop(); } };
+  const clock = new ManualClock(Date.parse('2024-05-01T12:00:00Z'));
+  const bot = slackBot.create('slack', options, { logger, clock }) as SlackBot;
+  return { fake, bot, clock, logs: () => lines.join(''), close: async () => { await bot.stop(); await fake.stop(); } };
 }
 
 export function message(over: Partial<Message> = {}): Message {

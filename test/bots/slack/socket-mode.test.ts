@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type { BotHost } from '../../../src/bot.js';
+import { WebClient } from '@slack/web-api';
 import { SocketLink } from '../../../bots/slack/socket-link.js';
+import { SocketClient } from '../../../bots/slack/socket-client.js';
 import { slackHarness } from './harness.js';
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
@@ -83,5 +85,60 @@ describe('SocketLink', () => {
     fail();
     await vi.waitFor(() => expect(states).toEqual(['Socket Mode: the WebSocket closed before Slack said hello; trying again in 60 s']));
     await link.stop();
+  });
+});
+
+describe('SocketClient against the fake Slack', () => {
+  async function client(over: { pingIntervalMs?: number } = {}) {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'warn', setName: () => {} } as never;
+    const c = new SocketClient({ web: new WebClient(APP_TOKEN, { slackApiUrl: h.fake.apiUrl, retryConfig: { retries: 0 } }), logger, connectTimeoutMs: 5000, ...over });
+    return c;
+  }
+
+  it('drops a connection that stopped answering pings, and says so', async () => {
+    const c = await client({ pingIntervalMs: 50 });
+    await c.start();
+    const gone = new Promise<void>((r) => c.once('disconnected', r));
+    h.fake.socket.stall();
+    await gone;
+    await c.disconnect();
+  });
+
+  it('keeps a connection that answers pings', async () => {
+    // Long enough for a pong to come back on a busy machine (the fake and the client share one process).
+    const c = await client({ pingIntervalMs: 250 });
+    await c.start();
+    let disconnected = false;
+    c.on('disconnected', () => (disconnected = true));
+    // Four ping rounds, each answered.
+    await h.fake.waitFor(() => h.fake.socket.pings >= 4, 5000, 'four pings');
+    expect(disconnected).toBe(false);
+    expect(h.fake.socket.clients.size).toBe(1);
+    await c.disconnect();
+  });
+
+  it('ignores a frame that is not JSON, and acknowledges envelopes it does not handle (interactions)', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    const seen: string[] = [];
+    await h.bot.start({ onCommand: async (c) => (seen.push(c.name), { text: 'pong' }), commands: () => [], mount: () => {} });
+    await h.fake.socket.connected();
+    h.fake.socket.sendRaw('not json');
+    const ack = await h.fake.socket.envelope('interactive', { type: 'block_actions', actions: [] }, true);
+    expect(ack.payload ?? {}).toEqual({});
+    expect((await h.fake.socket.slashCommand({ text: 'ping' })).payload).toMatchObject({ text: 'pong' });
+    expect(seen).toEqual(['ping']);
+    expect(h.bot.health().state).toBe('ok');
+  });
+
+  it('does not take its own mentions as commands', async () => {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    const seen: string[] = [];
+    await h.bot.start({ onCommand: async (c) => (seen.push(c.name), { text: 'pong' }), commands: () => [], mount: () => {} });
+    await h.fake.socket.connected();
+    await h.fake.socket.mention({ text: `<@${h.fake.botUserId}> status`, user: h.fake.botUserId });
+    await h.fake.socket.mention({ text: `<@${h.fake.botUserId}> whoami`, user: 'U0BOB' });
+    await h.fake.waitFor(() => h.fake.messages[0]);
+    expect(seen).toEqual(['whoami']);
   });
 });

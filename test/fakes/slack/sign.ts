@@ -1,7 +1,7 @@
 // Drives HTTP mode as Slack does: a form-encoded slash command signed with the v0 scheme
 // (docs.slack.dev/authentication/verifying-requests-from-slack):
 //   X-Slack-Signature = 'v0=' + hex(HMAC-SHA256(signing_secret, 'v0:' + timestamp + ':' + body)).
-// The content type is exactly `application/x-www-form-urlencoded`: Bolt form-decodes only that.
+// Slash commands come as `application/x-www-form-urlencoded`, Events API deliveries as JSON.
 import { createHmac } from 'node:crypto';
 
 export function slackSignature(secret: string, timestamp: number, body: string): string {
@@ -9,7 +9,7 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 }
 
 export interface SignedPostOptions {
-  /** Unix seconds; defaults to now. Bolt rejects timestamps older than five minutes. */
+  /** Unix seconds; defaults to now. Slack's apps refuse timestamps more than five minutes off. */
   timestamp?: number;
   /** Sign with this secret instead (a wrong one gives a bad signature). */
   secret?: string;

@@ -27,6 +27,7 @@ export interface Ack {
 
 export class SocketModeServer {
   private wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<Duplex>();
   private tickets = new Set<string>();
   private n = 0;
   readonly clients = new Set<WebSocket>();
@@ -34,6 +35,8 @@ export class SocketModeServer {
   /** Remote ports of accepted connections (to tell a proxied connection from a direct one). */
   readonly peerPorts: number[] = [];
   connections = 0;
+  /** WebSocket pings received from apps (each answered with a pong, as Slack's servers do). */
+  pings = 0;
 
   constructor(private readonly fake: FakeSlack) {}
 
@@ -51,11 +54,17 @@ export class SocketModeServer {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
       this.clients.add(ws);
       this.connections += 1;
       this.peerPorts.push(req.socket.remotePort ?? 0);
       ws.on('close', () => {
         this.clients.delete(ws);
+        this.fake.changed();
+      });
+      ws.on('ping', () => {
+        this.pings += 1;
         this.fake.changed();
       });
       ws.on('message', (data) => {
@@ -112,6 +121,16 @@ export class SocketModeServer {
   /** Cuts every connection without a close frame, as a network failure does. */
   drop(): void {
     for (const ws of this.clients) ws.terminate();
+  }
+
+  /** Stops reading from every connection without closing it: a peer gone silent (no pongs, no close). */
+  stall(): void {
+    for (const s of this.sockets) s.pause();
+  }
+
+  /** Sends a raw text frame to every connection. */
+  sendRaw(text: string): void {
+    for (const ws of this.clients) ws.send(text);
   }
 
   /** Asks the app to reconnect, as Slack does every few hours. */

@@ -68,6 +68,8 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     const now = Date.now() + 1000;
     const claimed = await store.claimDue(now, 10, ['b']);
     expect(claimed.map((d) => d.chat).sort()).toEqual(['a', 'b']);
+    // Each claim brings its event's notice: sending it needs nothing more from the store.
+    expect(claimed.map((d) => d.notice)).toEqual([1, 2].map(() => expect.objectContaining({ id: first.id, text: '1' })));
     expect(await store.claimDue(now, 10, ['b'])).toEqual([]);
     const a1 = claimed.find((d) => d.chat === 'a')!;
     expect(a1.id).toBe(first.deliveries[0]!.id);
@@ -76,6 +78,7 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     expect(await store.markSent(claimed.find((d) => d.chat === 'b')!, now)).toBe(true);
     const later = await store.claimDue(now + 5000, 10, ['b']);
     expect(later.map((d) => d.id)).toEqual([a1.id]);
+    expect(later[0]!.notice?.text).toBe('1');
     expect(later[0]!.attempts).toBe(1);
     expect(await store.claimDue(now + 5000, 10, ['other'])).toEqual([]);
   });
