@@ -70,7 +70,7 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 }
 
 export class Ingest {
-  private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
+  private mutes: { at: number; list: Promise<Mute[]> } = { at: -Infinity, list: Promise.resolve([]) };
   private readonly sources: Record<string, SourceConfig>;
   /** Every secret in the config: cut out of payloads before they are parsed, stored or captured. */
   private readonly secrets: string[];
@@ -239,8 +239,17 @@ export class Ingest {
 
   private async activeMutes(): Promise<Mute[]> {
     const now = this.deps.clock.now();
-    if (now - this.mutes.at > MUTE_CACHE_MS) this.mutes = { at: now, list: await this.deps.store.activeMutes(now) };
-    return this.mutes.list.filter((m) => m.until > now);
+    // One read for every notice that comes while it is under way, not one each (under load, a burst
+    // of queries every second that holds up the commits waiting for a pooled connection).
+    if (now - this.mutes.at > MUTE_CACHE_MS) {
+      const read = { at: now, list: this.deps.store.activeMutes(now) };
+      this.mutes = read;
+      // A read that failed is not kept: the next notice tries again.
+      read.list.catch(() => {
+        if (this.mutes === read) this.mutes = { at: -Infinity, list: read.list };
+      });
+    }
+    return (await this.mutes.list).filter((m) => m.until > now);
   }
 
   /** Mutes changed (a chat command): read them again on the next notice. */
