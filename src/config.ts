@@ -1,7 +1,7 @@
 // YAML + ${ENV} → zod → typed Config. Every error names the key path and says how to fix it.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import ms from 'ms';
 import type { PlatformDeclaration } from './bot.js';
 import type { InboundFormat } from './inbound/format.js';

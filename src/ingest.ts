@@ -2,7 +2,7 @@
 // → durable commit. Nothing is stored unless every step passed; nothing is answered 202 before the commit.
 import { systemTimeZone } from './i18n/time.js';
 import { isUtf8 } from 'node:buffer';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config, SourceConfig } from './config.js';
@@ -70,7 +70,7 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 }
 
 export class Ingest {
-  private mutes: { at: number; list: Mute[] } = { at: -Infinity, list: [] };
+  private mutes: { at: number; list: Promise<Mute[]> } = { at: -Infinity, list: Promise.resolve([]) };
   private readonly sources: Record<string, SourceConfig>;
   /** Every secret in the config: cut out of payloads before they are parsed, stored or captured. */
   private readonly secrets: string[];
@@ -81,12 +81,18 @@ export class Ingest {
     // (a sender's times without an offset): the top-level ones are the defaults. A format may need a larger
     // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
     const serverLimit = deps.config.server.bodyLimit;
+    // The machine's zone is asked of Intl when a payload first needs it: that loads ICU's zone data
+    // (about 8 MB resident), which an instance whose senders give offsets never needs.
+    let machineZone: string | undefined;
+    const zone = { enumerable: true, get: () => (machineZone ??= systemTimeZone()) };
     this.sources = Object.fromEntries(
       Object.entries(deps.config.sources).map(([n, s]) => {
         const src = s as SourceConfig;
         const formatLimit = deps.formats[src.format]?.bodyLimit;
         const bodyLimit = src.bodyLimit ?? (formatLimit !== undefined && formatLimit > serverLimit ? formatLimit : undefined);
-        return [n, { ...src, locale: src.locale ?? deps.config.locale, timezone: src.timezone ?? deps.config.timezone ?? systemTimeZone(), bodyLimit }];
+        const timezone = src.timezone ?? deps.config.timezone;
+        const own = { ...src, locale: src.locale ?? deps.config.locale, timezone, bodyLimit };
+        return [n, timezone === undefined ? Object.defineProperty(own, 'timezone', zone) : own];
       }),
     );
   }
@@ -233,8 +239,17 @@ export class Ingest {
 
   private async activeMutes(): Promise<Mute[]> {
     const now = this.deps.clock.now();
-    if (now - this.mutes.at > MUTE_CACHE_MS) this.mutes = { at: now, list: await this.deps.store.activeMutes(now) };
-    return this.mutes.list.filter((m) => m.until > now);
+    // One read for every notice that comes while it is under way, not one each (under load, a burst
+    // of queries every second that holds up the commits waiting for a pooled connection).
+    if (now - this.mutes.at > MUTE_CACHE_MS) {
+      const read = { at: now, list: this.deps.store.activeMutes(now) };
+      this.mutes = read;
+      // A read that failed is not kept: the next notice tries again.
+      read.list.catch(() => {
+        if (this.mutes === read) this.mutes = { at: -Infinity, list: read.list };
+      });
+    }
+    return (await this.mutes.list).filter((m) => m.until > now);
   }
 
   /** Mutes changed (a chat command): read them again on the next notice. */

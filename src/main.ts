@@ -22,10 +22,8 @@ import { Worker } from './worker.js';
 import { Ownership } from './ownership.js';
 import { newInstanceId } from './instance.js';
 import { createCommandPlane } from './commands/plane.js';
-import { createApi } from './api.js';
 import { LiveConfig } from './runtime/live.js';
 import { openConfigObjects, openEventQuery } from './store/open-config-objects.js';
-import { createApiV1 } from './api/v1.js';
 import { volcChat } from './volcengine/chat.js';
 import { MediaLinks, mediaKey } from './media.js';
 import { Sessions } from './web/session.js';
@@ -131,14 +129,19 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
     volcengine: volcChat(() => ({ config: live.current.config, objects, clock, source: (name) => (Object.hasOwn(live.current.config.sources, name) ? (live.current.config.sources[name] as { format: string; keys?: string[] }) : undefined) })),
   });
 
-  const api = createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() });
   // Another instance picks up stored keys on its next poll: wait that long before relying on them.
   const settle = async () => {
     await live.refresh(true);
     await new Promise((r) => setTimeout(r, 2 * CONFIG_POLL_MS + 200));
   };
   const events = await openEventQuery(config.store, store);
-  api.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick(), previews }).router.routes());
+  // Built with the Koa app, at the first request that is not a webhook or a probe (server.ts).
+  const api = async () => {
+    const [{ createApi }, { createApiV1 }] = await Promise.all([import('./api.js'), import('./api/v1.js')]);
+    const router = createApi({ store, bots, clock, version: VERSION, startedAt, onRetry: () => worker?.kick() });
+    router.use('/v1', createApiV1({ live, objects, store, events, bots, botModules, formats, clock, version: VERSION, startedAt, settle, kick: () => worker?.kick(), previews }).router.routes());
+    return router;
+  };
   const stopWatching = live.watch(CONFIG_POLL_MS);
 
   const { handler, mount, mountWebSocket, upgrade, closeSockets } = createServer({

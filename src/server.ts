@@ -1,23 +1,21 @@
-// The Koa app: routes, body limits, and the mapping of errors to HTTP statuses; the webhook
-// endpoints go on the lean route of http/hooks.ts in front of it (`handler`).
+// The HTTP front: the webhook endpoints on the lean route of http/hooks.ts, /healthz and /metrics
+// answered straight from node:http, and everything else (the API, the dashboard, the routes bots
+// mount) handed to the Koa app of koa-app.ts, loaded on the first request that needs it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Koa from 'koa';
-import Router from '@koa/router';
-import getRawBody from 'raw-body';
+import type Koa from 'koa';
+import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { HttpMount, WebSocketMount } from './bot.js';
 import { webSocketMounts } from './http/websocket.js';
 import type { Config } from './config.js';
-import { HttpError } from './http/errors.js';
 import type { Ingest } from './ingest.js';
 import { answerFor } from './ingest.js';
 import { mask } from './log.js';
-import { hookRoute } from './http/hooks.js';
+import { hookRoute, readRequestBody } from './http/hooks.js';
 import { hookSocketRoute } from './http/hooks-websocket.js';
-import { csrfOk, Sessions } from './web/session.js';
-import { sessionRoutes, type SessionInfo } from './web/session-routes.js';
-import { findWebRoot, serveDashboard } from './web/static.js';
+import type { Sessions } from './web/session.js';
+import type { SessionInfo } from './web/session-routes.js';
 
 export interface ServerDeps {
   config: Config;
@@ -26,8 +24,8 @@ export interface ServerDeps {
   /** GET /healthz: its status code (200 ok or degraded, 503 down) and JSON body (health-report.ts). */
   health: () => { httpStatus: number; body: Record<string, unknown> };
   metrics: () => Promise<{ contentType: string; body: string }>;
-  /** Management API under /api (Bearer server.apiToken). */
-  api?: Router;
+  /** Management API under /api (Bearer server.apiToken), built with the Koa app. */
+  api?: () => Promise<Router>;
   /** Told how each webhook was answered: a configured source's name (else ''), and the status. */
   onWebhook?: (source: string, status: number) => void;
   /** GET /media/:id, the signed image links of robots (server.publicUrl). */
@@ -40,102 +38,69 @@ export interface ServerDeps {
 }
 
 /** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
-export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
-  try {
-    return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
-  } catch (e) {
-    const err = e as { type?: string; status?: number; message: string };
-    if (err.type === 'entity.too.large') throw new HttpError(413, `the body is larger than the limit of ${limit} bytes`);
-    if (err.type === 'request.aborted') throw new HttpError(400, 'the request was aborted');
-    throw new HttpError(err.status && err.status < 500 ? err.status : 400, err.message);
-  }
+export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
+  return readRequestBody(ctx.req, limit);
 }
 
-async function readJson(ctx: Koa.Context, limit: number): Promise<unknown> {
-  const raw = await readBody(ctx, limit);
-  if (raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'the body is not valid JSON');
-  }
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function answer(res: ServerResponse, method: string | undefined, status: number, type: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(method === 'HEAD' ? undefined : body);
 }
 
 export function createServer(deps: ServerDeps) {
   const { config, ingest, logger } = deps;
-  const app = new Koa({ proxy: false });
   const mounts = new Map<string, HttpMount>();
   const sockets = webSocketMounts(logger);
-  // What Koa meets outside the middleware (a client that aborts its upload or resets the
-  // connection): through the logger, masked, as one JSON line. Koa's default prints the stack raw.
-  app.on('error', (err: NodeJS.ErrnoException, ctx?: Koa.Context) => {
-    const gone = ctx?.req.destroyed || ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'HPE_INVALID_EOF_STATE', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '') || err.message === 'Parse Error';
-    if (gone) logger.debug({ path: ctx?.path, code: err.code, error: err.message }, 'the client went away');
-    else logger.error({ path: ctx?.path, err }, 'error after the answer');
-  });
-
-  app.use(async (ctx, next) => {
-    try {
-      await next();
-    } catch (e) {
-      const err = answerFor(e, logger, { path: ctx.path }, 'unexpected error while handling a request');
-      ctx.status = err.status;
-      ctx.set(err.headers);
-      ctx.body = { error: mask(err.message) };
-      if (err.status >= 400 && err.status < 500) logger.info({ path: ctx.path, status: err.status, error: mask(err.message) }, 'request refused');
-    }
-  });
-
-  const router = new Router();
-
-  if (deps.media) router.get('/media/:id', deps.media.handler);
-  router.get('/healthz', (ctx) => {
-    const h = deps.health();
-    ctx.status = h.httpStatus;
-    ctx.body = h.body;
-  });
-  router.get('/metrics', async (ctx) => {
-    const m = await deps.metrics();
-    ctx.type = m.contentType;
-    ctx.body = m.body;
-  });
-  const sessions = deps.sessions ?? new Sessions({ apiToken: config.server.apiToken, now: Date.now });
-  if (deps.sessionInfo) {
-    const info = deps.sessionInfo;
-    router.use('/api/v1/session', sessionRoutes(sessions, info, (ctx) => readJson(ctx, config.server.bodyLimit)).routes());
-  }
-  if (deps.api) {
-    const guard: Koa.Middleware = async (ctx, next) => {
-      if (!config.server.apiToken) throw new HttpError(404, 'the management API is off: set server.apiToken to use it');
-      const auth = sessions.authenticate(ctx);
-      if (!auth) throw new HttpError(401, 'send the API token of server.apiToken as Authorization: Bearer <token>');
-      if (auth.by === 'cookie' && !csrfOk(ctx)) throw new HttpError(403, 'a change made with the dashboard session needs the X-Hookbot-CSRF header');
-      await next();
-    };
-    router.use('/api', guard);
-    router.use('/api', deps.api.routes());
-  }
-
-  // Routes adapters serve (Telegram webhook, Discord interactions, Slack events), added at start.
-  app.use(async (ctx, next) => {
-    const m = mounts.get(`${ctx.method} ${ctx.path}`);
-    if (!m) return next();
-    ctx.state['rawBody'] = await readBody(ctx, config.server.bodyLimit);
-    await m.handler(ctx, next);
-  });
-  app.use(router.routes()).use(router.allowedMethods());
-  // Last: the dashboard's static files at `/`, behind every route above.
-  app.use(serveDashboard(deps.webRoot ?? findWebRoot()));
 
   // The webhook endpoints first, on their lean route (http/hooks.ts); everything else through Koa.
   const hooks = hookRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
   // The same endpoints over a WebSocket (BetterGI's WebSocket notifier).
   const hookSockets = hookSocketRoute({ config, ingest, logger, onWebhook: deps.onWebhook });
-  const koa = app.callback();
+
+  // Probes are answered here too: a health check every few seconds must not be what loads Koa.
+  const probes = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path === '/healthz') {
+      const h = deps.health();
+      answer(res, req.method, h.httpStatus, JSON_TYPE, JSON.stringify(h.body));
+      return true;
+    }
+    if (path !== '/metrics') return false;
+    deps.metrics().then(
+      (m) => answer(res, req.method, 200, m.contentType, m.body),
+      (e: unknown) => {
+        const err = answerFor(e, logger, { path }, 'unexpected error while handling a request');
+        if (!res.headersSent) answer(res, req.method, err.status, JSON_TYPE, JSON.stringify({ error: mask(err.message) }));
+      },
+    );
+    return true;
+  };
+
+  // The Koa app (koa-app.ts) is loaded and built on the first request that needs it.
+  let koa: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
+  const viaKoa = (req: IncomingMessage, res: ServerResponse) => {
+    koa ??= import('./koa-app.js').then((m) => m.createKoaApp(deps, mounts));
+    koa.then(
+      (handle) => handle(req, res),
+      (e: unknown) => {
+        // Not built (the API's schemas refused the config?): tried again at the next request.
+        koa = undefined;
+        const err = answerFor(e, logger, { path: req.url }, 'the HTTP app could not be loaded');
+        if (!res.headersSent) answer(res, req.method, err.status, JSON_TYPE, JSON.stringify({ error: mask(err.message) }));
+      },
+    );
+  };
+
   return {
-    app,
     handler: (req: IncomingMessage, res: ServerResponse) => {
-      if (!hooks(req, res)) void koa(req, res);
+      if (!hooks(req, res) && !probes(req, res)) viaKoa(req, res);
     },
     mount(route: HttpMount) {
       mounts.set(`${route.method} ${route.path}`, route);

@@ -1,5 +1,5 @@
 // The console bot's options and capabilities (see console.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
 
 const consoleOptions = z.strictObject({

@@ -1,5 +1,5 @@
 // Options of a `platform: discord` bot entry (merged with the options every bot has, in src/config.ts).
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../../src/config.js';
 import { proxyOption } from '../../src/kit/proxy.js';
 

@@ -1,5 +1,5 @@
 // Options of a `platform: onebot` bot (QQ through NapCat, Lagrange.OneBot or go-cqhttp).
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../../src/config.js';
 import { proxyOption } from '../../src/kit/proxy.js';
 

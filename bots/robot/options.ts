@@ -1,6 +1,6 @@
 // Option pieces the robots share: a webhook URL (it may point anywhere: the platform, a self-hosted
 // proxy, a test fake) whose secret part is registered for masking, and the secret-key check.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Capabilities } from '../../src/bot.js';
 
 export const webhookUrl = (example: string) =>

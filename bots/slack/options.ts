@@ -1,5 +1,5 @@
 // Options of a `platform: slack` bot, validated at the edge (zod). Error texts say how to fix it.
-import { z } from 'zod';
+import * as z from 'zod';
 import { secret } from '../../src/config.js';
 import { proxyOption } from '../../src/kit/proxy.js';
 

@@ -1,12 +1,12 @@
 // What an outbound webhook POSTs: the sender's raw payload (default), hookbot's notice as JSON, or a
 // Liquid template rendered with the notice (its fields and the format's vars, as message templates see them).
-import { Liquid } from 'liquidjs';
+import { liquidEngine } from '../../src/render/liquid-engine.js';
 import type { Message, Span } from '../../src/message.js';
 import type { Notice } from '../../src/notice.js';
 
 export type BodyMode = 'raw' | 'notice' | { template: string };
 
-const liquid = new Liquid({ cache: true });
+const liquid = liquidEngine({ cache: true });
 
 /** The notice without what only hookbot uses: its image travels as base64 like the rest. */
 function publicNotice(n: Notice): Record<string, unknown> {

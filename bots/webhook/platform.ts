@@ -1,5 +1,5 @@
 // The webhook platform's options and capabilities (see webhook.ts): a robot is one chat, sends only.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
 import { webhookUrl } from '../robot/options.js';
 

@@ -1,5 +1,5 @@
 // The wecom platform's options and capabilities (see wecom.ts): a robot is one chat, sends only.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformDeclaration } from '../../src/bot.js';
 import { webhookUrl, robotCapabilities } from '../robot/options.js';
 

@@ -1,7 +1,7 @@
 // What the dashboard shows through /api/v1: status, events (filtered, newest first) with their
 // notice, deliveries and redacted payload, dead letters and retries, bots with their health and the
 // target strings to use, a test notice to any target, and captured payloads replayed as a dry run.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BotAdapter } from '../bot.js';
 import type { Clock } from '../clock.js';
 import { HttpError } from '../http/errors.js';

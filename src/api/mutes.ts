@@ -1,5 +1,5 @@
 // Mutes through /api/v1: the same store rows as the chat commands /mute and /unmute.
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from '../http/errors.js';
 import { parseDuration } from '../commands/parse.js';
 import type { Clock } from '../clock.js';

@@ -1,7 +1,7 @@
 // /api/v1 CRUD for the config objects kept in the store: list (with filters), get, PUT (create or
 // replace the whole object), DELETE. The file's objects are listed too, read-only.
 import type Koa from 'koa';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../config.js';
 import { HttpError } from '../http/errors.js';
 import type { LiveConfig } from '../runtime/live.js';

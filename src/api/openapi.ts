@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the route declarations and their zod schemas
 // (z.toJSONSchema), so it says what the server does.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDef } from './define.js';
 import { errorBody } from './schemas.js';
 

@@ -1,5 +1,5 @@
 // POST /api/v1/reload: re-read the config file, as SIGHUP does.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../config.js';
 import type { LiveConfig } from '../runtime/live.js';
 import type { Auditor } from './audit.js';

@@ -1,6 +1,6 @@
 // The zod schemas of the objects /api/v1 manages: taken from the YAML config schema itself, so an
 // object is valid through the API exactly when it would be valid in the file.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PlatformDeclaration } from '../bot.js';
 import { buildConfigSchema } from '../config.js';
 import type { InboundFormat } from '../inbound/format.js';

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { StoredObject } from '../store/config-objects.js';
 import type { KindOptions } from './objects.js';
 import { senderHint, senderUrl } from './source-url.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const newToken = () => randomBytes(18).toString('base64url');
 

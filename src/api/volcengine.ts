@@ -1,5 +1,5 @@
 // /api/v1/volcengine/…: the `hookbot volcengine` commands for the running server.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config.js';
 import { HttpError } from '../http/errors.js';
 import { MESSAGE_TYPES } from '../volcengine/client.js';

@@ -3,7 +3,7 @@
 import ipaddr from 'ipaddr.js';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SIGNATURE_SCHEMES = ['standard-webhooks', 'svix', 'github', 'stripe', 'slack', 'grafana', 'hookdeck', 'hmac'] as const;
 export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];

@@ -1,7 +1,8 @@
 // Custom commands from `commands:` in the config: chat drives the apps behind the webhooks
 // (start a BetterGI task, search in MoviePilot). hookbot makes the HTTP call and replies with
 // the outcome; timeouts and errors are replied, never thrown.
-import { Liquid, type Template } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
+import { liquidEngine } from '../render/liquid-engine.js';
 import type { Reply } from '../bot.js';
 import type { CustomCommand } from '../config.js';
 import { mask } from '../log.js';
@@ -16,8 +17,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 // Requests are rendered verbatim (the author escapes for the URL or JSON with `url_encode` or
 // `json`); replies are neutral markup, so values substituted into them are escaped.
-const requestEngine = new Liquid({ cache: false, ownPropertyOnly: true });
-const replyEngine = new Liquid({ cache: false, ownPropertyOnly: true, outputEscape: (v: unknown) => esc(String(v ?? '')) });
+const requestEngine = liquidEngine({ cache: false, ownPropertyOnly: true });
+const replyEngine = liquidEngine({ cache: false, ownPropertyOnly: true, outputEscape: (v: unknown) => esc(String(v ?? '')) });
 
 interface Compiled {
   url: Template[];

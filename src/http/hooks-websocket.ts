@@ -15,7 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { answerFor } from '../ingest.js';
 import { mask } from '../log.js';
 import { HttpError } from './errors.js';
@@ -63,7 +63,10 @@ export function hookSocketRoute(deps: HookRouteDeps) {
   // One server per body limit: ws refuses a larger message itself (close code 1009, Message Too Big)
   // before it is all in memory, and a source's limit is its POST body limit.
   const servers = new Map<number, WebSocketServer>();
-  const serverFor = (limit: number) => {
+  let closed = false;
+  // ws is loaded at the first client: most instances never see a webhook WebSocket.
+  const serverFor = async (limit: number) => {
+    const { WebSocketServer } = await import('ws');
     let wss = servers.get(limit);
     if (!wss) servers.set(limit, (wss = new WebSocketServer({ noServer: true, maxPayload: limit, perMessageDeflate: false, clientTracking: true })));
     return wss;
@@ -126,11 +129,15 @@ export function hookSocketRoute(deps: HookRouteDeps) {
         return true;
       }
       const limit = ingest.source(name)!.bodyLimit ?? config.server.bodyLimit;
-      serverFor(limit).handleUpgrade(req, socket, head, (ws) => serve(ws, req, name, query, path));
+      void serverFor(limit).then((wss) => {
+        if (closed) socket.destroy();
+        else wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, name, query, path));
+      });
       return true;
     },
     /** Closes every webhook socket (at stop): a close frame first, then the socket is cut. */
     close() {
+      closed = true;
       for (const wss of servers.values()) {
         for (const ws of wss.clients) {
           ws.close(GOING_AWAY, 'hookbot is stopping');

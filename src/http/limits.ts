@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import ms from 'ms';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A duration: "10s", "2m", or a number of milliseconds. */
 const duration = (min: number) =>

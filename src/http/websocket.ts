@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import type { WebSocketMount } from '../bot.js';
 
 // NapCat's own WebSocket client takes frames up to 50 MB; a base64 screenshot in an API answer fits.
@@ -21,7 +21,10 @@ function refuse(socket: Duplex, status: number, reason: string) {
 
 export function webSocketMounts(logger: Logger) {
   const mounts = new Map<string, WebSocketMount>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
+  let wss: WebSocketServer | undefined;
+  let closed = false;
+  // ws is loaded at the first client a mount takes: most instances serve no WebSocket.
+  const server = async () => (wss ??= new (await import('ws')).WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: false }));
   return {
     add(m: WebSocketMount) {
       if (mounts.has(m.path)) throw new Error(`two bots serve a WebSocket at ${m.path}: give one of them its own path`);
@@ -45,10 +48,15 @@ export function webSocketMounts(logger: Logger) {
         verdict = { status: 500, reason: 'internal error' };
       }
       if (verdict) return refuse(socket, verdict.status, verdict.reason);
-      wss.handleUpgrade(req, socket, head, (ws) => m.open(ws, req));
+      void server().then((s) => {
+        if (closed) socket.destroy();
+        else s.handleUpgrade(req, socket, head, (ws) => m.open(ws, req));
+      });
     },
     /** Closes every socket still open (at stop, after the adapters closed theirs). */
     close: () => {
+      closed = true;
+      if (!wss) return;
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

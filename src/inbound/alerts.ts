@@ -3,7 +3,7 @@
 // Alertmanager re-sends a firing group every repeat_interval; dedup on groupKey + status +
 // fingerprints makes a repeat of the same group in the same state a duplicate.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParsedNotice, Level, Field } from '../notice.js';
 import type { ParseContext } from './format.js';
 import { clip, eventTime, httpUrl, MAX_FIELD, MAX_TITLE, safeVars, str, bounded, toDate } from './lenient.js';

@@ -4,7 +4,7 @@
 // `attachments` is always present, [] when there are none. Apprise's `:key=value` URL arguments add
 // or rename body keys, so a renamed field is simply absent here and extra keys reach the templates.
 // Apprise sends no id and no time, so nothing is deduplicated.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import { PayloadError } from './format.js';
 import type { ImageRef, Level } from '../notice.js';

@@ -6,7 +6,7 @@
 // timestamp, so a hash of the body is an event id: only a copy of the same request (a proxy's
 // retry) matches it, never a later notification.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { imageFromBase64, MAX_IMAGE_BYTES, SCREENSHOT } from './image.js';

@@ -4,7 +4,7 @@
 // guaranteed (SessionEnded may come before FileClosed). The deprecated v1 flat body
 // {EventRandomId, RoomId, Name, Title, RelativePath, FileSize, StartRecordTime, EndRecordTime}
 // was sent when a file was finished; it is read as a FileClosed.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, bool, clip, eventTime, fields, humanBytes, humanDuration, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';

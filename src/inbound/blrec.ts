@@ -1,7 +1,7 @@
 // blrec (acgnhiki/blrec, reference/inbound-formats.md §2.3): {type, id, date, data}.
 // `date` is Python's str(datetime) ("2023-02-13 11:12:13.123456+08:00", with a space). blrec
 // retries for about 3 minutes on errors, so `id` (a uuid1) is the dedup key.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';

@@ -5,8 +5,9 @@
 // Each `map` entry is a JSON path (`$.a.b`, `a.b`, `a[0]['b c']`) or, when it contains `{{` or
 // `{%`, a liquid template over the payload. Mappings live under `map` because `to`, `to_group` and
 // `from` on a source already mean fixed targets.
-import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
-import { z } from 'zod';
+import type { Template as LiquidTemplate } from 'liquidjs';
+import { liquidEngine } from '../render/liquid-engine.js';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import { PayloadError } from './format.js';
 import { LEVELS, type Level } from '../notice.js';
@@ -16,7 +17,7 @@ import { clip, eventTime, httpUrl, MAX_TITLE, readOptions, safeVars, spreadable,
 import { plainTitles } from './plain-titles.js';
 
 // Mapping templates come from the config (trusted) but run over payloads (not), so bound them.
-const liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true, renderLimit: 200, memoryLimit: 1e7, parseLimit: 1e5 });
+const liquid = liquidEngine({ ownPropertyOnly: true, strictFilters: true, renderLimit: 200, memoryLimit: 1e7, parseLimit: 1e5 });
 
 type Mapper = (body: unknown) => unknown;
 

@@ -3,7 +3,7 @@
 // values, imageURL. Also read: legacy alerting (Grafana ≤ 8: {title, ruleName, state, evalMatches,
 // imageUrl}) and, since a contact point may use a custom payload template, any other JSON object,
 // shown with its `title` and `message` when it has them.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, num, safeVars, spreadable, str, bounded, own } from './lenient.js';

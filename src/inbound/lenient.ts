@@ -1,6 +1,6 @@
 // Shared helpers for the sender formats: lenient zod types (senders send numbers as strings and
 // nulls for "absent"), clipping of oversized text, and event times.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../clock.js';
 import type { Field, ParsedNotice } from '../notice.js';
 import { formatSeconds } from '../i18n/duration.js';

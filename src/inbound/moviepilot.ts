@@ -3,7 +3,7 @@
 // ("transfer.complete"); `data` is the event's data turned into dicts, and differs per event, so
 // only notice.message's {title, text, image} is relied on; other events are read tolerantly.
 // MoviePilot signs nothing and cannot set headers: put the token in the URL (?token=).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, clip, eventTime, fields, httpUrl, MAX_TITLE, spreadable, str, bounded, own, wording } from './lenient.js';

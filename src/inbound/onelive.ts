@@ -1,6 +1,6 @@
 // OneLiveRec webhooks (seeds/000, reference/inbound-formats.md §2.1): {id, ts, type, data}.
 // Unsigned; the docs' own receiver checks a `?key=` query secret, which the source token accepts.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, clip, eventTime, fields, httpUrl, humanBytes, humanDuration, loose, MAX_TITLE, num, spreadable, str, wording, bounded, own } from './lenient.js';

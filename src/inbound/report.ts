@@ -1,6 +1,6 @@
 // The NoneBot `report` plugin body, verbatim (seeds/001, reference/inbound-formats.md §3.3), so
 // BetterGI and every script written for the plugin can point at hookbot unchanged.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat } from './format.js';
 import { imageFromBase64 } from './image.js';
 import { PayloadError } from './format.js';

@@ -3,7 +3,7 @@
 // {code, message, data: {…, detail: {…}}}; both are read as `data ?? body`, then `detail ?? data`.
 // Only push_start's fields are documented; push_end, record, snapshot and audit_snapshot share the
 // common fields and are otherwise read tolerantly. An unknown event_type is shown, never refused.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundFormat, ParseContext } from './format.js';
 import type { Level } from '../notice.js';
 import { asObject, bool, clip, eventTime, fields, httpUrl, humanDuration, MAX_TITLE, num, readOptions, safeVars, spreadable, str, wording, bounded, own } from './lenient.js';

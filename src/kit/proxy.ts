@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The proxy clients (undici alone is hundreds of files) are loaded the first time a proxy is used:
 // most installations have none, and `hookbot check` validates proxy URLs without them.

@@ -1,6 +1,7 @@
 // Notice → Message: picks the template (config first, then the format's default for the locale),
 // renders it with liquidjs, every substituted value escaped for the neutral markup.
-import { Liquid, type Template as LiquidTemplate } from 'liquidjs';
+import type { Template as LiquidTemplate } from 'liquidjs';
+import { liquidEngine } from './liquid-engine.js';
 import type { Message, MessageImage } from '../message.js';
 import type { Notice } from '../notice.js';
 import type { InboundFormat, Template } from '../inbound/format.js';
@@ -14,9 +15,9 @@ const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', '
 type Compiled = { title?: LiquidTemplate[]; text?: LiquidTemplate[] };
 
 export class Renderer {
-  private readonly liquid = new Liquid({ outputEscape: (v: unknown) => escapeMarkup(stringify(v)), cache: true });
+  private readonly liquid = liquidEngine({ outputEscape: (v: unknown) => escapeMarkup(stringify(v)), cache: true });
   // Titles are plain text (adapters escape them for their platform), so nothing is escaped there.
-  private readonly plain = new Liquid({ outputEscape: (v: unknown) => stringify(v), cache: true });
+  private readonly plain = liquidEngine({ outputEscape: (v: unknown) => stringify(v), cache: true });
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(

@@ -1,6 +1,6 @@
 // The `volcengine:` config block: the OpenAPI keys hookbot uses to register itself as a Live
 // callback receiver (`hookbot volcengine …`, /api/v1/volcengine/…).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_ENDPOINT } from './client.js';
 
 export const volcengineSchema = z.strictObject({

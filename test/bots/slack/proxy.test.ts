@@ -87,6 +87,17 @@ describe('Slack through a proxy', () => {
     expect(upstreamPorts).toContain(h.fake.socket.peerPorts[0]);
   });
 
+  it('opens the Socket Mode WebSocket through a SOCKS5 proxy', async () => {
+    const seen: string[] = [];
+    const url = await socks5Proxy(seen);
+    h = await slackHarness({ proxy: url, appToken: 'xapp-fake-app-token-0123456789' });
+    await h.bot.start({ onCommand: async () => ({ text: 'pong' }), commands: () => [], mount: () => {} });
+    await h.fake.socket.connected();
+    expect((await h.fake.socket.slashCommand({ text: 'ping' })).payload).toMatchObject({ text: 'pong' });
+    expect(new Set(seen)).toEqual(new Set([new URL(h.fake.url).host]));
+    expect(upstreamPorts).toContain(h.fake.socket.peerPorts[0]);
+  });
+
   it('sends Web API calls through a SOCKS5 proxy', async () => {
     const seen: string[] = [];
     const url = await socks5Proxy(seen);
