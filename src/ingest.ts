@@ -81,12 +81,18 @@ export class Ingest {
     // (a sender's times without an offset): the top-level ones are the defaults. A format may need a larger
     // body than the server's default (BetterGI screenshots); a source's own bodyLimit still wins.
     const serverLimit = deps.config.server.bodyLimit;
+    // The machine's zone is asked of Intl when a payload first needs it: that loads ICU's zone data
+    // (about 8 MB resident), which an instance whose senders give offsets never needs.
+    let machineZone: string | undefined;
+    const zone = { enumerable: true, get: () => (machineZone ??= systemTimeZone()) };
     this.sources = Object.fromEntries(
       Object.entries(deps.config.sources).map(([n, s]) => {
         const src = s as SourceConfig;
         const formatLimit = deps.formats[src.format]?.bodyLimit;
         const bodyLimit = src.bodyLimit ?? (formatLimit !== undefined && formatLimit > serverLimit ? formatLimit : undefined);
-        return [n, { ...src, locale: src.locale ?? deps.config.locale, timezone: src.timezone ?? deps.config.timezone ?? systemTimeZone(), bodyLimit }];
+        const timezone = src.timezone ?? deps.config.timezone;
+        const own = { ...src, locale: src.locale ?? deps.config.locale, timezone, bodyLimit };
+        return [n, timezone === undefined ? Object.defineProperty(own, 'timezone', zone) : own];
       }),
     );
   }

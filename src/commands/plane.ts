@@ -85,8 +85,9 @@ export function createCommandPlane(deps: CommandDeps): CommandPlane {
   // Replies, menus and times in the configured language and zone.
   const locale = asLocale(deps.config.locale);
   const t = translator(locale);
-  const timeZone = deps.config.timezone ?? systemTimeZone();
-  const time = (ms: number) => formatTime(ms, timeZone, locale);
+  // The machine's zone is asked of Intl at the first time shown, not at start (ICU's data is 8 MB).
+  let timeZone = deps.config.timezone;
+  const time = (ms: number) => formatTime(ms, (timeZone ??= systemTimeZone()), locale);
   const span = (ms: number) => formatDuration(ms, locale);
 
   async function audit(cmd: ChatCommand, outcome: 'ok' | 'refused' | 'error', detail?: string) {
