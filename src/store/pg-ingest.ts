@@ -2,7 +2,8 @@
 // which is a transaction of its own: events, deliveries with ids from the sequence, their chats'
 // lanes, the captured payloads and the NOTIFY that wakes the owners of their bots, in one round
 // trip. Up to MAX_IN_FLIGHT such commits run at once on separate connections, so that the next
-// batch is parsed and written while the previous one commits, and their WAL flushes can be shared.
+// batch is read and written while the previous one commits (commits that share chats still wait
+// for each other at those chats' lanes).
 // A batch that fails because of one request is run again one request a statement, so a bad request
 // never undoes the others; one that fails because of the store fails whole (503 for all), never
 // half-stored.
