@@ -1,5 +1,5 @@
 // Bot API failures → DeliveryError. The token is part of every Bot API URL, and network errors
-// (node-fetch) quote the URL, so every text that leaves this module is masked first, with the kit's
+// may quote the URL, so every text that leaves this module is masked first, with the kit's
 // masking (the bot's declared secrets, and token shapes anywhere: src/log.ts).
 import { GrammyError, HttpError } from 'grammy';
 import { DeliveryError } from '../../src/bot.js';

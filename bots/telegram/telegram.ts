@@ -17,7 +17,8 @@ import { parseTelegramChat, type TelegramOptions } from './options.js';
 import { telegramPlatform } from './platform.js';
 import { backoffDelay } from '../../src/kit/backoff.js';
 import { Health } from '../../src/kit/health.js';
-import { proxyAgent } from '../../src/kit/proxy.js';
+import { proxyDispatcher } from '../../src/kit/proxy.js';
+import { botApiFetch } from './fetch.js';
 
 // Two getUpdates loops on one token make Telegram answer 409 to one of them: one loop per token.
 const pollingTokens = new Map<string, string>();
@@ -59,7 +60,7 @@ export class TelegramBot implements BotAdapter {
         apiRoot: opts.apiRoot,
         // Above the 30 s long-poll timeout; sends are bounded by the worker's signal instead.
         timeoutSeconds: 60,
-        ...(opts.proxy ? { baseFetchConfig: { agent: proxyAgent(opts.proxy), compress: true } } : {}),
+        fetch: botApiFetch(opts.proxy ? proxyDispatcher(opts.proxy) : undefined),
       },
     });
     this.delivery = new TelegramDelivery(this.bot.api, opts, this.log, this.mask);
