@@ -177,18 +177,12 @@ export class PgGroupCommit {
     });
   }
 
-  /** One statement on a pooled connection (prepared once per connection, by name). */
+  /**
+   * One statement on a pooled connection, prepared once per connection (by name). Through the
+   * pool's own query: it listens for the connection's errors while the statement runs (a connection
+   * lost then would otherwise be an uncaught error) and drops a connection whose statement failed.
+   */
   private async query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      return (await client.query<R>({ name, text, values })).rows;
-    } catch (e) {
-      // A connection that failed is not given back; one whose statement was refused is fine.
-      broken = asPgStoreError(e) !== e;
-      throw e;
-    } finally {
-      client.release(broken || undefined);
-    }
+    return (await this.pool.query<R>({ name, text, values })).rows;
   }
 }

@@ -9,6 +9,10 @@ const LOCK = "hashtextextended('hookbot:migrate', 0)";
 export async function migratePg(pool: pg.Pool): Promise<number[]> {
   const applied: number[] = [];
   const client = await pool.connect();
+  // A connection lost while checked out is also an 'error' event on it: uncaught without a listener.
+  let lost = false;
+  const onError = () => void (lost = true);
+  client.on('error', onError);
   try {
     // Under the lock too: two CREATE TABLE IF NOT EXISTS at once can still collide.
     await client.query('BEGIN');
@@ -37,7 +41,8 @@ export async function migratePg(pool: pg.Pool): Promise<number[]> {
       }
     }
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost || undefined);
   }
   return applied;
 }

@@ -134,6 +134,9 @@ export class PgStore implements Store {
       throw asPgStoreError(e);
     }
     let broken = false;
+    // A connection lost while checked out is also an 'error' event on it: uncaught without a listener.
+    const lost = () => void (broken = true);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const out = await fn(client);
@@ -144,6 +147,7 @@ export class PgStore implements Store {
       await client.query('ROLLBACK').catch(() => {});
       throw asPgStoreError(e);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken || undefined);
     }
   }

@@ -1,5 +1,6 @@
 // PostgreSQL's group commit beyond the store contract: each batch is one statement, several run at
 // once, and the statement keeps captured payloads trimmed, stores any text and answers repeats.
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../src/event-id.js';
 import { PgStore } from '../../../src/store/postgres.js';
@@ -7,6 +8,45 @@ import type { IngestRequest } from '../../../src/store/store.js';
 import { createTestDatabase, postgresAvailable, type TestPg } from '../../helpers/postgres.js';
 
 const available = await postgresAvailable();
+
+/** A TCP relay to the database that can be cut (connections dropped, new ones refused) and restored. */
+async function cuttableRelay(target: URL): Promise<{ url: string; cut(): Promise<void>; cutAt(text: string): void; restore(): Promise<void>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let server: Server;
+  /** Cut as soon as a client sends this text (a statement), before the database sees it. */
+  let cutAt: string | undefined;
+  const listen = (port: number) =>
+    new Promise<number>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 5432), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => s.destroy());
+        }
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.on('data', (chunk: Buffer) => {
+          if (cutAt !== undefined && chunk.includes(cutAt)) {
+            cutAt = undefined;
+            void cut();
+          } else upstream.write(chunk);
+        });
+        upstream.pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+  const port = await listen(0);
+  const url = new URL(target.toString());
+  url.host = `127.0.0.1:${port}`;
+  const cut = async () => {
+    await new Promise((r) => {
+      server.close(r);
+      for (const s of sockets) s.destroy();
+    });
+  };
+  return { url: url.toString(), cut, cutAt: (text) => void (cutAt = text), restore: async () => void (await listen(port)), close: cut };
+}
 
 const req = (text: string, chats: string[], opts: { dedupKey?: string; keep?: number; title?: string } = {}): IngestRequest => ({
   id: newEventId(Date.now()),
@@ -85,6 +125,47 @@ describe.runIf(available)('PostgreSQL group commit', () => {
     for (const c of claimed) {
       const oldest = Math.min(...answers.filter((a) => !a.duplicate).flatMap((a) => a.deliveries.filter((d) => d.target === `b:${c.chat}`).map((d) => d.id)));
       expect(c.id).toBe(oldest);
+    }
+  });
+
+  it('refuses as the store\'s failure while the database is away, and commits again once it is back', async () => {
+    db = await createTestDatabase();
+    const relay = await cuttableRelay(new URL(db.url));
+    try {
+      const store = await PgStore.open(relay.url, { instance: 'i1', listen: false });
+      stores.push(store);
+      expect((await store.ingest(req('before', ['c1']))).duplicate).toBe(false);
+      await relay.cut();
+      const during = await Promise.allSettled([store.ingest(req('during', ['c1'])), store.ingest(req('during 2', ['c2']))]);
+      for (const r of during) expect(r).toMatchObject({ status: 'rejected', reason: { name: 'StoreUnavailable' } });
+      await relay.restore();
+      const after = await store.ingest(req('after', ['c1']));
+      expect(after.deliveries).toHaveLength(1);
+      expect((await store.recentEvents(10)).map((e) => e.id)).toEqual([after.id, expect.any(String)]);
+    } finally {
+      for (const s of stores.splice(0)) await s.close().catch(() => {});
+      await relay.close();
+    }
+  });
+
+  it('a connection lost in the middle of a transaction or a migration fails that call, never the process', async () => {
+    db = await createTestDatabase();
+    const relay = await cuttableRelay(new URL(db.url));
+    try {
+      relay.cutAt('INSERT INTO hookbot_migrations');
+      await expect(PgStore.open(relay.url, { instance: 'i1', listen: false })).rejects.toThrow(/cannot open the PostgreSQL store/);
+      await relay.restore();
+      const store = await PgStore.open(relay.url, { instance: 'i1', listen: false });
+      stores.push(store);
+      await store.ingest(req('x', ['c1']));
+      // retry runs in a transaction: its UPDATE is cut between BEGIN and COMMIT.
+      relay.cutAt("UPDATE deliveries SET state = 'pending', next_at");
+      await expect(store.retry('all', Date.now())).rejects.toMatchObject({ name: 'StoreUnavailable' });
+      await relay.restore();
+      expect(await store.retry('all', Date.now())).toBe(0);
+    } finally {
+      for (const s of stores.splice(0)) await s.close().catch(() => {});
+      await relay.close();
     }
   });
 });
