@@ -30,7 +30,9 @@ const MAX_IN_FLIGHT = 2;
  * sent. A repeat of an event stored (or being stored) by another commit inserts nothing; its answer
  * is read afterwards. Captured payloads are trimmed to the newest `keep` of their source: the
  * statement sees the table as it was before it, so only that many of the new ones are inserted and
- * the old ones are trimmed to make room. NOTIFY is delivered only after the commit.
+ * the old ones are trimmed to make room; rows another commit is trimming are left to it (SKIP
+ * LOCKED), so that no commit waits for another while it holds its lanes. NOTIFY is delivered only
+ * after the commit.
  */
 const INGEST_SQL = `WITH ev_in AS (
    SELECT * FROM json_to_recordset($1::json) AS t(id text, source text, dedup text, event text, level text, title text, notice json)),
@@ -62,8 +64,10 @@ const INGEST_SQL = `WITH ev_in AS (
    INSERT INTO captures (source, at, headers, query, body, outcome)
    SELECT source, at, headers::text, query::text, body, outcome FROM cap_in WHERE newest <= keep ORDER BY n),
  trimmed AS (
-   DELETE FROM captures c USING (SELECT source, max(keep) - count(*) FILTER (WHERE newest <= keep) AS room FROM cap_in GROUP BY source) s
-    WHERE c.source = s.source AND c.id NOT IN (SELECT id FROM captures o WHERE o.source = s.source ORDER BY id DESC LIMIT greatest(s.room, 0)))
+   DELETE FROM captures WHERE id IN (
+     SELECT c.id FROM captures c JOIN (SELECT source, max(keep) - count(*) FILTER (WHERE newest <= keep) AS room FROM cap_in GROUP BY source) s ON c.source = s.source
+      WHERE c.id NOT IN (SELECT id FROM captures o WHERE o.source = s.source ORDER BY id DESC LIMIT greatest(s.room, 0))
+      FOR UPDATE OF c SKIP LOCKED))
  SELECT ev.id, a.ids, (SELECT count(pg_notify('hookbot_work', bot)) FROM (SELECT DISTINCT bot FROM dl WHERE state = 'pending') b) AS woken
    FROM ev LEFT JOIN answers a ON a.e = ev.id`;
 
