@@ -36,6 +36,8 @@ await build({
     'utf-8-validate',
     'zlib-sync',
   ],
+  // Node's own URL for what node-fetch 2 loads and never uses (scripts/whatwg-url.cjs).
+  alias: { 'whatwg-url': './scripts/whatwg-url.cjs' },
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __hookbotRequire } from 'node:module'; const require = __hookbotRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -47,7 +47,8 @@ export class Metrics {
   }
 
   private async build(): Promise<Registry> {
-    const { Counter, Gauge, Registry, collectDefaultMetrics } = await import('prom-client');
+    // A CommonJS package: its exports are the default export both in Node's loader and in the bundle.
+    const { Counter, Gauge, Registry, collectDefaultMetrics } = (await import('prom-client')).default;
     const { store, bots, health, outcomes, webhooks } = this;
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'hookbot_' });

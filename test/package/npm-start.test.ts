@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { freePort } from '../helpers/hookbot.js';
 import { ensureBuilt, ROOT } from '../helpers/dist.js';
 
@@ -24,10 +25,10 @@ afterEach(() => {
   }
 });
 
-function npmStart(port: number): { child: ChildProcess; stderr: () => string; listening: Promise<void>; exited: Promise<number | null> } {
+function npmStart(port: number, more = ''): { child: ChildProcess; stderr: () => string; listening: Promise<void>; exited: Promise<number | null> } {
   const dir = mkdtempSync(join(tmpdir(), 'hookbot-npm-'));
   const file = join(dir, 'hookbot.yaml');
-  writeFileSync(file, `server: { port: ${port}, host: 127.0.0.1 }\nstore: { sqlite: "${dir}/h.db" }\n`);
+  writeFileSync(file, `server: { port: ${port}, host: 127.0.0.1 }\nstore: { sqlite: "${dir}/h.db" }\n${more}`);
   const child = spawn('npm', ['start', '--silent', '--', '-c', file], { cwd: ROOT, env: { ...process.env, HOOKBOT_LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   started.push(child);
   let err = '';
@@ -65,6 +66,32 @@ describe('npm start', () => {
       expect(await portIsFree(port)).toBe(true);
     }, 180_000);
   }
+
+  // Loaded at the first request that needs them, from chunks of the bundle: a package imported
+  // there must work as the bundle gives it, not only as Node's loader does.
+  it('serves what it loads on first use: /metrics, the dashboard and a webhook WebSocket', async () => {
+    const port = await freePort();
+    const npm = npmStart(port, 'sources:\n  report: { format: report, token: package-test-token-0123, to: [console:1] }\n');
+    await npm.listening;
+    const url = `http://127.0.0.1:${port}`;
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^hookbot_up 1$/m);
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/hooks/report`);
+    const answer = await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send(JSON.stringify({ token: 'package-test-token-0123', title: 'over a socket' })));
+      ws.once('message', (d) => resolve(String(d)));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(JSON.parse(answer)).toMatchObject({ deliveries: [{ target: 'console:1' }] });
+    expect(npm.stderr()).not.toMatch(/"level":50/);
+    process.kill(npm.child.pid!, 'SIGTERM');
+    expect(await npm.exited).toBe(0);
+  }, 180_000);
 
   it('runs the compiled JavaScript, not TypeScript', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
