@@ -66,7 +66,8 @@ export function createServer(deps: ServerDeps) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    // As the router matched them: any case, with or without a trailing slash.
+    const path = (q < 0 ? url : url.slice(0, q)).toLowerCase().replace(/(.)\/$/, '$1');
     if (path === '/healthz') {
       const h = deps.health();
       answer(res, req.method, h.httpStatus, JSON_TYPE, JSON.stringify(h.body));

@@ -92,6 +92,13 @@ describe('report end to end', () => {
     const h = await fetch(hb.url + '/healthz');
     expect(h.status).toBe(200);
     expect(((await h.json()) as any).bots.console.state).toBe('ok');
+    // Answered in front of Koa, as its router matched them: HEAD, a trailing slash, any case.
+    const head = await fetch(hb.url + '/healthz', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(await head.text()).toBe('');
+    expect((await fetch(hb.url + '/Healthz/')).status).toBe(200);
+    expect((await fetch(hb.url + '/metrics/')).headers.get('content-type')).toMatch(/^text\/plain/);
     expect((await hb.post('/hooks/no-such-source', {})).status).toBe(404);
     const m = await (await fetch(hb.url + '/metrics')).text();
     expect(m).toMatch(/hookbot_deliveries\{state="sent"\} \d+/);
