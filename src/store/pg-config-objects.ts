@@ -1,5 +1,6 @@
 // ConfigObjectStore on PostgreSQL: the objects created through /api/v1, shared by every instance.
 import pg from 'pg';
+import { inTransaction, withClient } from './pg-client.js';
 import type { ConfigObjectStore, ObjectKind, StoredObject } from './config-objects.js';
 
 const SCHEMA = `
@@ -17,13 +18,18 @@ export class PgConfigObjects implements ConfigObjectStore {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     pool.on('error', () => {});
     // Two instances starting together would race to create the tables: one at a time.
-    const c = await pool.connect();
     try {
-      await c.query('SELECT pg_advisory_lock(7261001)');
-      await c.query(SCHEMA);
-    } finally {
-      await c.query('SELECT pg_advisory_unlock(7261001)').catch(() => {});
-      c.release();
+      await withClient(pool, async (c) => {
+        await c.query('SELECT pg_advisory_lock(7261001)');
+        try {
+          await c.query(SCHEMA);
+        } finally {
+          await c.query('SELECT pg_advisory_unlock(7261001)').catch(() => {});
+        }
+      });
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw e;
     }
     return new PgConfigObjects(pool);
   }
@@ -63,20 +69,14 @@ export class PgConfigObjects implements ConfigObjectStore {
   }
 
   /** Runs `f` and moves the version in one transaction (unless `changed` says nothing changed). */
-  private async tx<T>(f: (c: pg.PoolClient) => Promise<T>, changed: (out: T) => boolean = () => true): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await f(c);
-      if (changed(out)) await c.query('UPDATE config_version SET version = version + 1 WHERE id = 1');
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(f: (c: pg.PoolClient) => Promise<T>, changed: (out: T) => boolean = () => true): Promise<T> {
+    return withClient(this.pool, (c) =>
+      inTransaction(c, async () => {
+        const out = await f(c);
+        if (changed(out)) await c.query('UPDATE config_version SET version = version + 1 WHERE id = 1');
+        return out;
+      }),
+    );
   }
 }
 

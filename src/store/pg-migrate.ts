@@ -1,6 +1,7 @@
 // Applies the PostgreSQL migrations not yet applied, each in its own transaction, under a
 // transaction-level advisory lock so that instances starting together never apply one twice.
 import type pg from 'pg';
+import { inTransaction, withClient } from './pg-client.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 
 const LOCK = "hashtextextended('hookbot:migrate', 0)";
@@ -8,25 +9,14 @@ const LOCK = "hashtextextended('hookbot:migrate', 0)";
 /** Returns the versions applied now (empty when the database was up to date). */
 export async function migratePg(pool: pg.Pool): Promise<number[]> {
   const applied: number[] = [];
-  const client = await pool.connect();
-  // A connection lost while checked out is also an 'error' event on it: uncaught without a listener.
-  let lost = false;
-  const onError = () => void (lost = true);
-  client.on('error', onError);
-  try {
+  await withClient(pool, async (client) => {
     // Under the lock too: two CREATE TABLE IF NOT EXISTS at once can still collide.
-    await client.query('BEGIN');
-    try {
+    await inTransaction(client, async () => {
       await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
       await client.query('CREATE TABLE IF NOT EXISTS hookbot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
-    }
+    });
     for (let v = 1; v <= PG_MIGRATIONS.length; v++) {
-      await client.query('BEGIN');
-      try {
+      await inTransaction(client, async () => {
         await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
         const done = await client.query('SELECT 1 FROM hookbot_migrations WHERE version = $1', [v]);
         if (done.rowCount === 0) {
@@ -34,15 +24,8 @@ export async function migratePg(pool: pg.Pool): Promise<number[]> {
           await client.query('INSERT INTO hookbot_migrations (version) VALUES ($1)', [v]);
           applied.push(v);
         }
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw e;
-      }
+      });
     }
-  } finally {
-    client.removeListener('error', onError);
-    client.release(lost || undefined);
-  }
+  });
   return applied;
 }

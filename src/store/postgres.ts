@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Notice } from '../notice.js';
+import { inTransaction, withClient } from './pg-client.js';
 import { asPgStoreError } from './pg-errors.js';
 import { PgGroupCommit } from './pg-ingest.js';
 import { PgListener } from './pg-listen.js';
@@ -127,28 +128,10 @@ export class PgStore implements Store {
 
   /** Runs `fn` in one transaction on one connection. */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      return await withClient(this.pool, (c) => inTransaction(c, () => fn(c)));
     } catch (e) {
       throw asPgStoreError(e);
-    }
-    let broken = false;
-    // A connection lost while checked out is also an 'error' event on it: uncaught without a listener.
-    const lost = () => void (broken = true);
-    client.on('error', lost);
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (e) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => {});
-      throw asPgStoreError(e);
-    } finally {
-      client.removeListener('error', lost);
-      client.release(broken || undefined);
     }
   }
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigObjectStore } from '../../../src/store/config-objects.js';
 import { SqliteConfigObjects } from '../../../src/store/sqlite-config-objects.js';
 import { PgConfigObjects } from '../../../src/store/pg-config-objects.js';
+import { cuttableRelay } from '../../helpers/pg-relay.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
 
 const impls: [string, () => Promise<{ a: ConfigObjectStore; b: ConfigObjectStore; drop?: () => Promise<void> }>][] = [
@@ -60,3 +61,23 @@ for (const [name, open] of impls) {
     });
   });
 }
+
+describe.runIf(pgUp)('config objects on PostgreSQL, the connection lost', () => {
+  it('a change cut between BEGIN and COMMIT fails that call, never the process, and the next one commits', async () => {
+    const db = await createTestDatabase();
+    const relay = await cuttableRelay(new URL(db.url));
+    const store = await PgConfigObjects.open(relay.url);
+    try {
+      const obj = { kind: 'source' as const, name: 's1', body: { token: 'x'.repeat(16) }, updatedAt: 1, updatedBy: 'test' };
+      relay.cutAt('INSERT INTO config_objects');
+      await expect(store.put(obj)).rejects.toThrow();
+      await relay.restore();
+      expect(await store.put(obj)).toBe('created');
+      expect(await store.version()).toBe(1);
+    } finally {
+      await store.close().catch(() => {});
+      await relay.close();
+      await db.drop();
+    }
+  });
+});

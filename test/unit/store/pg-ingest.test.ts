@@ -1,52 +1,13 @@
 // PostgreSQL's group commit beyond the store contract: each batch is one statement, several run at
 // once, and the statement keeps captured payloads trimmed, stores any text and answers repeats.
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../src/event-id.js';
 import { PgStore } from '../../../src/store/postgres.js';
 import type { IngestRequest } from '../../../src/store/store.js';
+import { cuttableRelay } from '../../helpers/pg-relay.js';
 import { createTestDatabase, postgresAvailable, type TestPg } from '../../helpers/postgres.js';
 
 const available = await postgresAvailable();
-
-/** A TCP relay to the database that can be cut (connections dropped, new ones refused) and restored. */
-async function cuttableRelay(target: URL): Promise<{ url: string; cut(): Promise<void>; cutAt(text: string): void; restore(): Promise<void>; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let server: Server;
-  /** Cut as soon as a client sends this text (a statement), before the database sees it. */
-  let cutAt: string | undefined;
-  const listen = (port: number) =>
-    new Promise<number>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connect(Number(target.port || 5432), target.hostname);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => s.destroy());
-        }
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-        client.on('data', (chunk: Buffer) => {
-          if (cutAt !== undefined && chunk.includes(cutAt)) {
-            cutAt = undefined;
-            void cut();
-          } else upstream.write(chunk);
-        });
-        upstream.pipe(client);
-      });
-      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-    });
-  const port = await listen(0);
-  const url = new URL(target.toString());
-  url.host = `127.0.0.1:${port}`;
-  const cut = async () => {
-    await new Promise((r) => {
-      server.close(r);
-      for (const s of sockets) s.destroy();
-    });
-  };
-  return { url: url.toString(), cut, cutAt: (text) => void (cutAt = text), restore: async () => void (await listen(port)), close: cut };
-}
 
 const req = (text: string, chats: string[], opts: { dedupKey?: string; keep?: number; title?: string } = {}): IngestRequest => ({
   id: newEventId(Date.now()),
