@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { Ingest } from '../ingest.js';
 import { answerFor } from '../ingest.js';
 import { mask } from '../log.js';
+import { Admission } from './admission.js';
 import { HttpError } from './errors.js';
 
 export interface HookRouteDeps {
@@ -24,6 +25,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // Gone while it waited for its turn: nothing will come, and no answer can be sent.
+    if (req.destroyed) return reject(new HttpError(400, 'the request was aborted'));
     const declared = Number(req.headers['content-length']);
     if (declared > limit) return reject(new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' }));
     const chunks: Buffer[] = [];
@@ -33,6 +36,7 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       req.off('end', onEnd);
       req.off('aborted', onAborted);
       req.off('error', onAborted);
+      req.off('close', onAborted);
     };
     const onData = (c: Buffer) => {
       size += c.length;
@@ -54,12 +58,14 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
     req.on('end', onEnd);
     req.on('aborted', onAborted);
     req.on('error', onAborted);
+    req.on('close', onAborted);
   });
 }
 
 /** Returns a handler that answers the webhook endpoints and says false for anything else. */
 export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { config, ingest, logger } = deps;
+  const admission = new Admission(config.server.webhookConcurrency ?? 64);
   // NoneBot's route: the source named `report`, else the first source of format `report`.
   const reportSource =
     (config.sources['report'] ? 'report' : undefined) ?? Object.entries(config.sources).find(([, s]) => (s as { format: string }).format === 'report')?.[0];
@@ -74,10 +80,15 @@ export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: Serv
   };
 
   const receive = async (req: IncomingMessage, res: ServerResponse, path: string, name: string | undefined, query: Record<string, string | string[] | undefined>) => {
+    let admitted = false;
     try {
       if (!name) throw new HttpError(404, 'no source given: POST /hooks/<source> or /hooks?source=<source>');
       const facts = { remoteAddress: req.socket.remoteAddress ?? '', headers: req.headers, query };
+      // The cheap refusals (unknown source, IP allow-list, request rate) before waiting for a turn.
       ingest.admit(name, facts);
+      const turn = admission.acquire();
+      admitted = true;
+      if (turn) await turn;
       const source = ingest.source(name)!;
       const raw = await readRequestBody(req, source.bodyLimit ?? config.server.bodyLimit);
       const key = req.headers['idempotency-key'];
@@ -92,6 +103,8 @@ export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: Serv
       if (err.status < 500) logger.info({ path, status: err.status, error: mask(err.message) }, 'request refused');
       // The client may be gone (an aborted upload): nothing to answer then.
       if (!res.destroyed && !res.headersSent) send(res, err.status, { error: mask(err.message) }, err.headers);
+    } finally {
+      if (admitted) admission.release();
     }
   };
 

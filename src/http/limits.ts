@@ -51,9 +51,14 @@ export const serverLimitsShape = {
   maxConnections: z.number().int().min(1).optional(),
   /** Requests one keep-alive connection may carry; the last is answered with `Connection: close`. */
   maxRequestsPerSocket: z.number().int().min(1).default(1000),
+  /**
+   * Webhook requests processed at once (read, parsed, waiting for their commit); the others wait
+   * on their connection, unread, in arrival order. Bounds memory in a burst without refusing anyone.
+   */
+  webhookConcurrency: z.number().int().min(1).default(64),
 };
 
-export type ServerLimits = { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; maxConnections?: number; maxRequestsPerSocket: number };
+export type ServerLimits = { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; maxConnections?: number; maxRequestsPerSocket: number; webhookConcurrency?: number };
 
 /** Options only node:http's constructor takes: how often it looks for timed-out requests. */
 export function serverOptions(l: ServerLimits) {

@@ -19,7 +19,7 @@ describe('server connection limits', () => {
   it('has safe defaults when server: is absent or partial', () => {
     for (const yaml of ['{}', 'server: { port: 9000 }']) {
       const s = load(yaml).server;
-      expect(s).toMatchObject({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, maxRequestsPerSocket: 1000, bodyLimit: 1024 * 1024, host: '0.0.0.0' });
+      expect(s).toMatchObject({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, maxRequestsPerSocket: 1000, webhookConcurrency: 64, bodyLimit: 1024 * 1024, host: '0.0.0.0' });
     }
   });
 
