@@ -22,13 +22,15 @@ export interface HookRouteDeps {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+const tooLarge = (limit: number) => new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' });
+const declaredTooLarge = (req: IncomingMessage, limit: number) => Number(req.headers['content-length']) > limit;
+
 /** Reads the body as bytes, refusing more than `limit` with 413 before it is all in memory. */
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // Gone while it waited for its turn: nothing will come, and no answer can be sent.
     if (req.destroyed) return reject(new HttpError(400, 'the request was aborted'));
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) return reject(new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' }));
+    if (declaredTooLarge(req, limit)) return reject(tooLarge(limit));
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = () => {
@@ -43,7 +45,7 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       if (size > limit) {
         cleanup();
         req.resume();
-        reject(new HttpError(413, `the body is larger than the limit of ${limit} bytes`, { Connection: 'close' }));
+        reject(tooLarge(limit));
       } else chunks.push(c);
     };
     const onEnd = () => {
@@ -86,11 +88,14 @@ export function hookRoute(deps: HookRouteDeps): (req: IncomingMessage, res: Serv
       const facts = { remoteAddress: req.socket.remoteAddress ?? '', headers: req.headers, query };
       // The cheap refusals (unknown source, IP allow-list, request rate) before waiting for a turn.
       ingest.admit(name, facts);
+      const source = ingest.source(name)!;
+      const limit = source.bodyLimit ?? config.server.bodyLimit;
+      // A declared length over the limit is refused at once too, not after a wait in a burst.
+      if (declaredTooLarge(req, limit)) throw tooLarge(limit);
       const turn = admission.acquire();
       admitted = true;
       if (turn) await turn;
-      const source = ingest.source(name)!;
-      const raw = await readRequestBody(req, source.bodyLimit ?? config.server.bodyLimit);
+      const raw = await readRequestBody(req, limit);
       const key = req.headers['idempotency-key'];
       const answer = await ingest.receive(name, { remoteAddress: facts.remoteAddress, headers: facts.headers, query, raw, idempotencyKey: typeof key === 'string' && key ? key : undefined });
       const status = ingest.acceptedStatus(name);

@@ -124,6 +124,19 @@ describe('the webhook admission limit', () => {
     expect((await third).status).toBe(202);
     agent.destroy();
   });
+  it('refuses a declared body over the limit at once, without waiting for a turn', async () => {
+    const h = heldIngest(2);
+    const port = await listen(h.ingest, 1);
+    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const first = post(port, agent, 'first');
+    await h.handedOff(1);
+    // The only slot is held: the oversized request is answered while the first is still with the store.
+    expect((await post(port, agent, 'x'.repeat(2048))).status).toBe(413);
+    expect(h.state.inFlight).toBe(1);
+    h.held[0]!.commit.resolve();
+    expect((await first).status).toBe(202);
+    agent.destroy();
+  });
 });
 
 describe('Admission', () => {

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock.js';
-import { newEventId } from '../../../src/event-id.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
+import type { Claimed } from '../../../src/store/store.js';
+import { addReport } from '../../helpers/worker.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,16 +22,18 @@ describe('SQLite claims and synchronous', () => {
     const file = join(dir, 'hookbot.db');
     const clock = new ManualClock(1_000_000);
     const store = SqliteStore.open(file, { clock });
-    await store.ingest({
-      id: newEventId(clock.now()),
-      source: 's',
-      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text: 'hi', vars: {} },
-      deliveries: [{ bot: 'b', chat: 'c', kind: 'group', target: 'b:c', silent: false }],
-    });
-    const [claimed] = await store.claimDue(clock.now(), 10, ['b']);
-    expect(claimed).toBeDefined();
     const db = (store as unknown as { db: Database.Database }).db;
-    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    // Twice: a prepared PRAGMA statement takes effect when it is prepared again, and every run of
+    // one expires the statements prepared before; the first claim after opening alone would pass
+    // even if synchronous were never set back.
+    let claimed: Claimed | undefined;
+    for (const text of ['hi', 'again']) {
+      await addReport(store, clock, 'c', text);
+      if (claimed) expect(await store.markSent(claimed, clock.now())).toBe(true);
+      [claimed] = await store.claimDue(clock.now(), 10, ['b']);
+      expect(claimed).toBeDefined();
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    }
     // Another connection (another process) sees the claim: it was committed, not left open.
     const other = new Database(file, { readonly: true });
     expect(other.prepare('SELECT state FROM deliveries WHERE id = ?').get(claimed!.id)).toEqual({ state: 'sending' });
