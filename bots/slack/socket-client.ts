@@ -78,6 +78,8 @@ export class SocketClient extends EventEmitter {
           return;
         }
         if (msg.type === 'hello') {
+          // One hello per connection; a repeat must not start a second pinger that nothing clears.
+          if (greeted) return;
           greeted = true;
           clearTimeout(noHello);
           pinger = setInterval(() => {
