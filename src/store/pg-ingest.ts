@@ -72,15 +72,19 @@ const INGEST_SQL = `WITH ev_in AS (
  SELECT ev.id, a.ids, (SELECT count(pg_notify('hookbot_work', bot)) FROM (SELECT DISTINCT bot FROM dl WHERE state = 'pending') b) AS woken
    FROM ev LEFT JOIN answers a ON a.e = ev.id`;
 
-/** A lone surrogate cannot be stored as text: it becomes U+FFFD (as the driver's UTF-8 encoding did). */
+/**
+ * A lone surrogate cannot be stored as text: it becomes U+FFFD (as the driver's UTF-8 encoding did).
+ * Nor can U+0000, and PostgreSQL refuses its escape anywhere in a json parameter it reads (even
+ * inside a notice that is stored as JSON text): it becomes U+FFFD too.
+ */
 function wellFormed(_key: string, v: unknown): unknown {
-  return typeof v === 'string' ? (v as string & { toWellFormed(): string }).toWellFormed() : v;
+  return typeof v === 'string' ? (v as string & { toWellFormed(): string }).toWellFormed().replaceAll('\0', '\ufffd') : v;
 }
 
-/** JSON for a json parameter. JSON.stringify writes a lone surrogate as an escape PostgreSQL refuses; the rare text with one is written again without. */
+/** JSON for a json parameter. JSON.stringify writes a lone surrogate or U+0000 as an escape PostgreSQL refuses; the rare text with one is written again without. */
 function toJson(rows: unknown[]): string {
   const json = JSON.stringify(rows);
-  return json.includes('\\ud') ? JSON.stringify(rows, wellFormed) : json;
+  return json.includes('\\ud') || json.includes('\\u0000') ? JSON.stringify(rows, wellFormed) : json;
 }
 
 export class PgGroupCommit {

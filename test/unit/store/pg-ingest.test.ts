@@ -58,6 +58,16 @@ describe.runIf(available)('PostgreSQL group commit', () => {
     expect((await store.getNotice(a.id))?.text).toBe('line\n"quoted" \\ tab\t é 😀');
   });
 
+  it('stores U+0000 as U+FFFD, in the notice and a captured query too, and the rest of the batch with it', async () => {
+    const store = await open();
+    const nul = req('nul \u0000 here', ['c1'], { keep: 5 });
+    nul.capture!.query = { q: 'a\u0000b' };
+    const [ok, a] = await Promise.all([store.ingest(req('plain', ['c1'])), store.ingest(nul)]);
+    expect(ok.duplicate).toBe(false);
+    expect((await store.getNotice(a.id))?.text).toBe('nul \ufffd here');
+    expect((await store.captures('src', 1))[0]).toMatchObject({ query: { q: 'a\ufffdb' } });
+  });
+
   it('commits concurrent batches from two instances with unique ids, one event per repeated key, every delivery in its lane', async () => {
     const [one, two] = [await open('i1'), await open('i2')];
     // Every one captured too: commits under way at once trim the same captures.
