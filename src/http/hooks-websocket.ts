@@ -129,10 +129,14 @@ export function hookSocketRoute(deps: HookRouteDeps) {
         return true;
       }
       const limit = ingest.source(name)!.bodyLimit ?? config.server.bodyLimit;
-      void serverFor(limit).then((wss) => {
-        if (closed) socket.destroy();
-        else wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, name, query, path));
-      });
+      serverFor(limit).then(
+        (wss) => {
+          if (closed) socket.destroy();
+          else wss.handleUpgrade(req, socket, head, (ws) => serve(ws, req, name, query, path));
+        },
+        // ws could not be loaded: this client is refused, the process goes on.
+        (e: unknown) => refuse(socket, answerFor(e, logger, { path }, 'the WebSocket server could not be loaded')),
+      );
       return true;
     },
     /** Closes every webhook socket (at stop): a close frame first, then the socket is cut. */

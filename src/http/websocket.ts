@@ -48,10 +48,17 @@ export function webSocketMounts(logger: Logger) {
         verdict = { status: 500, reason: 'internal error' };
       }
       if (verdict) return refuse(socket, verdict.status, verdict.reason);
-      void server().then((s) => {
-        if (closed) socket.destroy();
-        else s.handleUpgrade(req, socket, head, (ws) => m.open(ws, req));
-      });
+      server().then(
+        (s) => {
+          if (closed) socket.destroy();
+          else s.handleUpgrade(req, socket, head, (ws) => m.open(ws, req));
+        },
+        // ws could not be loaded: this client is refused, the process goes on.
+        (e: unknown) => {
+          logger.error({ err: e, path: url.pathname }, 'the WebSocket server could not be loaded');
+          refuse(socket, 500, 'internal error');
+        },
+      );
     },
     /** Closes every socket still open (at stop, after the adapters closed theirs). */
     close: () => {
