@@ -53,26 +53,19 @@ export class Metrics {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'hookbot_' });
     // The counters read the tallies kept since the start.
-    new Counter({
-      name: 'hookbot_delivery_outcomes_total',
-      help: 'Delivery attempts by outcome',
-      labelNames: ['outcome', 'bot'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [outcome, bot, n] of outcomes.entries()) this.inc({ outcome, bot }, n);
-      },
-    });
-    new Counter({
-      name: 'hookbot_webhooks_total',
-      help: 'Webhooks answered, by source and HTTP status',
-      labelNames: ['source', 'status'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [source, status, n] of webhooks.entries()) this.inc({ source, status }, n);
-      },
-    });
+    const counter = (name: string, help: string, labels: [string, string], tally: Tally) =>
+      new Counter({
+        name,
+        help,
+        labelNames: labels,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [a, b, n] of tally.entries()) this.inc({ [labels[0]]: a, [labels[1]]: b }, n);
+        },
+      });
+    counter('hookbot_delivery_outcomes_total', 'Delivery attempts by outcome', ['outcome', 'bot'], outcomes);
+    counter('hookbot_webhooks_total', 'Webhooks answered, by source and HTTP status', ['source', 'status'], webhooks);
     new Gauge({
       name: 'hookbot_deliveries',
       help: 'Deliveries in the store by state',
