@@ -78,7 +78,14 @@ const INGEST_SQL = `WITH ev_in AS (
  * inside a notice that is stored as JSON text): it becomes U+FFFD too.
  */
 function wellFormed(_key: string, v: unknown): unknown {
-  return typeof v === 'string' ? (v as string & { toWellFormed(): string }).toWellFormed().replaceAll('\0', '\ufffd') : v;
+  if (typeof v === 'string') return storable(v);
+  // Names too: a captured query's come from the request (?%00=1).
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => storable(k) !== k))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [storable(k), x]));
+  return v;
+}
+function storable(s: string): string {
+  return (s as string & { toWellFormed(): string }).toWellFormed().replaceAll('\0', '\ufffd');
 }
 
 /** JSON for a json parameter. JSON.stringify writes a lone surrogate or U+0000 as an escape PostgreSQL refuses; the rare text with one is written again without. */

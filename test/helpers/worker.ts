@@ -34,12 +34,12 @@ export function testWorker(
   });
 }
 
-/** A report of `text` to group `chat` of bot 'b', committed. */
-export function addReport(store: Pick<Store, 'ingest'>, clock: ManualClock, chat: string, text: string): Promise<IngestAnswer> {
+/** A report of `text` to group `chat` of `bot` ('b' unless told), committed. */
+export function addReport(store: Pick<Store, 'ingest'>, clock: ManualClock, chat: string, text: string, bot = 'b'): Promise<IngestAnswer> {
   return store.ingest({
     id: newEventId(clock.now()),
     source: 's',
     notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-    deliveries: [{ bot: 'b', chat, kind: 'group', target: `b:${chat}`, silent: false }],
+    deliveries: [{ bot, chat, kind: 'group', target: `${bot}:${chat}`, silent: false }],
   });
 }

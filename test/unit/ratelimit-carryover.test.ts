@@ -10,6 +10,7 @@ import { newEventId } from '../../src/event-id.js';
 import { carryOverLimits, RateLimiter } from '../../src/ratelimit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
+import { addReport } from '../helpers/worker.js';
 
 const LIMITS: RateLimits = { group: { count: 3, perMs: 1000 }, bot: { count: 5, perMs: 1000 } };
 const T0 = 1_800_000_000_000;
@@ -87,12 +88,7 @@ describe('rate limits carried over when a bot changes owner', () => {
     dir = mkdtempSync(join(tmpdir(), 'hookbot-carry-'));
     const clock = new ManualClock(T0);
     const store = SqliteStore.open(join(dir, 'h.db'), { clock, instance: 'a' });
-    await store.ingest({
-      id: newEventId(clock.now()),
-      source: 's',
-      notice: { source: 's', format: 'report', event: 'e', level: 'info', time: '', text: 'x', vars: {} },
-      deliveries: [{ bot: 'tg', chat: 'x', kind: 'group', target: 'tg:x', silent: false }],
-    });
+    await addReport(store, clock, 'x', 'x', 'tg');
     const [d] = await store.claimDue(clock.now(), 1, ['tg']);
     await store.markSent(d!, clock.now());
     const limiter = new RateLimiter(() => LIMITS, clock);

@@ -61,11 +61,11 @@ describe.runIf(available)('PostgreSQL group commit', () => {
   it('stores U+0000 as U+FFFD, in the notice and a captured query too, and the rest of the batch with it', async () => {
     const store = await open();
     const nul = req('nul \u0000 here', ['c1'], { keep: 5 });
-    nul.capture!.query = { q: 'a\u0000b' };
+    nul.capture!.query = { q: 'a\u0000b', 'k\u0000': '1' };
     const [ok, a] = await Promise.all([store.ingest(req('plain', ['c1'])), store.ingest(nul)]);
     expect(ok.duplicate).toBe(false);
     expect((await store.getNotice(a.id))?.text).toBe('nul \ufffd here');
-    expect((await store.captures('src', 1))[0]).toMatchObject({ query: { q: 'a\ufffdb' } });
+    expect((await store.captures('src', 1))[0]).toMatchObject({ query: { q: 'a\ufffdb', 'k\ufffd': '1' } });
   });
 
   it('commits concurrent batches from two instances with unique ids, one event per repeated key, every delivery in its lane', async () => {
