@@ -41,7 +41,11 @@ export class Metrics {
   }
 
   async render(): Promise<{ contentType: string; body: string }> {
-    this.registry ??= this.build();
+    // A registry that could not be built is built again at the next scrape, not kept failing.
+    this.registry ??= this.build().catch((e: unknown) => {
+      this.registry = undefined;
+      throw e;
+    });
     const registry = await this.registry;
     return { contentType: registry.contentType, body: await registry.metrics() };
   }

@@ -63,17 +63,22 @@ export function createServer(deps: ServerDeps) {
 
   // Probes are answered here too: a health check every few seconds must not be what loads Koa.
   const probes = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     // As the router matched them: any case, with or without a trailing slash.
     const path = (q < 0 ? url : url.slice(0, q)).toLowerCase().replace(/(.)\/$/, '$1');
+    if (path !== '/healthz' && path !== '/metrics') return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // As the router's allowedMethods answered them.
+      res.setHeader('Allow', 'HEAD, GET');
+      answer(res, req.method, 405, JSON_TYPE, JSON.stringify({ error: 'method not allowed: use GET or HEAD' }));
+      return true;
+    }
     if (path === '/healthz') {
       const h = deps.health();
       answer(res, req.method, h.httpStatus, JSON_TYPE, JSON.stringify(h.body));
       return true;
     }
-    if (path !== '/metrics') return false;
     deps.metrics().then(
       (m) => answer(res, req.method, 200, m.contentType, m.body),
       (e: unknown) => {

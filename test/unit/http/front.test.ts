@@ -62,6 +62,16 @@ describe('the HTTP front', () => {
     expect((await call(port, 'GET', '/healthzz')).status).toBe(404);
   });
 
+  it('answers another method on a probe with 405 and the methods it takes, as the router did', async () => {
+    const port = await start({});
+    for (const path of ['/healthz', '/metrics']) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' });
+      expect(res.status, path).toBe(405);
+      expect(res.headers.get('allow')).toBe('HEAD, GET');
+      expect(await res.json()).toEqual({ error: expect.stringMatching(/GET or HEAD/) });
+    }
+  });
+
   it('answers 500 when the metrics cannot be rendered', async () => {
     const port = await start({ metrics: () => Promise.reject(new Error('collect failed')) });
     expect(await call(port, 'GET', '/metrics')).toMatchObject({ status: 500, body: '{"error":"internal error"}' });
