@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import Koa from 'koa';
-import getRawBody from 'raw-body';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HttpMount } from '../../../src/bot.js';
 import { FakeTelegram } from '../../fakes/telegram/fake-telegram.js';
+import { serveKoaApp, type ServedApp } from '../../helpers/koa-app.js';
 import { TOKEN, makeBot, makeHost, message, sendCtx } from './helpers.js';
 
 const COMMANDS = [
@@ -141,39 +139,31 @@ describe('Telegram commands by long polling', () => {
 
 describe('Telegram commands by webhook', () => {
   let fake: FakeTelegram;
-  let server: Server;
-  let route: HttpMount | undefined;
+  let app: ServedApp;
   let url: string;
   const SECRET = 'webhook-secret-0123456789';
 
   beforeEach(async () => {
     fake = new FakeTelegram({ tokens: [TOKEN], limits: false });
     await fake.start();
-    // hookbot's server gives mounted routes the raw body in ctx.state.rawBody.
-    const app = new Koa();
-    app.use(async (ctx, next) => {
-      ctx.state.rawBody = await getRawBody(ctx.req, { limit: '1mb' });
-      if (route && ctx.method === route.method && ctx.path === route.path) return route.handler(ctx, next);
-      ctx.status = 404;
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/hook`;
+    app = await serveKoaApp();
+    url = `${app.url}/telegram/hook`;
   });
   afterEach(async () => {
-    route = undefined;
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await app.close();
     await fake.stop();
   });
 
   it('sets the webhook with its secret, takes commands on it, and refuses a wrong secret', async () => {
     const { bot } = makeBot(fake.url, { webhook: { url, secret: SECRET } });
     const h = makeHost((cmd) => ({ text: `pong ${cmd.args}` }));
-    h.host.mount = (r) => void (route = r);
+    h.host.mount = (r) => {
+      h.mounts.push(r);
+      app.mount(r);
+    };
     await bot.start(h.host);
     try {
-      expect(route).toMatchObject({ method: 'POST', path: '/telegram/hook' });
+      expect(h.mounts).toMatchObject([{ method: 'POST', path: '/telegram/hook' }]);
       expect(fake.webhook).toEqual({ url, secret: SECRET });
       expect(fake.calls('getUpdates')).toEqual([]);
 
