@@ -176,10 +176,36 @@ describe('Telegram commands by webhook', () => {
       for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }] as Record<string, string>[]) {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
         expect(res.status).toBe(401);
+        // Refused as every other request hookbot refuses: a JSON error, and a line in the log.
+        expect(await res.json()).toEqual({ error: expect.stringContaining('X-Telegram-Bot-Api-Secret-Token') });
       }
       const bad = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: '{nope' });
       expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: 'the body is not a JSON Update' });
       expect(h.received.map((c) => c.args)).toEqual(['1']);
+      const refused = app.logged.filter((l) => l.includes('request refused')).map((l) => JSON.parse(l) as { status: number; path: string });
+      expect(refused.map((l) => [l.status, l.path])).toEqual([
+        [401, '/telegram/hook'],
+        [401, '/telegram/hook'],
+        [400, '/telegram/hook'],
+      ]);
+      expect(app.logged.join('')).not.toContain(SECRET);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('answers 503 in JSON while the bot has not reached Telegram yet, so Telegram sends the update again later', async () => {
+    fake.failNext('getMe', { status: 502 });
+    const { bot } = makeBot(fake.url, { webhook: { url, secret: SECRET } });
+    const h = makeHost(() => undefined);
+    h.host.mount = (r) => app.mount(r);
+    await bot.start(h.host);
+    try {
+      expect(bot.health()).toMatchObject({ state: 'starting', reason: expect.stringMatching(/retrying/) });
+      const res = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: '{}' });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: expect.stringMatching(/not ready/) });
     } finally {
       await bot.stop();
     }
