@@ -37,7 +37,13 @@ export interface SocketClientOptions {
   pingIntervalMs?: number;
 }
 
-/** The events: `envelope` (an Envelope), `disconnected` (an established connection closed). */
+/** Slack's routine reasons to close a connection: the next one can be opened at once. */
+const ROUTINE_DISCONNECTS = new Set(['refresh_requested', 'warning']);
+
+/**
+ * The events: `envelope` (an Envelope), `disconnected` (an established connection closed; its
+ * argument is true when Slack asked for it for a routine reason).
+ */
 export class SocketClient extends EventEmitter {
   private ws?: WebSocket;
   /** Moved on by disconnect(): a start() still waiting for its URL then does not connect. */
@@ -57,6 +63,7 @@ export class SocketClient extends EventEmitter {
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       let greeted = false;
+      let routine = false;
       let alive = true;
       let pinger: NodeJS.Timeout | undefined;
       const noHello = setTimeout(() => {
@@ -92,6 +99,7 @@ export class SocketClient extends EventEmitter {
         } else if (msg.type === 'disconnect') {
           // Slack closes this connection soon; `disconnected` makes SocketLink open the next one.
           this.opts.logger.debug(`slack: Socket Mode disconnect (${String(msg.reason)})`);
+          routine = ROUTINE_DISCONNECTS.has(String(msg.reason));
           ws.close(1000);
         } else if (typeof msg.envelope_id === 'string') {
           const id = msg.envelope_id;
@@ -108,7 +116,7 @@ export class SocketClient extends EventEmitter {
         clearInterval(pinger);
         if (this.ws === ws) this.ws = undefined;
         if (!greeted) reject(new Error('the WebSocket closed before Slack said hello'));
-        else this.emit('disconnected');
+        else this.emit('disconnected', routine);
       });
     });
   }

@@ -88,6 +88,60 @@ describe('SocketLink', () => {
   });
 });
 
+describe('SocketLink against the fake Slack', () => {
+  /** A link whose backoff is a minute, recording each backoff step it takes. */
+  async function linked() {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'warn', setName: () => {} } as never;
+    const c = new SocketClient({ web: new WebClient(APP_TOKEN, { slackApiUrl: h.fake.apiUrl, retryConfig: { retries: 0 } }), logger, connectTimeoutMs: 5000 });
+    const steps: number[] = [];
+    const states: (string | undefined)[] = [];
+    const link = new SocketLink(c, { secrets: [APP_TOKEN], report: (p) => states.push(p), backoffMs: (n) => (steps.push(n), 60_000) });
+    await link.start();
+    expect(h.fake.socket.clients.size).toBe(1);
+    return { link, steps, states };
+  }
+  let link: SocketLink | undefined;
+  afterEach(async () => {
+    await link?.stop();
+    link = undefined;
+  });
+
+  for (const reason of ['refresh_requested', 'warning'] as const) {
+    it(`opens the next connection at once after Slack's routine disconnect (${reason}), without a backoff step`, async () => {
+      const l = await linked();
+      link = l.link;
+      h.fake.socket.refresh(reason);
+      // Backoff would wait a minute here.
+      await h.fake.waitFor(() => h.fake.socket.connections === 2 && h.fake.socket.clients.size === 1, 5000, 'the next connection');
+      expect(l.steps).toEqual([]);
+    });
+  }
+
+  it('backs off when the connection after a refresh cannot be opened', async () => {
+    const l = await linked();
+    link = l.link;
+    h.fake.failNext('apps.connections.open', { status: 503 });
+    h.fake.socket.refresh();
+    // Connected (no problem), then the failed reconnection with the first backoff step.
+    await vi.waitFor(() => expect(l.states).toEqual([undefined, expect.stringMatching(/HTTP 503.*trying again in 60 s/)]));
+    expect(l.steps).toEqual([1]);
+    expect(h.fake.socket.connections).toBe(1);
+  });
+
+  it('waits the first backoff step after a cut connection or a disconnect that is not routine', async () => {
+    for (const cut of [() => h.fake.socket.drop(), () => h.fake.socket.refresh('link_disabled')]) {
+      const l = await linked();
+      link = l.link;
+      cut();
+      await vi.waitFor(() => expect(l.steps).toEqual([1]));
+      expect(h.fake.socket.connections).toBe(1);
+      await l.link.stop();
+      await h.close();
+    }
+  });
+});
+
 describe('SocketClient against the fake Slack', () => {
   async function client(over: { pingIntervalMs?: number } = {}) {
     h = await slackHarness({ appToken: APP_TOKEN });
