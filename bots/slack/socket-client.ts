@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { Agent } from 'node:http';
 import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
 import WebSocket from 'ws';
+import { after, systemClock, type Clock } from '../../src/clock.js';
 
 /** One envelope from Slack, with its acknowledgement. */
 export interface Envelope {
@@ -35,6 +36,8 @@ export interface SocketClientOptions {
    * the last one is dead: a cut network shows no close, and Slack would stop sending to it.
    */
   pingIntervalMs?: number;
+  /** Times the pings (the bot's clock, so a test moves it instead of waiting). */
+  clock?: Clock;
 }
 
 /** Slack's routine reasons to close a connection: the next one can be opened at once. */
@@ -65,7 +68,7 @@ export class SocketClient extends EventEmitter {
       let greeted = false;
       let routine = false;
       let alive = true;
-      let pinger: NodeJS.Timeout | undefined;
+      let stopPinging = () => {};
       const noHello = setTimeout(() => {
         reject(new Error(`Slack said no hello within ${this.opts.connectTimeoutMs} ms`));
         ws.terminate();
@@ -89,12 +92,14 @@ export class SocketClient extends EventEmitter {
           if (greeted) return;
           greeted = true;
           clearTimeout(noHello);
-          pinger = setInterval(() => {
+          const every = this.opts.pingIntervalMs ?? 30_000;
+          const ping = () => {
             if (!alive) return ws.terminate();
             alive = false;
             ws.ping();
-          }, this.opts.pingIntervalMs ?? 30_000);
-          pinger.unref();
+            stopPinging = after(this.opts.clock ?? systemClock, every, ping);
+          };
+          stopPinging = after(this.opts.clock ?? systemClock, every, ping);
           resolve();
         } else if (msg.type === 'disconnect') {
           // Slack closes this connection soon; `disconnected` makes SocketLink open the next one.
@@ -113,7 +118,7 @@ export class SocketClient extends EventEmitter {
       });
       ws.on('close', () => {
         clearTimeout(noHello);
-        clearInterval(pinger);
+        stopPinging();
         if (this.ws === ws) this.ws = undefined;
         if (!greeted) reject(new Error('the WebSocket closed before Slack said hello'));
         else this.emit('disconnected', routine);

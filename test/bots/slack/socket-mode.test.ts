@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { BotHost } from '../../../src/bot.js';
 import { WebClient } from '@slack/web-api';
 import { SocketLink } from '../../../bots/slack/socket-link.js';
-import { SocketClient } from '../../../bots/slack/socket-client.js';
+import { SocketClient, type Envelope } from '../../../bots/slack/socket-client.js';
+import { ManualClock } from '../../../src/clock.js';
 import { slackHarness } from './harness.js';
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
@@ -143,7 +144,7 @@ describe('SocketLink against the fake Slack', () => {
 });
 
 describe('SocketClient against the fake Slack', () => {
-  async function client(over: { pingIntervalMs?: number } = {}) {
+  async function client(over: { pingIntervalMs?: number; clock?: ManualClock } = {}) {
     h = await slackHarness({ appToken: APP_TOKEN });
     const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'warn', setName: () => {} } as never;
     const c = new SocketClient({ web: new WebClient(APP_TOKEN, { slackApiUrl: h.fake.apiUrl, retryConfig: { retries: 0 } }), logger, connectTimeoutMs: 5000, ...over });
@@ -169,6 +170,28 @@ describe('SocketClient against the fake Slack', () => {
     await h.fake.waitFor(() => h.fake.socket.pings >= 4, 5000, 'four pings');
     expect(disconnected).toBe(false);
     expect(h.fake.socket.clients.size).toBe(1);
+    await c.disconnect();
+  });
+
+  it('keeps one ping timer when Slack says hello again on the same connection', async () => {
+    const clock = new ManualClock(0);
+    const c = await client({ pingIntervalMs: 1000, clock });
+    await c.start();
+    let disconnected = false;
+    c.on('disconnected', () => (disconnected = true));
+    c.on('envelope', (e: Envelope) => void e.ack());
+    // Frames arrive in order: once an envelope sent after them is acknowledged, the client has read them.
+    const readSoFar = () => h.fake.socket.envelope('interactive', { type: 'block_actions', actions: [] }, false);
+    h.fake.socket.sendRaw(JSON.stringify({ type: 'hello', num_connections: 1 }));
+    await readSoFar();
+    for (let round = 1; round <= 3; round++) {
+      // A second timer would find the first one's ping unanswered in the same tick and drop the connection.
+      clock.advance(1000);
+      await h.fake.waitFor(() => h.fake.socket.pings === round, 5000, `ping ${round}`);
+      await readSoFar(); // the pong
+      expect(disconnected).toBe(false);
+    }
+    expect(h.fake.socket.pings).toBe(3);
     await c.disconnect();
   });
 
