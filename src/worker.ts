@@ -205,6 +205,21 @@ export class Worker {
   }
   private kicked = false;
 
+  /**
+   * A webhook was committed. Its deliveries are looked for at once, unless nothing could be claimed
+   * before the worker wakes anyway: every slot is sending (a finished send looks again), or every
+   * bot's rate window was full at the last claim (the wake-up is set for when the first one frees).
+   * Under a stream of webhooks for a rate-limited bot, a claim per turn of the event loop would find
+   * nothing each time.
+   */
+  committed(): void {
+    if (this.sending.size >= this.deps.options.concurrency) return;
+    if (this.deps.clock.now() < this.fullUntil) return;
+    this.kick();
+  }
+  /** Until when every bot the last claim looked at had its rate window full (-Infinity: not so). */
+  private fullUntil = -Infinity;
+
   private schedule() {
     clearTimeout(this.timer);
     if (!this.running) return;
@@ -268,15 +283,19 @@ export class Worker {
     const free: string[] = [];
     const probe: string[] = [];
     let wakeAt = Infinity;
+    let allFull = true;
     for (const b of new Set([...this.claimable(), ...this.gone])) {
       const a = this.outages.access(b, now);
       // A bot whose own window is full sends nothing now: its heads stay unclaimed until it frees.
       const full = a === 'none' ? 0 : this.deps.limiter.botWait(b);
       if (full > 0) wakeAt = Math.min(wakeAt, now + full);
-      else if (a === 'all') free.push(b);
+      else allFull = false;
+      if (full > 0) continue;
+      if (a === 'all') free.push(b);
       else if (a === 'probe') probe.push(b);
     }
     this.wakeAt = wakeAt;
+    this.fullUntil = allFull && wakeAt < Infinity ? wakeAt : -Infinity;
     const out: Claimed[] = [];
     for (const b of probe) {
       if (out.length >= room) break;

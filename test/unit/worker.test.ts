@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryError, type BotAdapter, type ChatRef, type RateLimits } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Message } from '../../src/message.js';
-import { windowMs } from '../../src/ratelimit.js';
+import { RateLimiter, windowMs } from '../../src/ratelimit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { backoffMs } from '../../src/worker.js';
 import { plainText } from '../../src/render/markup.js';
@@ -237,5 +237,49 @@ describe('worker recording an outcome', () => {
     await worker.stop();
     expect(bot.sent.map((s) => s.text)).toEqual(['c1', 'd1', 'c2']);
     expect(await real.countByState()).toMatchObject({ sent: 3, pending: 0, sending: 0 });
+  });
+});
+
+describe('worker told of a commit', () => {
+  it('looks for due work at once, unless every bot’s rate window was full at its last look', async () => {
+    const clock = new ManualClock(1_000_000);
+    const store = SqliteStore.open(':memory:', { clock });
+    const bot = new ScriptedBot('b');
+    const limiter = new RateLimiter(() => ({ bot: { count: 2, perMs: 60_000 } }), clock);
+    let looks = 0;
+    const botWait = limiter.botWait.bind(limiter);
+    limiter.botWait = (b: string) => {
+      looks++;
+      return botWait(b);
+    };
+    // A long poll: only what the test does makes the worker look.
+    const worker = testWorker(store, bot, clock, { limiter, options: { ...WORKER_OPTIONS, pollMs: 3_600_000 } });
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    try {
+      await addReport(store, clock, 'c1', 'one');
+      await addReport(store, clock, 'c2', 'two');
+      await worker.start();
+      await settle();
+      expect(bot.sent.map((s) => s.chat)).toEqual(['c1', 'c2']);
+      // The window is full now; the last look saw it.
+      await addReport(store, clock, 'c3', 'three');
+      worker.committed();
+      await settle();
+      const seen = looks;
+      worker.committed();
+      await settle();
+      expect(looks).toBe(seen);
+      expect(bot.sent).toHaveLength(2);
+      // Once the window frees, a commit is looked at at once again.
+      clock.advance(windowMs({ count: 2, perMs: 60_000 }));
+      worker.committed();
+      await settle();
+      expect(looks).toBeGreaterThan(seen);
+      expect(bot.sent.map((s) => s.chat)).toEqual(['c1', 'c2', 'c3']);
+    } finally {
+      await worker.stop();
+    }
   });
 });
