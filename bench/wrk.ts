@@ -5,7 +5,7 @@
 // Usage: npm run build && npm run bench -- [--rounds 3] [--duration 5] [--connections 50] [--backlog 500000]
 //   [--skip-ingest] [--deliveries 10000] [--rate 100] [--seconds 10]
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import { startPlatforms } from './platforms.js';
 import { deliveryBenches } from './deliver.js';
 import { LANES_REBUILD } from '../src/store/schema.js';
 import { BODY, TOKEN, cpuMs, startChild, stop } from './process.js';
+import { describe, peakSampler, processTree, resident } from './resident.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
@@ -96,40 +97,15 @@ function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
   db.close();
 }
 
-/** Resident memory (kB) of one process. */
-function rss(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-  } catch {
-    return 0;
-  }
-}
-
-/** `all (hookbot alone)`, in MB: npm's tree, and the same without npm's own process. */
-const rssOf = (npm: number, kB = rssTree(npm)) => `${f0(kB / 1024)} MB (${f0((kB - rss(npm)) / 1024)} MB)`;
-
-/** Resident memory (kB) of a process and every process under it. */
-function rssTree(pid: number): number {
-  const kids = new Map<number, number[]>();
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(p)]);
-    } catch {
-      /* gone */
-    }
-  }
-  let total = 0;
-  for (const todo = [pid]; todo.length; ) {
-    const p = todo.pop()!;
-    try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]);
-    } catch {
-      /* gone */
-    }
-    todo.push(...(kids.get(p) ?? []));
-  }
-  return total;
+/**
+ * `union MB (…)` of npm's tree, then hookbot's own process: the union (each physical page once) is
+ * what everything `npm start` leaves running holds in RAM; VmRSS summed counts the node binary and
+ * libraries npm and hookbot share once per process.
+ */
+function memOf(npm: number): string {
+  const pids = processTree(npm);
+  const read = new Map();
+  return `${describe(resident(pids, read))}; hookbot alone ${describe(resident(pids.filter((p) => p !== npm), read))}`;
 }
 
 const out: string[] = [];
@@ -233,7 +209,7 @@ const mem: string[] = [];
 {
   const hb = await hookbot(join(dir, 'idle.db'), 'npm');
   await new Promise((r) => setTimeout(r, 3000));
-  mem.push(`idle: ${rssOf(hb.child.pid!)}`);
+  mem.push(`idle: ${memOf(hb.child.pid!)}`);
   await stop(hb.child);
 }
 {
@@ -241,30 +217,26 @@ const mem: string[] = [];
   seed(db, 10_000, 0);
   const hb = await hookbot(db, 'npm');
   await new Promise((r) => setTimeout(r, 3000));
-  mem.push(`10k pending (due, paced at 30/s): ${rssOf(hb.child.pid!)}`);
+  mem.push(`10k pending (due, paced at 30/s): ${memOf(hb.child.pid!)}`);
   await stop(hb.child);
 }
 {
   const hb = await hookbot(join(dir, 'burst.db'), 'npm');
-  let peak = 0;
-  let peakNpm = 0;
-  const sampler = setInterval(() => {
-    const all = rssTree(hb.child.pid!);
-    if (all > peak) [peak, peakNpm] = [all, rss(hb.child.pid!)];
-  }, 50);
+  const tree = peakSampler(hb.child.pid!);
   await new Promise<void>((resolve) => {
     const w = spawn('wrk', ['-t1', '-c2000', '-d5s', '-s', 'bench/post.lua', `http://127.0.0.1:${hb.port}/report`], { env: { ...process.env, BENCH_BODY: BODY }, stdio: 'ignore' });
     w.once('exit', () => resolve());
   });
-  clearInterval(sampler);
-  mem.push(`peak of a 2,000-connection burst (wrk -c2000 -d5s): ${f0(peak / 1024)} MB (${f0((peak - peakNpm) / 1024)} MB)`);
+  const peak = tree.stop();
+  const mb = (kb: number | null) => (kb === null ? '?' : f0(kb / 1024));
+  mem.push(`peak of a 2,000-connection burst (wrk -c2000 -d5s): ${mb(peak.tree.unionKb)} MB (VmRSS summed ${mb(peak.tree.rssKb)} MB); hookbot alone ${mb(peak.alone.unionKb)} MB (VmRSS ${mb(peak.alone.rssKb)} MB)`);
   await stop(hb.child);
 }
 await platforms.stop();
 out.push(
   '## Resident memory (Telegram, Discord and Slack configured, against their fakes)',
   '',
-  'Of everything `npm start` leaves running (npm, and hookbot with its store thread), and in brackets of hookbot alone (as docs/hookbot.service runs it):',
+  'Of everything `npm start` leaves running (npm, and hookbot with its store thread): the physical memory it holds, each page once (/proc/<pid>/pagemap); in brackets VmRSS summed over the processes (the node binary and libraries npm and hookbot share counted twice), Pss summed (shared pages split with every other process of the machine that maps them) and private (Rss − Shared); then hookbot alone, as docs/hookbot.service runs it:',
   '',
   ...mem.map((x) => `- ${x}`),
   '',

@@ -6,6 +6,7 @@ import type { Message as TgMessage } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, HttpMount, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
+import { HttpError } from '../../src/http/errors.js';
 import type { Message } from '../../src/message.js';
 import { parseMarkup } from '../../src/render/markup.js';
 import { commandFromMessage } from './command.js';
@@ -194,6 +195,10 @@ export class TelegramBot implements BotAdapter {
     );
   }
 
+  /**
+   * The route Telegram posts updates to. A refusal is an HttpError, answered and logged by the server
+   * as every other refused request is (`{"error": …}`, masked), so a wrong webhook secret shows in the log.
+   */
   private webhookRoute(wh: NonNullable<TelegramOptions['webhook']>): HttpMount {
     let callback: ((ctx: unknown) => Promise<unknown>) | undefined;
     const want = createHash('sha256').update(wh.secret).digest();
@@ -202,22 +207,15 @@ export class TelegramBot implements BotAdapter {
       path: new URL(wh.url).pathname,
       handler: async (ctx) => {
         const got = createHash('sha256').update(ctx.get('X-Telegram-Bot-Api-Secret-Token')).digest();
-        if (!timingSafeEqual(got, want)) {
-          ctx.status = 401;
-          return;
-        }
+        // The reason names the header, never the secret.
+        if (!timingSafeEqual(got, want)) throw new HttpError(401, 'the X-Telegram-Bot-Api-Secret-Token header does not match webhook.secret');
         // Not ready yet: Telegram retries a non-2xx answer later.
-        if (!this.bot.isInited()) {
-          ctx.status = 503;
-          return;
-        }
+        if (!this.bot.isInited()) throw new HttpError(503, 'the Telegram bot is not ready yet (getMe has not answered)');
         const raw = ctx.state.rawBody as Buffer | undefined;
         try {
           (ctx.request as { body?: unknown }).body = JSON.parse(raw?.toString('utf8') ?? '');
         } catch {
-          ctx.status = 400;
-          ctx.body = 'the body is not a JSON Update';
-          return;
+          throw new HttpError(400, 'the body is not a JSON Update');
         }
         // grammY's koa adapter reads ctx.request.body, which we filled above from the raw bytes.
         const cb = (callback ??= webhookCallback(this.bot, 'koa', { secretToken: wh.secret, onTimeout: 'return', timeoutMilliseconds: 9000 }) as (c: unknown) => Promise<unknown>);

@@ -1,12 +1,9 @@
 // Slash commands: registration, the gateway (@discordjs/ws, Guilds intent) and the HTTP endpoint.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
-import getRawBody from 'raw-body';
 import type { ChatCommand, CommandInfo, Reply } from '../../../src/bot.js';
 import type { DiscordBot } from '../../../bots/discord/discord.js';
 import { FakeDiscord } from '../../fakes/discord/fake-discord.js';
+import { serveKoaApp, type ServedApp } from '../../helpers/koa-app.js';
 import { makeBot, makeHost } from './harness.js';
 
 const COMMANDS: CommandInfo[] = [
@@ -199,29 +196,18 @@ describe('Discord start-up when Discord is not reachable yet', () => {
 });
 
 describe('Discord HTTP interactions', () => {
-  let server: Server;
+  let app: ServedApp | undefined;
   let url: string;
   async function serve() {
     const { host, mounts } = makeHost(plane, COMMANDS);
     await bot.start(host);
-    const app = new Koa();
-    app.use(async (ctx, next) => {
-      ctx.state.rawBody = await getRawBody(ctx.req);
-      await next();
-    });
-    app.use(async (ctx, next) => {
-      const m = mounts.find((x) => x.method === ctx.method && x.path === ctx.path);
-      if (m) await m.handler(ctx as any, next);
-      else await next();
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    app = await serveKoaApp(mounts);
+    url = app.url;
     return mounts;
   }
   afterEach(async () => {
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
+    await app?.close();
+    app = undefined;
   });
 
   const post = (body: string, headers: Record<string, string>) => fetch(url + '/discord/interactions', { method: 'POST', headers, body });

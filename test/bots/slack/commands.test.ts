@@ -1,36 +1,32 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { BotHost, ChatCommand, HttpMount, Reply } from '../../../src/bot.js';
-import { createKoaApp } from '../../../src/koa-app.js';
-import type { ServerDeps } from '../../../src/server.js';
+import { serveKoaApp, type ServedApp } from '../../helpers/koa-app.js';
 import { postSignedForm, postSignedJson } from '../../fakes/slack/sign.js';
 import { slashCommandPayload } from '../../fakes/slack/socket-mode.js';
 import { parseMarkup } from '../../../src/render/markup.js';
 import { ctx, message, slackHarness } from './harness.js';
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
-let server: Server | undefined;
+let app: ServedApp | undefined;
 afterEach(async () => {
   await h?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => (server ? server.close(r) : r(undefined)));
-  server = undefined;
+  await app?.close();
+  app = undefined;
 });
 
 /** A command plane stand-in: records commands and answers whoami privately, status publicly. */
 function host(slow?: Promise<void>) {
   const seen: ChatCommand[] = [];
   const mounts: HttpMount[] = [];
+  let reach!: () => void;
+  /** Resolves when the slow command has started. */
+  const reached = new Promise<void>((r) => (reach = r));
   const h: BotHost = {
     async onCommand(cmd): Promise<Reply | undefined> {
       seen.push(cmd);
       if (cmd.name === 'whoami') return { text: `user \`${cmd.user.id}\` in \`${cmd.chat.id}\``, ephemeral: true };
       if (cmd.name === 'slow') {
+        reach();
         await slow;
         return { text: 'done **late**' };
       }
@@ -39,7 +35,7 @@ function host(slow?: Promise<void>) {
     commands: () => [],
     mount: (m) => mounts.push(m),
   };
-  return { host: h, seen, mounts };
+  return { host: h, seen, mounts, reached };
 }
 
 describe('Slack commands over Socket Mode', () => {
@@ -68,17 +64,36 @@ describe('Slack commands over Socket Mode', () => {
     expect(plane.seen[0]).toMatchObject({ name: 'help', args: '' });
   });
 
-  it('acks at once and answers through response_url when the command is slow', async () => {
+  it('acks at once and answers through response_url when the command is slower than 2.5 s of the bot clock', async () => {
     h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
     let release!: () => void;
     const plane = host(new Promise<void>((r) => (release = r)));
     await h.bot.start(plane.host);
     await h.fake.socket.connected();
-    const ack = await h.fake.socket.slashCommand({ text: 'slow' }, 6000);
+    const acked = h.fake.socket.slashCommand({ text: 'slow' }, 2000);
+    // The deadline is set as the command starts: move the bot's clock past it instead of waiting.
+    await plane.reached;
+    h.clock.advance(2500);
+    const ack = await acked;
     expect(ack.payload?.text).toBeUndefined();
+    expect(h.fake.responses).toEqual([]);
     release();
     const posted = await h.fake.waitFor(() => h.fake.responses[0]);
     expect(posted.body).toMatchObject({ response_type: 'in_channel', text: 'done *late*' });
+  });
+
+  it('answers in the ack a command that finishes just before the deadline', async () => {
+    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
+    let release!: () => void;
+    const plane = host(new Promise<void>((r) => (release = r)));
+    await h.bot.start(plane.host);
+    await h.fake.socket.connected();
+    const acked = h.fake.socket.slashCommand({ text: 'slow' }, 2000);
+    await plane.reached;
+    h.clock.advance(2499);
+    release();
+    expect((await acked).payload).toEqual({ response_type: 'in_channel', text: 'done *late*' });
+    expect(h.fake.responses).toEqual([]);
   });
 
   it('takes @hookbot mentions and answers in the thread, privately when the reply is ephemeral', async () => {
@@ -110,15 +125,9 @@ describe('Slack commands over Socket Mode', () => {
 });
 
 /** hookbot's own Koa app (body limit, error answers and logging) with the bot's routes mounted. */
-const noDashboard = mkdtempSync(join(tmpdir(), 'no-dashboard-'));
-afterAll(() => rmSync(noDashboard, { recursive: true, force: true }));
-async function koaWith(mounts: HttpMount[], logged: string[] = []): Promise<string> {
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
-  const deps = { config: { server: { bodyLimit: 1024 * 1024 } }, logger, webRoot: noDashboard } as unknown as ServerDeps;
-  const handle = await createKoaApp(deps, new Map(mounts.map((m) => [`${m.method} ${m.path}`, m])));
-  server = createServer(handle);
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+async function koaWith(mounts: HttpMount[]): Promise<string> {
+  app = await serveKoaApp(mounts);
+  return app.url;
 }
 
 describe('Slack commands over HTTP mode', () => {
@@ -129,8 +138,7 @@ describe('Slack commands over HTTP mode', () => {
     const plane = host();
     await h.bot.start(plane.host);
     expect(plane.mounts.map((m) => `${m.method} ${m.path}`)).toEqual(['POST /slack/events']);
-    const logged: string[] = [];
-    const url = (await koaWith(plane.mounts, logged)) + '/slack/events';
+    const url = (await koaWith(plane.mounts)) + '/slack/events';
     const fields = slashCommandPayload(h.fake, { text: 'whoami', user_id: 'U0BOB', channel_id: 'C0OPS' });
 
     // Signed at the bot's clock: the replay window is measured with it.
@@ -146,7 +154,7 @@ describe('Slack commands over HTTP mode', () => {
     expect(stale).toMatchObject({ status: 401, body: expect.stringMatching(/360 s old/) });
     // Answered and logged as every refused request of the server is: a wrong signing secret shows in the log.
     expect(stale.json).toEqual({ error: expect.stringMatching(/360 s old/) });
-    expect(logged.join('')).toMatch(/request refused.*360 s old|360 s old.*request refused/);
+    expect(app!.logged.join('')).toMatch(/request refused.*360 s old|360 s old.*request refused/);
     const ahead = await postSignedForm(url, secret, fields, { timestamp: now + 6 * 60 });
     expect(ahead.status).toBe(401);
     const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });

@@ -1,10 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import Koa from 'koa';
-import getRawBody from 'raw-body';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HttpMount } from '../../../src/bot.js';
 import { FakeTelegram } from '../../fakes/telegram/fake-telegram.js';
+import { serveKoaApp, type ServedApp } from '../../helpers/koa-app.js';
 import { TOKEN, makeBot, makeHost, message, sendCtx } from './helpers.js';
 
 const COMMANDS = [
@@ -141,39 +139,31 @@ describe('Telegram commands by long polling', () => {
 
 describe('Telegram commands by webhook', () => {
   let fake: FakeTelegram;
-  let server: Server;
-  let route: HttpMount | undefined;
+  let app: ServedApp;
   let url: string;
   const SECRET = 'webhook-secret-0123456789';
 
   beforeEach(async () => {
     fake = new FakeTelegram({ tokens: [TOKEN], limits: false });
     await fake.start();
-    // hookbot's server gives mounted routes the raw body in ctx.state.rawBody.
-    const app = new Koa();
-    app.use(async (ctx, next) => {
-      ctx.state.rawBody = await getRawBody(ctx.req, { limit: '1mb' });
-      if (route && ctx.method === route.method && ctx.path === route.path) return route.handler(ctx, next);
-      ctx.status = 404;
-    });
-    server = createServer(app.callback());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram/hook`;
+    app = await serveKoaApp();
+    url = `${app.url}/telegram/hook`;
   });
   afterEach(async () => {
-    route = undefined;
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await app.close();
     await fake.stop();
   });
 
   it('sets the webhook with its secret, takes commands on it, and refuses a wrong secret', async () => {
     const { bot } = makeBot(fake.url, { webhook: { url, secret: SECRET } });
     const h = makeHost((cmd) => ({ text: `pong ${cmd.args}` }));
-    h.host.mount = (r) => void (route = r);
+    h.host.mount = (r) => {
+      h.mounts.push(r);
+      app.mount(r);
+    };
     await bot.start(h.host);
     try {
-      expect(route).toMatchObject({ method: 'POST', path: '/telegram/hook' });
+      expect(h.mounts).toMatchObject([{ method: 'POST', path: '/telegram/hook' }]);
       expect(fake.webhook).toEqual({ url, secret: SECRET });
       expect(fake.calls('getUpdates')).toEqual([]);
 
@@ -186,10 +176,36 @@ describe('Telegram commands by webhook', () => {
       for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }] as Record<string, string>[]) {
         const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
         expect(res.status).toBe(401);
+        // Refused as every other request hookbot refuses: a JSON error, and a line in the log.
+        expect(await res.json()).toEqual({ error: expect.stringContaining('X-Telegram-Bot-Api-Secret-Token') });
       }
       const bad = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: '{nope' });
       expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ error: 'the body is not a JSON Update' });
       expect(h.received.map((c) => c.args)).toEqual(['1']);
+      const refused = app.logged.filter((l) => l.includes('request refused')).map((l) => JSON.parse(l) as { status: number; path: string });
+      expect(refused.map((l) => [l.status, l.path])).toEqual([
+        [401, '/telegram/hook'],
+        [401, '/telegram/hook'],
+        [400, '/telegram/hook'],
+      ]);
+      expect(app.logged.join('')).not.toContain(SECRET);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('answers 503 in JSON while the bot has not reached Telegram yet, so Telegram sends the update again later', async () => {
+    fake.failNext('getMe', { status: 502 });
+    const { bot } = makeBot(fake.url, { webhook: { url, secret: SECRET } });
+    const h = makeHost(() => undefined);
+    h.host.mount = (r) => app.mount(r);
+    await bot.start(h.host);
+    try {
+      expect(bot.health()).toMatchObject({ state: 'starting', reason: expect.stringMatching(/retrying/) });
+      const res = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: '{}' });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: expect.stringMatching(/not ready/) });
     } finally {
       await bot.stop();
     }
