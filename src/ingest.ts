@@ -70,7 +70,8 @@ function deepest(i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[
 }
 
 export class Ingest {
-  private mutes: { at: number; list: Promise<Mute[]> } = { at: -Infinity, list: Promise.resolve([]) };
+  /** The last read of the mutes: when it was made, and once it is in, its list (no await then). */
+  private mutes: { at: number; list: Promise<Mute[]>; value?: Mute[] } = { at: -Infinity, list: Promise.resolve([]) };
   private readonly sources: Record<string, SourceConfig>;
   /** Every secret in the config: cut out of payloads before they are parsed, stored or captured. */
   private readonly secrets: string[];
@@ -158,7 +159,9 @@ export class Ingest {
       // shown as JSON) or captured can then hold a token, password or another source's secret.
       if (typeof body === 'string') body = redactText(body, this.secrets);
       else redactValue(body, this.secrets);
-      const parsed = await format.parse(body, ctx);
+      // Most formats parse synchronously: no await (a turn of the microtask queue) for those.
+      const parsing = format.parse(body, ctx);
+      const parsed = parsing instanceof Promise ? await parsing : parsing;
       const dedupKey = parsed.dedupKey;
       const notice = toNotice(parsed, sourceName, source.format);
       const answer = await this.commit(notice, dedupKey ?? this.deps.guards.get(sourceName)!.deliveryId(req) ?? req.idempotencyKey, undefined, { source, req, body });
@@ -213,7 +216,8 @@ export class Ingest {
     capture?: { source: SourceConfig; req: IncomingHook; body: unknown },
   ): Promise<Answer> {
     const source = this.source(notice.source);
-    const { deliveries, warnings } = this.deps.router.plan(notice, source, await this.activeMutes(), { override, strict: override !== undefined || source?.strictTargets === true });
+    const mutes = this.readMutes(this.deps.clock.now()) ?? (await this.activeMutes());
+    const { deliveries, warnings } = this.deps.router.plan(notice, source, mutes, { override, strict: override !== undefined || source?.strictTargets === true });
     if (warnings.length) notice = { ...notice, notes: [...(notice.notes ?? []), ...warnings.map((w) => targetNote(w, source?.locale))] };
     const id = newEventId(this.deps.clock.now());
     if (capture && this.deps.forwardsRaw && deliveries.some((d) => this.deps.forwardsRaw!(d.bot))) notice.raw = capture.body;
@@ -242,20 +246,35 @@ export class Ingest {
     // One read for every notice that comes while it is under way, not one each (under load, a burst
     // of queries every second that holds up the commits waiting for a pooled connection).
     if (now - this.mutes.at > MUTE_CACHE_MS) {
-      const read = { at: now, list: this.deps.store.activeMutes(now) };
+      const read: { at: number; list: Promise<Mute[]>; value?: Mute[] } = { at: now, list: this.deps.store.activeMutes(now) };
       this.mutes = read;
-      // A read that failed is not kept: the next notice tries again.
-      read.list.catch(() => {
-        if (this.mutes === read) this.mutes = { at: -Infinity, list: read.list };
-      });
+      read.list.then(
+        (value) => {
+          read.value = value;
+        },
+        // A read that failed is not kept: the next notice tries again.
+        () => {
+          if (this.mutes === read) this.mutes = { at: -Infinity, list: read.list };
+        },
+      );
     }
-    return (await this.mutes.list).filter((m) => m.until > now);
+    return inForce(await this.mutes.list, now);
+  }
+
+  /** The mutes in force from the last read when it is recent and in: undefined otherwise. */
+  private readMutes(now: number): Mute[] | undefined {
+    const m = this.mutes;
+    return m.value !== undefined && now - m.at <= MUTE_CACHE_MS ? inForce(m.value, now) : undefined;
   }
 
   /** Mutes changed (a chat command): read them again on the next notice. */
   mutesChanged(): void {
     this.mutes.at = -Infinity;
   }
+}
+
+function inForce(mutes: Mute[], now: number): Mute[] {
+  return mutes.length === 0 ? mutes : mutes.filter((m) => m.until > now);
 }
 
 /** The parsed payload as a Notice of its source: the dedup key is the store's, not part of it. */

@@ -67,7 +67,7 @@ export async function startHookbot(opts: StartOptions): Promise<Hookbot> {
   // The file plus what was created through /api/v1, rebuilt when either changes.
   const objects = await openConfigObjects(config.store);
   let worker: Worker | undefined;
-  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.kick(), forwardsRaw: (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities.forwardsPayload === true });
+  const live = new LiveConfig({ configFile: opts.configFile, env, botModules, formats, bots, store, objects, clock, logger, onCommitted: () => worker?.committed(), forwardsRaw: (id) => botModules[(config.bots[id] as { platform: string } | undefined)?.platform ?? '']?.capabilities.forwardsPayload === true });
   await live.open();
   const { ingest, renderer } = live;
 

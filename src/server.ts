@@ -43,6 +43,8 @@ export function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** The scheme and authority of an absolute URL: `http://host:port`. */
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
 function answer(res: ServerResponse, method: string | undefined, status: number, type: string, body: string): void {
   res.statusCode = status;
@@ -63,7 +65,10 @@ export function createServer(deps: ServerDeps) {
 
   // Probes are answered here too: a health check every few seconds must not be what loads Koa.
   const probes = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const url = req.url ?? '/';
+    let url = req.url ?? '/';
+    // An absolute URL in the request line (`GET http://host/healthz`, as sent to a proxy): its path,
+    // as Koa takes it. Only a request line not starting with `/` pays for the match.
+    if (url[0] !== '/') url = url.replace(ORIGIN, '') || '/';
     const q = url.indexOf('?');
     // As the router matched them: any case, with or without a trailing slash.
     const path = (q < 0 ? url : url.slice(0, q)).toLowerCase().replace(/(.)\/$/, '$1');

@@ -205,6 +205,21 @@ export class Worker {
   }
   private kicked = false;
 
+  /**
+   * A webhook was committed. Its deliveries are looked for at once, unless nothing could be claimed
+   * before the worker wakes anyway: every slot is sending (a finished send looks again), or every
+   * bot's rate window was full at the last claim (the wake-up is set for when the first one frees).
+   * Under a stream of webhooks for a rate-limited bot, a claim per turn of the event loop would find
+   * nothing each time.
+   */
+  committed(): void {
+    if (this.sending.size >= this.deps.options.concurrency) return;
+    if (this.deps.clock.now() < this.fullUntil) return;
+    this.kick();
+  }
+  /** Until when every bot the last claim looked at had its rate window full (-Infinity: not so). */
+  private fullUntil = -Infinity;
+
   private schedule() {
     clearTimeout(this.timer);
     if (!this.running) return;
@@ -268,15 +283,19 @@ export class Worker {
     const free: string[] = [];
     const probe: string[] = [];
     let wakeAt = Infinity;
+    let allFull = true;
     for (const b of new Set([...this.claimable(), ...this.gone])) {
       const a = this.outages.access(b, now);
       // A bot whose own window is full sends nothing now: its heads stay unclaimed until it frees.
       const full = a === 'none' ? 0 : this.deps.limiter.botWait(b);
       if (full > 0) wakeAt = Math.min(wakeAt, now + full);
-      else if (a === 'all') free.push(b);
+      else allFull = false;
+      if (full > 0) continue;
+      if (a === 'all') free.push(b);
       else if (a === 'probe') probe.push(b);
     }
     this.wakeAt = wakeAt;
+    this.fullUntil = allFull && wakeAt < Infinity ? wakeAt : -Infinity;
     const out: Claimed[] = [];
     for (const b of probe) {
       if (out.length >= room) break;
@@ -496,8 +515,16 @@ export class Worker {
     const limit = this.deps.options.stopTimeoutMs ?? 10_000;
     if (!(await settles(this.inflight, limit))) {
       // The platform hangs: abort what is still in flight; those deliveries stay pending, not
-      // counted as an attempt. An adapter that ignores its signal is not waited for long.
-      this.deps.logger.warn({ sends: this.inflight.size, waitedMs: limit }, 'stopping: sends still in flight after the stop timeout; aborting them (they stay pending)');
+      // counted as an attempt. An adapter that ignores its signal is not waited for long. The
+      // others were answered and their outcomes are still going to the store (a slow commit):
+      // not aborted, only waited for a little longer.
+      const sends = this.sending.size;
+      const recording = this.inflight.size - sends;
+      this.deps.logger.warn(
+        { sends, recording, waitedMs: limit },
+        `stopping: after the stop timeout, ${sends} send(s) still wait on their platform and are aborted (they stay pending), ` +
+          `${recording} outcome(s) are still being recorded`,
+      );
       this.sendsAborted = true;
       for (const a of this.sendAborts) a.abort();
       await settles(this.inflight, 2000);

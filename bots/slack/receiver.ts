@@ -3,6 +3,7 @@
 // left alone. Each delivery is acknowledged exactly once, as Slack requires within 3 s.
 import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { BotHost, ChatCommand, Reply } from '../../src/bot.js';
+import { after, type Clock } from '../../src/clock.js';
 import { builtinCommands } from '../../src/commands/builtin/index.js';
 import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand, type MentionEvent, type SlashCommandFields } from './commands.js';
 
@@ -23,6 +24,8 @@ export interface ReceiverSetup {
   host: BotHost;
   /** Slack wants a slash command acknowledged within 3 s; a slower answer goes to response_url. */
   ackWithinMs: number;
+  /** Times ackWithinMs (the bot's clock, so a test moves it instead of waiting). */
+  clock: Clock;
 }
 
 /** The acknowledgement of one delivery; its payload is a slash command's immediate answer. */
@@ -80,10 +83,10 @@ async function slashCommand(s: ReceiverSetup, body: SlashCommandFields & { respo
     return;
   }
   const pending = run(s, cmd);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), s.ackWithinMs)));
+  let cancel!: () => void;
+  const late = new Promise<'late'>((r) => (cancel = after(s.clock, s.ackWithinMs, () => r('late'))));
   const first = await Promise.race([pending.then((reply) => ({ reply })), late]);
-  clearTimeout(timer);
+  cancel();
   if (first !== 'late') {
     await ack(first.reply ? replyPayload(first.reply, s.command, commandNames(s)) : undefined);
     return;

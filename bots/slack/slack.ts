@@ -174,6 +174,7 @@ export class SlackBot implements BotAdapter {
       command: this.opts.command,
       host,
       ackWithinMs: 2500,
+      clock: this.deps.clock,
     };
     try {
       if (this.opts.appToken) {

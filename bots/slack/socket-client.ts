@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { Agent } from 'node:http';
 import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
 import WebSocket from 'ws';
+import { after, systemClock, type Clock } from '../../src/clock.js';
 
 /** One envelope from Slack, with its acknowledgement. */
 export interface Envelope {
@@ -35,9 +36,17 @@ export interface SocketClientOptions {
    * the last one is dead: a cut network shows no close, and Slack would stop sending to it.
    */
   pingIntervalMs?: number;
+  /** Times the pings (the bot's clock, so a test moves it instead of waiting). */
+  clock?: Clock;
 }
 
-/** The events: `envelope` (an Envelope), `disconnected` (an established connection closed). */
+/** Slack's routine reasons to close a connection: the next one can be opened at once. */
+const ROUTINE_DISCONNECTS = new Set(['refresh_requested', 'warning']);
+
+/**
+ * The events: `envelope` (an Envelope), `disconnected` (an established connection closed; its
+ * argument is true when Slack asked for it for a routine reason).
+ */
 export class SocketClient extends EventEmitter {
   private ws?: WebSocket;
   /** Moved on by disconnect(): a start() still waiting for its URL then does not connect. */
@@ -57,8 +66,9 @@ export class SocketClient extends EventEmitter {
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       let greeted = false;
+      let routine = false;
       let alive = true;
-      let pinger: NodeJS.Timeout | undefined;
+      let stopPinging = () => {};
       const noHello = setTimeout(() => {
         reject(new Error(`Slack said no hello within ${this.opts.connectTimeoutMs} ms`));
         ws.terminate();
@@ -82,16 +92,19 @@ export class SocketClient extends EventEmitter {
           if (greeted) return;
           greeted = true;
           clearTimeout(noHello);
-          pinger = setInterval(() => {
+          const every = this.opts.pingIntervalMs ?? 30_000;
+          const ping = () => {
             if (!alive) return ws.terminate();
             alive = false;
             ws.ping();
-          }, this.opts.pingIntervalMs ?? 30_000);
-          pinger.unref();
+            stopPinging = after(this.opts.clock ?? systemClock, every, ping);
+          };
+          stopPinging = after(this.opts.clock ?? systemClock, every, ping);
           resolve();
         } else if (msg.type === 'disconnect') {
           // Slack closes this connection soon; `disconnected` makes SocketLink open the next one.
           this.opts.logger.debug(`slack: Socket Mode disconnect (${String(msg.reason)})`);
+          routine = ROUTINE_DISCONNECTS.has(String(msg.reason));
           ws.close(1000);
         } else if (typeof msg.envelope_id === 'string') {
           const id = msg.envelope_id;
@@ -105,10 +118,10 @@ export class SocketClient extends EventEmitter {
       });
       ws.on('close', () => {
         clearTimeout(noHello);
-        clearInterval(pinger);
+        stopPinging();
         if (this.ws === ws) this.ws = undefined;
         if (!greeted) reject(new Error('the WebSocket closed before Slack said hello'));
-        else this.emit('disconnected');
+        else this.emit('disconnected', routine);
       });
     });
   }

@@ -1,6 +1,6 @@
-// Keeps the Socket Mode connection up for as long as the bot runs: after Slack's routine refresh, a
-// network cut or a failed attempt it reconnects with backoff, for as long as the bot runs (a short
-// Slack or network outage must not end commands until a restart), and reports the connection state
+// Keeps the Socket Mode connection up: after Slack's routine refresh it reconnects at once, after a
+// network cut or a failed attempt with backoff, for as long as the bot runs (a short Slack or
+// network outage must not end commands until a restart), and reports the connection state
 // as the bot's command health. Only a refused app-level token stops it: that needs a person.
 import { toDeliveryError } from './errors.js';
 import { backoffDelay } from '../../src/kit/backoff.js';
@@ -10,8 +10,8 @@ export interface SocketConnection {
   /** Connects; resolves when Slack said hello. */
   start(): Promise<unknown>;
   disconnect(): Promise<void>;
-  /** `disconnected`: an established connection closed. */
-  on(event: 'disconnected', listener: () => void): unknown;
+  /** `disconnected`: an established connection closed; `routine` when Slack asked for a new one (a refresh). */
+  on(event: 'disconnected', listener: (routine: boolean) => void): unknown;
 }
 
 export interface SocketLinkOptions {
@@ -38,11 +38,14 @@ export class SocketLink {
   ) {
     // A connection that was up and closed (Slack's refresh, a network cut, a missed ping): reconnect.
     // A close during an attempt is that attempt's failure, handled where it is awaited.
-    client.on('disconnected', () => {
+    client.on('disconnected', (routine) => {
       // Health turns only if the reconnection fails: Slack's routine refresh is not an outage.
       if (!this.up || this.stopped) return;
       this.up = false;
-      this.schedule(this.delay(1));
+      // Slack asked for a new connection (it does every few hours): open it now, or commands sent
+      // meanwhile wait for nothing. A cut connection waits the first backoff step, as a failure does.
+      if (routine) void this.connect();
+      else this.schedule(this.delay(1));
     });
   }
 

@@ -14,6 +14,7 @@ export function socketMode(s: ReceiverSetup, appToken: string, link: SocketLinkO
     agent,
     logger: s.logger,
     connectTimeoutMs: s.timeoutMs,
+    clock: s.clock,
   });
   client.on('envelope', (e: Envelope) => void receive(s, e));
   return new SocketLink(client, link);

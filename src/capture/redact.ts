@@ -42,7 +42,7 @@ const ALWAYS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-c
 export function redactPayload(source: SourceConfig, p: RawPayload, opts: RedactOptions = {}): RedactedPayload {
   const o = { ...DEFAULTS, ...opts };
   const secrets = opts.secrets ? mergeSecrets(configSecrets(source), opts.secrets) : configSecrets(source);
-  const scrub = (s: string) => scrubValues(s, secrets);
+  const needles = needlesOf(secrets);
   const signatureHeaders = new Set<string>();
   if (source.signature) for (const h of resolveScheme(source.signature).headers) signatureHeaders.add(h);
 
@@ -51,12 +51,12 @@ export function redactPayload(source: SourceConfig, p: RawPayload, opts: RedactO
     if (v === undefined) continue;
     const name = k.toLowerCase();
     const sensitive = ALWAYS.has(name) || signatureHeaders.has(name) || isSensitiveName(name);
-    headers[name] = sensitive ? REDACTED : scrub(flat(v));
+    headers[name] = sensitive ? REDACTED : scrub(flat(v), needles);
   }
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.query)) {
     if (v === undefined) continue;
-    query[k] = isSensitiveName(k) ? REDACTED : scrub(flat(v));
+    query[k] = isSensitiveName(k) ? REDACTED : scrub(flat(v), needles);
   }
   return { headers, query, body: redactBody(p.body, contentType(p.headers), secrets, o) };
 }
@@ -106,11 +106,38 @@ export function redactText(s: string, secrets: readonly string[]): string {
 }
 
 function scrubValues(s: string, secrets: readonly string[]): string {
-  for (const secret of secrets) {
-    if (s.includes(secret)) s = s.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret && s.includes(encoded)) s = s.split(encoded).join(REDACTED);
+  return scrub(s, needlesOf(secrets));
+}
+
+/** The texts to cut out for a list of secrets: each secret, then its URL-encoded form when that differs. */
+interface Needles {
+  list: string[];
+  /** The shortest: a string shorter than it holds none. */
+  shortest: number;
+}
+
+// Computed once per list (the receiver passes the same one on every request), not once per string.
+const needleCache = new WeakMap<readonly string[], Needles>();
+
+function needlesOf(secrets: readonly string[]): Needles {
+  let n = needleCache.get(secrets);
+  if (!n) {
+    const list: string[] = [];
+    for (const secret of secrets) {
+      list.push(secret);
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) list.push(encoded);
+    }
+    n = { list, shortest: list.reduce((m, x) => Math.min(m, x.length), Infinity) };
+    needleCache.set(secrets, n);
   }
+  return n;
+}
+
+function scrub(s: string, needles: Needles): string {
+  if (s.length < needles.shortest) return s;
+  // In order: a secret's encoded form is looked for once the secret itself is out.
+  for (const needle of needles.list) if (s.includes(needle)) s = s.split(needle).join(REDACTED);
   return s;
 }
 
@@ -148,36 +175,45 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
  * Returns whether anything changed. An explicit stack, so deep nesting cannot overflow the call stack.
  */
 export function redactValue(root: unknown, secrets: readonly string[], maxString = Infinity): boolean {
+  const needles = needlesOf(secrets);
   let changed = false;
-  const fix = (v: unknown): unknown => {
-    if (typeof v !== 'string') return v;
-    let s = scrubValues(v, secrets);
-    if (s.length > maxString) s = `[${s.length} characters not kept]`;
-    if (s !== v) changed = true;
-    return s;
-  };
   const stack: unknown[] = [root];
   while (stack.length) {
     const node = stack.pop();
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
-        node[i] = fix(node[i]);
-        if (node[i] && typeof node[i] === 'object') stack.push(node[i]);
+        const v = node[i];
+        if (typeof v === 'string') {
+          const s = fixString(v, needles, maxString);
+          if (s !== v) {
+            node[i] = s;
+            changed = true;
+          }
+        } else if (v && typeof v === 'object') stack.push(v);
       }
     } else if (node && typeof node === 'object') {
       const obj = node as Record<string, unknown>;
       for (const k of Object.keys(obj)) {
-        if (isSensitiveName(k) && obj[k] !== null && obj[k] !== '') {
+        const v = obj[k];
+        if (isSensitiveName(k) && v !== null && v !== '') {
           obj[k] = REDACTED;
           changed = true;
-          continue;
-        }
-        obj[k] = fix(obj[k]);
-        if (obj[k] && typeof obj[k] === 'object') stack.push(obj[k]);
+        } else if (typeof v === 'string') {
+          const s = fixString(v, needles, maxString);
+          if (s !== v) {
+            obj[k] = s;
+            changed = true;
+          }
+        } else if (v && typeof v === 'object') stack.push(v);
       }
     }
   }
   return changed;
+}
+
+function fixString(v: string, needles: Needles, maxString: number): string {
+  const s = scrub(v, needles);
+  return s.length > maxString ? `[${s.length} characters not kept]` : s;
 }
 
 // For JSON that cannot be parsed or serialised again: redacts `"name": scalar` pairs in place.

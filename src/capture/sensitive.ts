@@ -22,7 +22,25 @@ export function words(name: string): string[] {
 // `X-Grafana-Alerting-Signature-Timestamp`, `token_type`), and help when reading a capture.
 const DESCRIPTIVE = new Set(['timestamp', 'id', 'type', 'version', 'algorithm', 'alg', 'at', 'time', 'expires', 'expiry', 'method', 'header']);
 
+// Payloads repeat the same few names on every request: each is split into words once. Bounded,
+// since the names come from senders: short names only, and emptied whole when full (rare, cheap).
+const known = new Map<string, boolean>();
+const KNOWN_MAX = 4096;
+const KNOWN_LENGTH = 64;
+
 export function isSensitiveName(name: string): boolean {
+  let sensitive = known.get(name);
+  if (sensitive === undefined) {
+    sensitive = judge(name);
+    if (name.length <= KNOWN_LENGTH) {
+      if (known.size >= KNOWN_MAX) known.clear();
+      known.set(name, sensitive);
+    }
+  }
+  return sensitive;
+}
+
+function judge(name: string): boolean {
   const w = words(name);
   if (w.length > 1 && DESCRIPTIVE.has(w[w.length - 1]!)) return false;
   if (w.some((x) => WORDS.has(x))) return true;

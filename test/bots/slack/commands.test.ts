@@ -18,11 +18,15 @@ afterEach(async () => {
 function host(slow?: Promise<void>) {
   const seen: ChatCommand[] = [];
   const mounts: HttpMount[] = [];
+  let reach!: () => void;
+  /** Resolves when the slow command has started. */
+  const reached = new Promise<void>((r) => (reach = r));
   const h: BotHost = {
     async onCommand(cmd): Promise<Reply | undefined> {
       seen.push(cmd);
       if (cmd.name === 'whoami') return { text: `user \`${cmd.user.id}\` in \`${cmd.chat.id}\``, ephemeral: true };
       if (cmd.name === 'slow') {
+        reach();
         await slow;
         return { text: 'done **late**' };
       }
@@ -31,7 +35,7 @@ function host(slow?: Promise<void>) {
     commands: () => [],
     mount: (m) => mounts.push(m),
   };
-  return { host: h, seen, mounts };
+  return { host: h, seen, mounts, reached };
 }
 
 describe('Slack commands over Socket Mode', () => {
@@ -60,17 +64,36 @@ describe('Slack commands over Socket Mode', () => {
     expect(plane.seen[0]).toMatchObject({ name: 'help', args: '' });
   });
 
-  it('acks at once and answers through response_url when the command is slow', async () => {
+  /** `/hookbot slow` sent over Socket Mode; resolves once the command has started (its deadline is set). */
+  async function slowCommand() {
     h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
     let release!: () => void;
     const plane = host(new Promise<void>((r) => (release = r)));
     await h.bot.start(plane.host);
     await h.fake.socket.connected();
-    const ack = await h.fake.socket.slashCommand({ text: 'slow' }, 6000);
+    const acked = h.fake.socket.slashCommand({ text: 'slow' }, 2000);
+    await plane.reached;
+    return { acked, release };
+  }
+
+  it('acks at once and answers through response_url when the command is slower than 2.5 s of the bot clock', async () => {
+    const { acked, release } = await slowCommand();
+    // Past the deadline on the bot's clock: no real waiting.
+    h.clock.advance(2500);
+    const ack = await acked;
     expect(ack.payload?.text).toBeUndefined();
+    expect(h.fake.responses).toEqual([]);
     release();
     const posted = await h.fake.waitFor(() => h.fake.responses[0]);
     expect(posted.body).toMatchObject({ response_type: 'in_channel', text: 'done *late*' });
+  });
+
+  it('answers in the ack a command that finishes just before the deadline', async () => {
+    const { acked, release } = await slowCommand();
+    h.clock.advance(2499);
+    release();
+    expect((await acked).payload).toEqual({ response_type: 'in_channel', text: 'done *late*' });
+    expect(h.fake.responses).toEqual([]);
   });
 
   it('takes @hookbot mentions and answers in the thread, privately when the reply is ephemeral', async () => {

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { BotHost } from '../../../src/bot.js';
 import { WebClient } from '@slack/web-api';
 import { SocketLink } from '../../../bots/slack/socket-link.js';
-import { SocketClient } from '../../../bots/slack/socket-client.js';
+import { SocketClient, type Envelope } from '../../../bots/slack/socket-client.js';
+import { ManualClock } from '../../../src/clock.js';
 import { slackHarness } from './harness.js';
 
 let h: Awaited<ReturnType<typeof slackHarness>>;
@@ -88,8 +89,62 @@ describe('SocketLink', () => {
   });
 });
 
+describe('SocketLink against the fake Slack', () => {
+  /** A link whose backoff is a minute, recording each backoff step it takes. */
+  async function linked() {
+    h = await slackHarness({ appToken: APP_TOKEN });
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'warn', setName: () => {} } as never;
+    const c = new SocketClient({ web: new WebClient(APP_TOKEN, { slackApiUrl: h.fake.apiUrl, retryConfig: { retries: 0 } }), logger, connectTimeoutMs: 5000 });
+    const steps: number[] = [];
+    const states: (string | undefined)[] = [];
+    const link = new SocketLink(c, { secrets: [APP_TOKEN], report: (p) => states.push(p), backoffMs: (n) => (steps.push(n), 60_000) });
+    await link.start();
+    expect(h.fake.socket.clients.size).toBe(1);
+    return { link, steps, states };
+  }
+  let link: SocketLink | undefined;
+  afterEach(async () => {
+    await link?.stop();
+    link = undefined;
+  });
+
+  for (const reason of ['refresh_requested', 'warning'] as const) {
+    it(`opens the next connection at once after Slack's routine disconnect (${reason}), without a backoff step`, async () => {
+      const l = await linked();
+      link = l.link;
+      h.fake.socket.refresh(reason);
+      // Backoff would wait a minute here.
+      await h.fake.waitFor(() => h.fake.socket.connections === 2 && h.fake.socket.clients.size === 1, 5000, 'the next connection');
+      expect(l.steps).toEqual([]);
+    });
+  }
+
+  it('backs off when the connection after a refresh cannot be opened', async () => {
+    const l = await linked();
+    link = l.link;
+    h.fake.failNext('apps.connections.open', { status: 503 });
+    h.fake.socket.refresh();
+    // Connected (no problem), then the failed reconnection with the first backoff step.
+    await vi.waitFor(() => expect(l.states).toEqual([undefined, expect.stringMatching(/HTTP 503.*trying again in 60 s/)]));
+    expect(l.steps).toEqual([1]);
+    expect(h.fake.socket.connections).toBe(1);
+  });
+
+  it('waits the first backoff step after a cut connection or a disconnect that is not routine', async () => {
+    for (const cut of [() => h.fake.socket.drop(), () => h.fake.socket.refresh('link_disabled')]) {
+      const l = await linked();
+      link = l.link;
+      cut();
+      await vi.waitFor(() => expect(l.steps).toEqual([1]));
+      expect(h.fake.socket.connections).toBe(1);
+      await l.link.stop();
+      await h.close();
+    }
+  });
+});
+
 describe('SocketClient against the fake Slack', () => {
-  async function client(over: { pingIntervalMs?: number } = {}) {
+  async function client(over: { pingIntervalMs?: number; clock?: ManualClock } = {}) {
     h = await slackHarness({ appToken: APP_TOKEN });
     const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => 'warn', setName: () => {} } as never;
     const c = new SocketClient({ web: new WebClient(APP_TOKEN, { slackApiUrl: h.fake.apiUrl, retryConfig: { retries: 0 } }), logger, connectTimeoutMs: 5000, ...over });
@@ -115,6 +170,28 @@ describe('SocketClient against the fake Slack', () => {
     await h.fake.waitFor(() => h.fake.socket.pings >= 4, 5000, 'four pings');
     expect(disconnected).toBe(false);
     expect(h.fake.socket.clients.size).toBe(1);
+    await c.disconnect();
+  });
+
+  it('keeps one ping timer when Slack says hello again on the same connection', async () => {
+    const clock = new ManualClock(0);
+    const c = await client({ pingIntervalMs: 1000, clock });
+    await c.start();
+    let disconnected = false;
+    c.on('disconnected', () => (disconnected = true));
+    c.on('envelope', (e: Envelope) => void e.ack());
+    // Frames arrive in order: once an envelope sent after them is acknowledged, the client has read them.
+    const readSoFar = () => h.fake.socket.envelope('interactive', { type: 'block_actions', actions: [] }, false);
+    h.fake.socket.sendRaw(JSON.stringify({ type: 'hello', num_connections: 1 }));
+    await readSoFar();
+    for (let round = 1; round <= 3; round++) {
+      // A second timer would find the first one's ping unanswered in the same tick and drop the connection.
+      clock.advance(1000);
+      await h.fake.waitFor(() => h.fake.socket.pings === round, 5000, `ping ${round}`);
+      await readSoFar(); // the pong
+      expect(disconnected).toBe(false);
+    }
+    expect(h.fake.socket.pings).toBe(3);
     await c.disconnect();
   });
 

@@ -133,9 +133,12 @@ export class SocketModeServer {
     for (const ws of this.clients) ws.send(text);
   }
 
-  /** Asks the app to reconnect, as Slack does every few hours. */
-  refresh(): void {
-    for (const ws of this.clients) ws.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
+  /**
+   * Asks the app to reconnect: `refresh_requested` every few hours, `warning` before a server goes
+   * away, `link_disabled` when Socket Mode was turned off for the app.
+   */
+  refresh(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): void {
+    for (const ws of this.clients) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake' } }));
   }
 
   close(): void {

@@ -62,6 +62,17 @@ describe('the HTTP front', () => {
     expect((await call(port, 'GET', '/healthzz')).status).toBe(404);
   });
 
+  it('answers a probe whose request line has an absolute URL (as a proxy sends it), by its path', async () => {
+    const port = await start({});
+    for (const url of ['http://hookbot.example/healthz', 'HTTP://hookbot.example:8080/HEALTHZ/', 'https://[::1]/healthz?probe=1']) {
+      expect(await call(port, 'GET', url), url).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: '{"status":"ok"}' });
+    }
+    expect(await call(port, 'GET', 'http://hookbot.example/metrics')).toMatchObject({ status: 200, body: 'hookbot_up 1\n' });
+    expect((await call(port, 'POST', 'http://hookbot.example/metrics')).status).toBe(405);
+    // The host is not the path: handed on (the dashboard's page at `/`, Koa's 404 elsewhere).
+    for (const url of ['http://healthz/', 'http://healthz', 'http://hookbot.example/x/healthz']) expect((await call(port, 'GET', url)).body, url).not.toBe('{"status":"ok"}');
+  });
+
   it('answers another method on a probe with 405 and the methods it takes, as the router did', async () => {
     const port = await start({});
     for (const path of ['/healthz', '/metrics']) {
