@@ -40,6 +40,24 @@ function setup(limits: RateLimits = {}) {
   return { clock, store, bot, worker, add };
 }
 
+/** The store whose markSent waits for `release` (a slow commit); `onCall` is told of each call. */
+function slowCommits(real: SqliteStore, onCall: () => void = () => {}) {
+  let release!: () => void;
+  const recorded = new Promise<void>((r) => (release = r));
+  const store = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...a: Parameters<SqliteStore['markSent']>) => {
+        onCall();
+        await recorded;
+        return target.markSent(...a);
+      };
+    },
+  }) as SqliteStore;
+  return { store, release };
+}
+
 describe('worker', () => {
   it('retries with exponential backoff, then dead-letters with the reason', async () => {
     const { clock, store, bot, worker, add } = setup();
@@ -199,21 +217,9 @@ describe('worker recording an outcome', () => {
   it('frees the send’s slot meanwhile: another chat goes on, the same chat only once it is recorded', async () => {
     const clock = new ManualClock(1_000_000);
     const real = SqliteStore.open(':memory:', { clock });
-    let release!: () => void;
-    const recorded = new Promise<void>((r) => (release = r));
     let held = 0;
     // The store records no outcome until `release` (a slow commit).
-    const store = new Proxy(real, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
-        return async (...a: Parameters<SqliteStore['markSent']>) => {
-          held++;
-          await recorded;
-          return target.markSent(...a);
-        };
-      },
-    }) as SqliteStore;
+    const { store, release } = slowCommits(real, () => held++);
     const bot = new ScriptedBot('b');
     const waiters: [number, () => void][] = [];
     const send = bot.send.bind(bot);
@@ -289,22 +295,10 @@ describe('worker stopped past its stop timeout', () => {
   it('says how many sends wait on their platform (aborted) and how many outcomes are still being recorded', async () => {
     const clock = new ManualClock(1_000_000);
     const real = SqliteStore.open(':memory:', { clock });
-    let recorded!: () => void;
-    const recording = new Promise<void>((r) => (recorded = r));
     let reachedStore!: () => void;
     const storeReached = new Promise<void>((r) => (reachedStore = r));
     // The store records no outcome until `recorded` (a slow commit).
-    const store = new Proxy(real, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
-        return async (...a: Parameters<SqliteStore['markSent']>) => {
-          reachedStore();
-          await recording;
-          return target.markSent(...a);
-        };
-      },
-    }) as SqliteStore;
+    const { store, release: recorded } = slowCommits(real, () => reachedStore());
     let hanging!: () => void;
     const hangs = new Promise<void>((r) => (hanging = r));
     // Chat 'h' hangs until the stop aborts it; the others are answered at once.
