@@ -137,9 +137,12 @@ export class Router {
   }
 
   private expandAll(entries: string[] | undefined, kind: ChatKind, from: string | undefined, where: string, out: Target[], problems: string[]) {
-    for (const [i, e] of (entries ?? []).entries()) {
+    if (!entries) return;
+    // Index loops, without a spread: this runs for every list of every notice.
+    for (let i = 0; i < entries.length; i++) {
       try {
-        out.push(...this.expand(e, kind, from));
+        const targets = this.expand(entries[i]!, kind, from);
+        for (let j = 0; j < targets.length; j++) out.push(targets[j]!);
       } catch (err) {
         // Every caller names a bad send_from once itself, rather than once for every bare id it spoils.
         if (err instanceof UnknownSender) continue;
@@ -197,7 +200,9 @@ export class Router {
       this.expandAll(n.toGroup, 'group', from, 'send_to_group', targets, problems);
       this.expandAll(source?.to, 'user', from, 'source to', targets, problems);
       this.expandAll(source?.to_group, 'group', from, 'source to_group', targets, problems);
-      for (const [i, r] of this.config.routes.entries()) {
+      const routes = this.config.routes;
+      for (let i = 0; i < routes.length; i++) {
+        const r = routes[i]!;
         if (!this.matches(r.match, n)) continue;
         this.expandAll(r.to, 'user', from, `routes[${i}].to`, targets, problems);
         this.expandAll(r.to_group, 'group', from, `routes[${i}].to_group`, targets, problems);
@@ -210,7 +215,7 @@ export class Router {
     if (problems.length && (opts.strict || targets.length === 0)) throw new TargetError(targets.length === 0 && !opts.strict ? [...problems, 'and superusers is empty, so nothing is left to deliver to'] : problems);
     if (targets.length === 0) throw new TargetError(['no targets: the payload names none, no route matches and superusers is empty']);
 
-    const mute = mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event)));
+    const mute = mutes.length ? mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event))) : undefined;
     const seen = new Set<string>();
     const out: NewDelivery[] = [];
     for (const t of targets) {
