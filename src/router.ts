@@ -48,8 +48,14 @@ export function glob(pattern: string): (s: string) => boolean {
   return m;
 }
 
+// Expansions kept per router (a config reload makes a new one): senders name the same few chats on
+// every request. Bounded, since entries come from payloads: short ones only, emptied when full.
+const EXPANDED_MAX = 1024;
+const EXPANDED_LENGTH = 200;
+
 export class Router {
   private readonly aliasOf = new Map<string, string>();
+  private readonly expanded = new Map<string, readonly Target[]>();
   readonly defaultBot: string;
 
   constructor(
@@ -99,6 +105,23 @@ export class Router {
     return [this.make(prefix, rest, kind, entry)];
   }
 
+  /**
+   * expand(), remembered: its answer depends only on the entry, the kind, the bot `from` names and
+   * this router's config (a bot's parseChat reads the text alone). The targets are shared: read only.
+   * An entry that names no target is not kept, and throws each time.
+   */
+  private expandKnown(entry: string, kind: ChatKind, from: string | undefined): readonly Target[] {
+    if (entry.length > EXPANDED_LENGTH) return this.expand(entry, kind, from);
+    const key = `${kind}\u0000${from ?? ''}\u0000${entry}`;
+    let targets = this.expanded.get(key);
+    if (!targets) {
+      targets = this.expand(entry, kind, from);
+      if (this.expanded.size >= EXPANDED_MAX) this.expanded.clear();
+      this.expanded.set(key, targets);
+    }
+    return targets;
+  }
+
   /** `no group named 'opps': did you mean 'ops'? (have: ops, alerts)`, when the config has names to mistype. */
   private unknownName(word: string, kind: ChatKind): Error | undefined {
     const [table, noun] = kind === 'group' ? ([this.config.groups, 'group'] as const) : ([this.config.people, 'person'] as const);
@@ -141,7 +164,7 @@ export class Router {
     // Index loops, without a spread: this runs for every list of every notice.
     for (let i = 0; i < entries.length; i++) {
       try {
-        const targets = this.expand(entries[i]!, kind, from);
+        const targets = this.expandKnown(entries[i]!, kind, from);
         for (let j = 0; j < targets.length; j++) out.push(targets[j]!);
       } catch (err) {
         // Every caller names a bad send_from once itself, rather than once for every bare id it spoils.
