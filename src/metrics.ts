@@ -1,6 +1,7 @@
 // Prometheus metrics at GET /metrics (prom-client), each registry per instance so tests can run several.
 // prom-client is loaded and the registry built at the first scrape: an instance nobody scrapes keeps
 // only its two tallies. The default metrics (process, GC, event loop) are collected from then on.
+import type PromClient from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { BotAdapter } from './bot.js';
 import type { HealthReport } from './health-report.js';
@@ -19,16 +20,23 @@ class Tally {
   }
 }
 
+// A CommonJS package: its exports are the default export both in Node's loader and in the bundle.
+const loadPromClient = async () => (await import('prom-client')).default;
+
 export class Metrics {
   private readonly outcomes = new Tally();
   private readonly webhooks = new Tally();
   private registry?: Promise<Registry>;
 
-  /** `health` is what /healthz says: the gauges below match its problems one for one. */
+  /**
+   * `health` is what /healthz says: the gauges below match its problems one for one. `load` gives
+   * prom-client (a test can make it fail once).
+   */
   constructor(
     private readonly store: Store,
     private readonly bots: Map<string, BotAdapter>,
     private readonly health?: () => HealthReport,
+    private readonly load: () => Promise<typeof PromClient> = loadPromClient,
   ) {}
 
   outcome(outcome: string, bot: string): void {
@@ -51,8 +59,7 @@ export class Metrics {
   }
 
   private async build(): Promise<Registry> {
-    // A CommonJS package: its exports are the default export both in Node's loader and in the bundle.
-    const { Counter, Gauge, Registry, collectDefaultMetrics } = (await import('prom-client')).default;
+    const { Counter, Gauge, Registry, collectDefaultMetrics } = await this.load();
     const { store, bots, health, outcomes, webhooks } = this;
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'hookbot_' });

@@ -515,8 +515,16 @@ export class Worker {
     const limit = this.deps.options.stopTimeoutMs ?? 10_000;
     if (!(await settles(this.inflight, limit))) {
       // The platform hangs: abort what is still in flight; those deliveries stay pending, not
-      // counted as an attempt. An adapter that ignores its signal is not waited for long.
-      this.deps.logger.warn({ sends: this.inflight.size, waitedMs: limit }, 'stopping: sends still in flight after the stop timeout; aborting them (they stay pending)');
+      // counted as an attempt. An adapter that ignores its signal is not waited for long. The
+      // others were answered and their outcomes are still going to the store (a slow commit):
+      // not aborted, only waited for a little longer.
+      const sends = this.sending.size;
+      const recording = this.inflight.size - sends;
+      this.deps.logger.warn(
+        { sends, recording, waitedMs: limit },
+        `stopping: after the stop timeout, ${sends} send(s) still wait on their platform and are aborted (they stay pending), ` +
+          `${recording} outcome(s) are still being recorded`,
+      );
       this.sendsAborted = true;
       for (const a of this.sendAborts) a.abort();
       await settles(this.inflight, 2000);

@@ -1,10 +1,25 @@
 // Connections checked out of a pg pool, written once for every PostgreSQL store. While a connection
 // is checked out the pool no longer listens for its 'error' event, so a connection lost then (the
 // database restarted, the network cut) would be an uncaught error that ends the process. Here it
-// is listened to, the call fails instead, and the connection is dropped rather than reused.
-import type pg from 'pg';
+// is listened to, the call fails instead, and the connection is dropped rather than reused. A
+// connection whose call failed with the server's own answer (a constraint violation, a syntax
+// error) is still good: it goes back to the pool, so such failures do not cost a new connection each.
+import pg from 'pg';
 
-/** Runs `fn` on one connection; one that failed or was lost goes back destroyed. */
+/** Connections left inside a transaction ROLLBACK could not end: never to be reused. */
+const stuck = new WeakSet<pg.PoolClient>();
+
+/**
+ * Whether the connection is still in step with the server after `e`: the server answered with an
+ * error (so the protocol went on), and not one that says the session is ending (class 08, a lost
+ * connection; 57P01–57P05, the server shutting down or the session terminated; XX, an internal error).
+ */
+function sessionSurvives(e: unknown): boolean {
+  if (!(e instanceof pg.DatabaseError) || typeof e.code !== 'string') return false;
+  return !/^(08|57P0|XX)/.test(e.code);
+}
+
+/** Runs `fn` on one connection; one that was lost, or may be, goes back destroyed. */
 export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
@@ -13,7 +28,7 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
   try {
     return await fn(client);
   } catch (e) {
-    broken = true;
+    if (!sessionSurvives(e) || stuck.has(client)) broken = true;
     throw e;
   } finally {
     client.removeListener('error', lost);
@@ -29,7 +44,7 @@ export async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<
     await client.query('COMMIT');
     return out;
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => {});
+    await client.query('ROLLBACK').catch(() => stuck.add(client));
     throw e;
   }
 }

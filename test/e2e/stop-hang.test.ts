@@ -41,7 +41,7 @@ describe('stop while the platform hangs', () => {
     expect(await hb.stop()).toBe(0);
     // Bounded by stopTimeoutMs, far below the 45 s after which the process would give up with 1.
     expect(Date.now() - t0).toBeLessThan(30_000);
-    expect(hb.logs()).toMatch(/aborting them \(they stay pending\)/);
+    expect(hb.logs()).toMatch(/1 send\(s\) still wait on their platform and are aborted \(they stay pending\)/);
     expect(hb.logs()).toMatch(/"msg":"stopped"/);
 
     fake.outage('up');

@@ -2,13 +2,10 @@
 // body names `"send_to": "userid"`): the notice goes to the valid targets, else the source's own,
 // else the superusers, with a line naming the bad target and `warnings` in the 202 answer.
 // `strictTargets: true` keeps the 400. Through the real receiver and worker, to the fake Telegram.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegram } from '../fakes/telegram/fake-telegram.js';
-import { startHookbot, type Hookbot } from '../../src/main.js';
-import { createLogger } from '../../src/log.js';
+import type { Hookbot } from '../../src/main.js';
+import { startInProcess, type InProcessHookbot } from '../helpers/in-process.js';
 import { fixture } from '../inbound/helpers.js';
 
 const BOT_TOKEN = '123456789:AAHbadTargetsTelegramTokenForTheFake01';
@@ -19,6 +16,7 @@ const OTHER = 1003;
 
 describe('bad targets in a payload', () => {
   let fake: FakeTelegram;
+  let running: InProcessHookbot | undefined;
   let hb: Hookbot;
   let url: string;
 
@@ -27,13 +25,9 @@ describe('bad targets in a payload', () => {
     for (const id of [BOSS, OTHER]) fake.addChat({ id, type: 'private' });
     fake.addChat({ id: OPS, type: 'supergroup' });
     await fake.start();
-    const dir = mkdtempSync(join(tmpdir(), 'hookbot-bad-targets-'));
-    const file = join(dir, 'hookbot.yaml');
-    writeFileSync(
-      file,
+    running = await startInProcess(
       `
-server: { port: 0, host: 127.0.0.1 }
-store: { sqlite: "${dir}/h.db" }
+store: { sqlite: "{{dir}}/h.db" }
 worker: { pollMs: 20 }
 bots:
   telegram: { platform: telegram, token: "${BOT_TOKEN}", apiRoot: "${fake.url}" }
@@ -44,12 +38,12 @@ sources:
   strict: { format: report, token: ${TOKEN}, strictTargets: true }
   report: { format: report, token: ${TOKEN} }
 `,
+      { prefix: 'hookbot-bad-targets-' },
     );
-    hb = await startHookbot({ configFile: file, env: {}, logger: createLogger('silent') });
-    url = `http://127.0.0.1:${hb.port}`;
+    ({ hb, url } = running);
   }, 30_000);
   afterAll(async () => {
-    await hb?.stop();
+    await running?.stop();
     await fake?.stop();
   });
 

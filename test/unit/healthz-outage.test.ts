@@ -2,15 +2,12 @@
 // Bot API, on a manual clock: /healthz names the platform unreachable since when and why (200
 // degraded while another bot works), /metrics has the matching gauges, and once Telegram is back
 // the held deliveries all go within the probe interval and health is ok again.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { createLogger } from '../../src/log.js';
-import { startHookbot, type Hookbot } from '../../src/main.js';
+import type { Hookbot } from '../../src/main.js';
 import { PROBE_MAX_MS } from '../../src/outages.js';
 import { FakeTelegram } from '../fakes/telegram/fake-telegram.js';
+import { startInProcess, type InProcessHookbot } from '../helpers/in-process.js';
 
 const BOT_TOKEN = '123456789:AAHhealthzOutageTelegramTokenForFake01';
 const TOKEN = 'healthz-outage-source-token-0123456789';
@@ -20,6 +17,7 @@ type Health = { status: number; body: { ok: boolean; status: string; problems: {
 
 describe('/healthz and /metrics through a platform outage', () => {
   let fake: FakeTelegram;
+  let running: InProcessHookbot | undefined;
   let hb: Hookbot;
   let url: string;
   const clock = new ManualClock(Date.parse('2026-03-01T08:00:00Z'));
@@ -28,26 +26,22 @@ describe('/healthz and /metrics through a platform outage', () => {
     fake = new FakeTelegram({ tokens: [BOT_TOKEN], limits: false });
     for (const id of GROUPS) fake.addChat({ id, type: 'supergroup' });
     await fake.start();
-    const dir = mkdtempSync(join(tmpdir(), 'hookbot-healthz-'));
-    const file = join(dir, 'hookbot.yaml');
-    writeFileSync(
-      file,
+    running = await startInProcess(
       `
-server: { port: 0, host: 127.0.0.1 }
-store: { sqlite: "${dir}/h.db" }
+store: { sqlite: "{{dir}}/h.db" }
 worker: { pollMs: 20, sendTimeoutMs: 5000 }
 bots:
   telegram: { platform: telegram, token: "${BOT_TOKEN}", apiRoot: "${fake.url}" }
-  console: { platform: console, output: "${dir}/console.jsonl" }
+  console: { platform: console, output: "{{dir}}/console.jsonl" }
 sources:
   report: { format: report, token: ${TOKEN} }
 `,
+      { clock, prefix: 'hookbot-healthz-' },
     );
-    hb = await startHookbot({ configFile: file, env: {}, logger: createLogger('silent'), clock });
-    url = `http://127.0.0.1:${hb.port}`;
+    ({ hb, url } = running);
   }, 30_000);
   afterAll(async () => {
-    await hb?.stop();
+    await running?.stop();
     await fake?.stop();
   });
 

@@ -1,12 +1,13 @@
 // The worker against the real SQLite store and a scripted adapter, with a manual clock.
 import { describe, expect, it } from 'vitest';
-import { DeliveryError, type BotAdapter, type ChatRef, type RateLimits } from '../../src/bot.js';
+import { DeliveryError, type BotAdapter, type ChatRef, type RateLimits, type SendContext } from '../../src/bot.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Message } from '../../src/message.js';
 import { RateLimiter, windowMs } from '../../src/ratelimit.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { backoffMs } from '../../src/worker.js';
 import { plainText } from '../../src/render/markup.js';
+import pino from 'pino';
 import { WORKER_OPTIONS, addReport, testWorker } from '../helpers/worker.js';
 
 class ScriptedBot implements BotAdapter {
@@ -37,6 +38,24 @@ function setup(limits: RateLimits = {}) {
   const worker = testWorker(store, bot, clock, { limits });
   const add = (chat: string, text: string) => addReport(store, clock, chat, text);
   return { clock, store, bot, worker, add };
+}
+
+/** The store whose markSent waits for `release` (a slow commit); `onCall` is told of each call. */
+function slowCommits(real: SqliteStore, onCall: () => void = () => {}) {
+  let release!: () => void;
+  const recorded = new Promise<void>((r) => (release = r));
+  const store = new Proxy(real, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...a: Parameters<SqliteStore['markSent']>) => {
+        onCall();
+        await recorded;
+        return target.markSent(...a);
+      };
+    },
+  }) as SqliteStore;
+  return { store, release };
 }
 
 describe('worker', () => {
@@ -198,21 +217,9 @@ describe('worker recording an outcome', () => {
   it('frees the send’s slot meanwhile: another chat goes on, the same chat only once it is recorded', async () => {
     const clock = new ManualClock(1_000_000);
     const real = SqliteStore.open(':memory:', { clock });
-    let release!: () => void;
-    const recorded = new Promise<void>((r) => (release = r));
     let held = 0;
     // The store records no outcome until `release` (a slow commit).
-    const store = new Proxy(real, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver);
-        if (prop !== 'markSent') return typeof v === 'function' ? v.bind(target) : v;
-        return async (...a: Parameters<SqliteStore['markSent']>) => {
-          held++;
-          await recorded;
-          return target.markSent(...a);
-        };
-      },
-    }) as SqliteStore;
+    const { store, release } = slowCommits(real, () => held++);
     const bot = new ScriptedBot('b');
     const waiters: [number, () => void][] = [];
     const send = bot.send.bind(bot);
@@ -281,5 +288,45 @@ describe('worker told of a commit', () => {
     } finally {
       await worker.stop();
     }
+  });
+});
+
+describe('worker stopped past its stop timeout', () => {
+  it('says how many sends wait on their platform (aborted) and how many outcomes are still being recorded', async () => {
+    const clock = new ManualClock(1_000_000);
+    const real = SqliteStore.open(':memory:', { clock });
+    let reachedStore!: () => void;
+    const storeReached = new Promise<void>((r) => (reachedStore = r));
+    // The store records no outcome until `recorded` (a slow commit).
+    const { store, release: recorded } = slowCommits(real, () => reachedStore());
+    let hanging!: () => void;
+    const hangs = new Promise<void>((r) => (hanging = r));
+    // Chat 'h' hangs until the stop aborts it; the others are answered at once.
+    const bot = new (class extends ScriptedBot {
+      override async send(to: ChatRef, msg: Message, ctx?: SendContext) {
+        if (to.chat !== 'h') return super.send(to, msg);
+        hanging();
+        return new Promise<never>((_, reject) => ctx!.signal.addEventListener('abort', () => reject(ctx!.signal.reason)));
+      }
+    })('b');
+    const warnings: { msg: string; sends?: number; recording?: number }[] = [];
+    const logger = pino({ level: 'warn' }, {
+      write: (line: string) => {
+        const entry = JSON.parse(line) as { msg: string; sends?: number; recording?: number };
+        warnings.push(entry);
+        // Once the stop has said what it waits for, the slow commit ends.
+        if (entry.msg.startsWith('stopping:')) recorded();
+      },
+    });
+    const worker = testWorker(store, bot, clock, { logger, options: { ...WORKER_OPTIONS, stopTimeoutMs: 50 } });
+    await addReport(real, clock, 'h', 'hangs');
+    const r = await addReport(real, clock, 'r', 'recorded slowly');
+    await worker.start();
+    await Promise.all([hangs, storeReached]);
+    await worker.stop();
+    const said = warnings.filter((w) => w.msg.startsWith('stopping:'));
+    expect(said).toEqual([expect.objectContaining({ sends: 1, recording: 1 })]);
+    expect(said[0]!.msg).toMatch(/1 send.*aborted.*1 outcome.*being recorded/);
+    expect(await real.getDelivery(r.deliveries[0]!.id)).toMatchObject({ state: 'sent' });
   });
 });

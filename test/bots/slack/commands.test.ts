@@ -64,15 +64,21 @@ describe('Slack commands over Socket Mode', () => {
     expect(plane.seen[0]).toMatchObject({ name: 'help', args: '' });
   });
 
-  it('acks at once and answers through response_url when the command is slower than 2.5 s of the bot clock', async () => {
+  /** `/hookbot slow` sent over Socket Mode; resolves once the command has started (its deadline is set). */
+  async function slowCommand() {
     h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
     let release!: () => void;
     const plane = host(new Promise<void>((r) => (release = r)));
     await h.bot.start(plane.host);
     await h.fake.socket.connected();
     const acked = h.fake.socket.slashCommand({ text: 'slow' }, 2000);
-    // The deadline is set as the command starts: move the bot's clock past it instead of waiting.
     await plane.reached;
+    return { acked, release };
+  }
+
+  it('acks at once and answers through response_url when the command is slower than 2.5 s of the bot clock', async () => {
+    const { acked, release } = await slowCommand();
+    // Past the deadline on the bot's clock: no real waiting.
     h.clock.advance(2500);
     const ack = await acked;
     expect(ack.payload?.text).toBeUndefined();
@@ -83,13 +89,7 @@ describe('Slack commands over Socket Mode', () => {
   });
 
   it('answers in the ack a command that finishes just before the deadline', async () => {
-    h = await slackHarness({ appToken: 'xapp-fake-app-token-0123456789' });
-    let release!: () => void;
-    const plane = host(new Promise<void>((r) => (release = r)));
-    await h.bot.start(plane.host);
-    await h.fake.socket.connected();
-    const acked = h.fake.socket.slashCommand({ text: 'slow' }, 2000);
-    await plane.reached;
+    const { acked, release } = await slowCommand();
     h.clock.advance(2499);
     release();
     expect((await acked).payload).toEqual({ response_type: 'in_channel', text: 'done *late*' });
