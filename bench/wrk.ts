@@ -29,7 +29,7 @@ const DELIVERIES = opt('deliveries', 10_000);
 const RATE = opt('rate', 100);
 const SECONDS = opt('seconds', 10);
 /** What `npm start`, the bin's shebang and docs/hookbot.service pass to node. */
-const NODE_OPTIONS = ['--max-semi-space-size=1'];
+const NODE_OPTIONS = ['--max-semi-space-size=4'];
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-wrk-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 
