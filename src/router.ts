@@ -48,8 +48,14 @@ export function glob(pattern: string): (s: string) => boolean {
   return m;
 }
 
+// Expansions kept per router (a config reload makes a new one): senders name the same few chats on
+// every request. Bounded, since entries come from payloads: short ones only, emptied when full.
+const EXPANDED_MAX = 1024;
+const EXPANDED_LENGTH = 200;
+
 export class Router {
   private readonly aliasOf = new Map<string, string>();
+  private readonly expanded = new Map<string, readonly Target[]>();
   readonly defaultBot: string;
 
   constructor(
@@ -99,6 +105,23 @@ export class Router {
     return [this.make(prefix, rest, kind, entry)];
   }
 
+  /**
+   * expand(), remembered: its answer depends only on the entry, the kind, the bot `from` names and
+   * this router's config (a bot's parseChat reads the text alone). The targets are shared: read only.
+   * An entry that names no target is not kept, and throws each time.
+   */
+  private expandKnown(entry: string, kind: ChatKind, from: string | undefined): readonly Target[] {
+    if (entry.length > EXPANDED_LENGTH) return this.expand(entry, kind, from);
+    const key = `${kind}\u0000${from ?? ''}\u0000${entry}`;
+    let targets = this.expanded.get(key);
+    if (!targets) {
+      targets = this.expand(entry, kind, from);
+      if (this.expanded.size >= EXPANDED_MAX) this.expanded.clear();
+      this.expanded.set(key, targets);
+    }
+    return targets;
+  }
+
   /** `no group named 'opps': did you mean 'ops'? (have: ops, alerts)`, when the config has names to mistype. */
   private unknownName(word: string, kind: ChatKind): Error | undefined {
     const [table, noun] = kind === 'group' ? ([this.config.groups, 'group'] as const) : ([this.config.people, 'person'] as const);
@@ -137,9 +160,12 @@ export class Router {
   }
 
   private expandAll(entries: string[] | undefined, kind: ChatKind, from: string | undefined, where: string, out: Target[], problems: string[]) {
-    for (const [i, e] of (entries ?? []).entries()) {
+    if (!entries) return;
+    // Index loops, without a spread: this runs for every list of every notice.
+    for (let i = 0; i < entries.length; i++) {
       try {
-        out.push(...this.expand(e, kind, from));
+        const targets = this.expandKnown(entries[i]!, kind, from);
+        for (let j = 0; j < targets.length; j++) out.push(targets[j]!);
       } catch (err) {
         // Every caller names a bad send_from once itself, rather than once for every bare id it spoils.
         if (err instanceof UnknownSender) continue;
@@ -197,7 +223,9 @@ export class Router {
       this.expandAll(n.toGroup, 'group', from, 'send_to_group', targets, problems);
       this.expandAll(source?.to, 'user', from, 'source to', targets, problems);
       this.expandAll(source?.to_group, 'group', from, 'source to_group', targets, problems);
-      for (const [i, r] of this.config.routes.entries()) {
+      const routes = this.config.routes;
+      for (let i = 0; i < routes.length; i++) {
+        const r = routes[i]!;
         if (!this.matches(r.match, n)) continue;
         this.expandAll(r.to, 'user', from, `routes[${i}].to`, targets, problems);
         this.expandAll(r.to_group, 'group', from, `routes[${i}].to_group`, targets, problems);
@@ -210,7 +238,7 @@ export class Router {
     if (problems.length && (opts.strict || targets.length === 0)) throw new TargetError(targets.length === 0 && !opts.strict ? [...problems, 'and superusers is empty, so nothing is left to deliver to'] : problems);
     if (targets.length === 0) throw new TargetError(['no targets: the payload names none, no route matches and superusers is empty']);
 
-    const mute = mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event)));
+    const mute = mutes.length ? mutes.find((m) => m.pattern === n.source || (n.event !== undefined && glob(m.pattern)(n.event))) : undefined;
     const seen = new Set<string>();
     const out: NewDelivery[] = [];
     for (const t of targets) {

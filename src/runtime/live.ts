@@ -142,13 +142,23 @@ export class LiveConfig {
 }
 
 // A stand-in that forwards every call to whatever `get` returns now, so the server and the worker,
-// wired once, always use the current pipeline.
+// wired once, always use the current pipeline. A method is bound once per pipeline, not at every
+// access: the webhook route reads several on each request.
 function delegate<T extends object>(get: () => T): T {
+  let boundTo: T | undefined;
+  let bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
   return new Proxy({} as T, {
     get(_t, p) {
       const target = get();
       const v = Reflect.get(target, p, target);
-      return typeof v === 'function' ? v.bind(target) : v;
+      if (typeof v !== 'function') return v;
+      if (target !== boundTo) {
+        boundTo = target;
+        bound = new Map();
+      }
+      let b = bound.get(p);
+      if (!b || b.fn !== v) bound.set(p, (b = { fn: v, bound: v.bind(target) }));
+      return b.bound;
     },
   });
 }

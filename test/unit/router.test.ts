@@ -176,3 +176,14 @@ describe('router plans that keep the notice', () => {
   });
 });
 
+
+describe('router, the same entries again', () => {
+  it('expands a bare id by the send_from of each notice, and refuses a bad entry each time', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(targets({ to: ['1'], from: 'other' })).toEqual(['other:1|user']);
+      expect(targets({ to: ['1'] })).toEqual(['main:1|user']);
+      expect(targets({ toGroup: ['1'] })).toEqual(['main:1|group']);
+      expect(() => targets({ to: ['nobot:1'] })).toThrow(TargetError);
+    }
+  });
+});
