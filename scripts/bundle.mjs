@@ -1,4 +1,4 @@
-// Bundles the compiled CLI (dist/src/cli.js) and the store thread's entry into dist/bundle/, which
+// Bundles the compiled CLI (dist/src/cli.js) into dist/bundle/, which
 // bin/hookbot.js runs when it is there. Node's module loader reading, resolving and compiling some
 // 700 files one by one was most of the start-up CPU: bundled, `hookbot check` and `start` read a
 // few dozen. Each platform stays in its own chunk, loaded only when a bot uses it (bots/index.ts).
@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'dist/src/cli.js', 'thread-main': 'dist/src/store/thread-main.js' },
+  entryPoints: { cli: 'dist/src/cli.js' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
@@ -23,7 +23,6 @@ await build({
   keepNames: true,
   // V8 keeps every script's source in memory: without the indentation and comments it is a third smaller.
   minifyWhitespace: true,
-  // The store thread is started from its URL beside the code that starts it (src/store/threaded.ts).
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
   external: [

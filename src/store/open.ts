@@ -1,7 +1,6 @@
 // Picks the store the config names.
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { ConfigError, type Config } from '../config.js';
-import { ThreadedStore } from './threaded.js';
 import type { Store } from './store.js';
 import { newInstanceId } from '../instance.js';
 import type { Logger } from 'pino';
@@ -9,9 +8,7 @@ import { registerSecret } from '../log.js';
 
 export async function openStore(cfg: Config['store'], clock: Clock, instance = newInstanceId(), opts: { logger?: Logger; listen?: boolean } = {}): Promise<Store> {
   if (cfg.sqlite !== undefined) {
-    // On its own thread, so fsyncs never stall the server; in-process when a test drives the clock
-    // (the thread keeps the system clock).
-    if (clock === systemClock) return ThreadedStore.open(cfg.sqlite, instance);
+    // In-process: its fsyncs run on libuv's thread pool, never on the event loop (sqlite.ts).
     const { SqliteStore } = await import('./sqlite.js');
     return SqliteStore.open(cfg.sqlite, { clock, instance });
   }

@@ -1,5 +1,5 @@
 // ConfigObjectStore on SQLite: its own table in the same database file, through its own connection
-// (WAL lets it sit beside the store's writer thread). Config changes are rare and small, so plain
+// (WAL lets it sit beside the store's own connection). Config changes are rare and small, so plain
 // synchronous statements are enough.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,4 +1,4 @@
-// One contract, every store: SQLite in-process, SQLite on its own thread, and PostgreSQL. Two
+// One contract, every store: SQLite and PostgreSQL. Two
 // handles on one database stand for two instances.
 import { afterEach, describe, expect, it } from 'vitest';
 import { newEventId } from '../../../src/event-id.js';

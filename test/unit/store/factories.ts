@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite.js';
-import { ThreadedStore } from '../../../src/store/threaded.js';
 import { PgStore } from '../../../src/store/postgres.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
 import type { Store } from '../../../src/store/store.js';
@@ -37,13 +36,6 @@ export async function storeFactories(): Promise<[string, () => Promise<TestDatab
       async () => {
         const { file, drop } = sqliteDir();
         return { open: async (instance) => SqliteStore.open(file, { instance }), drop };
-      },
-    ],
-    [
-      'sqlite on its own thread',
-      async () => {
-        const { file, drop } = sqliteDir();
-        return { open: (instance) => ThreadedStore.open(file, instance), drop };
       },
     ],
     ...pg,
