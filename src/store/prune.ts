@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Store } from './store.js';
 
-const BATCH = 500;
+// SQLite deletes on the event loop: a batch of 100 events (and their deliveries) took 6-12 ms on
+// a store of 300k events, 500 took 30-60 ms. Each batch waits for the WAL's sync, so webhooks are
+// committed between batches.
+const BATCH = 100;
 const EVERY_MS = 3600_000;
 
 /** Starts pruning; the returned function stops it and waits for a run in progress. */
