@@ -34,8 +34,8 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
     (req as ReadingRequest)[READING] = { chunks: [], size: 0, limit, settled: false, resolve, reject };
     req.on('data', onBodyData);
     req.on('end', onBodyEnd);
-    req.on('aborted', onBodyAborted);
-    req.on('error', onBodyAborted);
+    // An upload cut short ends in 'close' without 'end' ('aborted' and 'error' come first, and a
+    // request emits that 'error' only to a listener of its own: none is needed).
     req.on('close', onBodyAborted);
   });
 }

@@ -156,12 +156,13 @@ export class SqliteStore implements Store {
       // SQLite puts the WAL beside the database's real file (a symbolic link is followed). The
       // read makes sure it has the WAL open, which it keeps until the connection closes.
       db.pragma('user_version');
-      if (!inMemory) wal = new WalSync(realpathSync(file) + '-wal', opts.fsync);
+      if (!inMemory) wal = new WalSync(realpathSync(file) + '-wal', opts.fsync, () => store.synced());
     } catch (e) {
       db?.close();
       throw new StoreUnavailable(`cannot open the SQLite store at ${file}: ${(e as Error).message}`, { cause: e });
     }
-    return new SqliteStore(db, opts.clock ?? systemClock, opts.instance ?? 'local', wal);
+    const store = new SqliteStore(db, opts.clock ?? systemClock, opts.instance ?? 'local', wal);
+    return store;
   }
 
   /**
@@ -174,8 +175,11 @@ export class SqliteStore implements Store {
     if (this.wal?.failed) return Promise.reject(this.wal.failed);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve, reject, atomic, durable });
-      // While another process holds the lock, the retry's timer flushes (waitForLock).
-      if (!this.scheduled && !this.lockRetry) {
+      // While another process holds the lock, the retry's timer flushes (waitForLock). While the
+      // WAL is being synced, a durable op is held back and committed when the sync ends (synced):
+      // it would wait for the next sync anyway, and one commit for all that arrived meanwhile
+      // writes far fewer WAL pages than one per turn of the event loop (and so fewer checkpoints).
+      if (!this.scheduled && !this.lockRetry && !(durable && this.wal?.syncing)) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
@@ -190,11 +194,20 @@ export class SqliteStore implements Store {
     if (this.queue.length) this.flush();
   }
 
+  /** A WAL sync ended: what was held back meanwhile is committed now, for the next sync to cover. */
+  private synced(): void {
+    if (!this.scheduled && !this.lockRetry && !this.closing) this.flush();
+  }
+
   private flush() {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    if (this.wal?.failed) {
+      for (const p of batch) p.reject(this.wal.failed);
+      return;
+    }
     let results: { ok: boolean; value: unknown }[];
     try {
       // Optimistic first: savepoints cost about a third of an ingest's time, and an op almost never

@@ -39,9 +39,14 @@ export class WalSync {
    * created, and with synchronous = NORMAL SQLite would sync its directory entry only at the first
    * checkpoint — a power cut before that could lose the file with every commit in it.
    */
+  /**
+   * `onSynced` runs when a sync ended, before the next starts: the store commits then what it held
+   * back meanwhile (see `syncing`), so that the next sync covers it.
+   */
   constructor(
     private readonly wal: string,
     private readonly fsync: Fsync = fsyncFile,
+    private readonly onSynced: () => void = () => {},
   ) {
     // Our own descriptor, kept for the store's life and never reopened by name: SQLite keeps writing
     // through the descriptor it opened, so the file behind ours is the one that holds the commits
@@ -58,6 +63,11 @@ export class WalSync {
       }
       await this.syncWal();
     }, []);
+  }
+
+  /** Whether a sync is in flight: a durable commit made now would wait for the next one anyway. */
+  get syncing(): boolean {
+    return this.inFlight !== undefined;
   }
 
   /** Resolves once a sync that started after this call succeeded: everything committed before it is on disk. */
@@ -95,12 +105,14 @@ export class WalSync {
       () => {
         this.inFlight = undefined;
         for (const w of covered) w.resolve();
+        this.onSynced();
         if (this.waiting.length) this.next();
       },
       (e: unknown) => {
         this.inFlight = undefined;
         this.failed ??= new StoreUnavailable(`the store could not make its journal durable, so it accepts no more writes until hookbot is restarted: ${(e as Error)?.message ?? String(e)}`, { cause: e });
         for (const w of covered) w.reject(this.failed);
+        this.onSynced();
         this.next();
       },
     );
