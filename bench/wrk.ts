@@ -240,7 +240,7 @@ await platforms.stop();
 out.push(
   '## Resident memory (Telegram, Discord and Slack configured, against their fakes)',
   '',
-  'Of everything `npm start` leaves running (npm, and hookbot with its store thread): the physical memory it holds, each page once (/proc/<pid>/pagemap); in brackets VmRSS summed over the processes (the node binary and libraries npm and hookbot share counted twice), Pss summed (shared pages split with every other process of the machine that maps them) and private (Rss − Shared); then hookbot alone, as docs/hookbot.service runs it:',
+  'Of everything `npm start` leaves running (the node processes of npm and of hookbot): the physical memory it holds, each page once (/proc/<pid>/pagemap); in brackets VmRSS summed over the processes (the node binary and libraries npm and hookbot share counted twice), Pss summed (shared pages split with every other process of the machine that maps them) and private (Rss − Shared); then hookbot alone, as docs/hookbot.service runs it:',
   '',
   ...mem.map((x) => `- ${x}`),
   '',

@@ -3,8 +3,24 @@
 // 700 files one by one was most of the start-up CPU: bundled, `hookbot check` and `start` read a
 // few dozen. Each platform stays in its own chunk, loaded only when a bot uses it (bots/index.ts).
 // Native and optional packages stay outside and are loaded from node_modules as before.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+
+// @discordjs/rest, as it loads, fills in globalThis.FormData and Blob for runtimes without them
+// (`??=`). Reading globalThis.FormData on Node makes Node load its own copy of undici, about 4 MB
+// resident, beside the undici package the bundle carries; on Node the two globals are always there,
+// so the bundle leaves the statement out (its sends use the globals as before, when they need them).
+const noGlobalFill = {
+  name: 'no-global-fill',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@discordjs[\\/]rest[\\/]dist[\\/]index\.mjs$/ }, ({ path }) => {
+      const fill = 'globalThis.FormData ??= FormData2;\nglobalThis.Blob ??= Blob2;\n';
+      const code = readFileSync(path, 'utf8');
+      if (!code.includes(fill)) return { warnings: [{ text: '@discordjs/rest no longer fills in FormData as expected: check that it does not load Node\'s undici' }] };
+      return { contents: code.replace(fill, ''), loader: 'js' };
+    });
+  },
+};
 
 // Chunk names change with their content: the last build's must not stay beside this one's.
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -39,5 +55,6 @@ await build({
   alias: { 'whatwg-url': './scripts/whatwg-url.cjs' },
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __hookbotRequire } from 'node:module'; const require = __hookbotRequire(import.meta.url);" },
+  plugins: [noGlobalFill],
   logLevel: 'warning',
 });

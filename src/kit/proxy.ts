@@ -1,7 +1,7 @@
 // The one proxy module every REST client and every WebSocket goes through: http:// and https://
 // proxies by CONNECT, socks5:// (names resolved here) and socks5h:// (names resolved by the proxy).
 // Two shapes, because clients take one or the other: a Node `http.Agent` (node-fetch in grammY, the
-// `ws` package) and an undici `Dispatcher` (global fetch, @slack/web-api, @discordjs/rest).
+// `ws` package) and an undici `Dispatcher` (undici's fetch for @slack/web-api, @discordjs/rest).
 import type { Agent as NodeAgent } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'node:events';
@@ -65,7 +65,8 @@ export function proxyDispatcher(url: string, timeoutMs?: number): Dispatcher {
   });
 }
 
-/** A fetch that goes through `dispatcher` (Node's global fetch is undici and takes one in its init). */
+/** undici's fetch through `dispatcher` (not Node's global fetch, which would load a second undici). */
 export function fetchVia(dispatcher: Dispatcher): typeof fetch {
-  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  const { fetch: undiciFetch } = undici();
+  return ((input: Parameters<typeof fetch>[0], init?: RequestInit) => undiciFetch(input as never, { ...init, dispatcher } as never)) as unknown as typeof fetch;
 }
