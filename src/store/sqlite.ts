@@ -283,6 +283,7 @@ export class SqliteStore implements Store {
     const results: { ok: boolean; value: unknown }[] = [];
     this.seen.clear();
     this.keep.clear();
+    this.openedLanes.clear();
     this.db.transaction(() => {
       for (const op of batch) {
         if (!isolate) {
@@ -303,6 +304,8 @@ export class SqliteStore implements Store {
             this.stmts.rollbackTo.run();
             this.stmts.release.run();
           }
+          // The lanes it opened may be rolled back with it.
+          this.openedLanes.clear();
           results.push({ ok: false, value: e });
         }
       }
@@ -316,6 +319,8 @@ export class SqliteStore implements Store {
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.
   private readonly seen = new Map<string, IngestAnswer>();
   private readonly keep = new Map<string, number>();
+  /** Per transaction: the lanes (bot \0 chat) an ingest of it opened or found open (see openLane). */
+  private readonly openedLanes = new Set<string>();
 
   ingest(req: IngestRequest): Promise<IngestAnswer> {
     return this.grouped(() => {
@@ -348,7 +353,7 @@ export class SqliteStore implements Store {
       const state: DeliveryState = d.muted ? 'muted' : 'pending';
       const r = this.stmts.insDelivery.run(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, state, now, d.muted ? `muted by ${d.muted}` : null, now, now);
       const did = Number(r.lastInsertRowid);
-      if (!d.muted) this.stmts.laneOpen.run(d.bot, d.chat, did, now);
+      if (!d.muted) this.openLane(d.bot, d.chat, did, now);
       deliveries.push({ id: did, target: d.target, state });
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
@@ -394,8 +399,22 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  /**
+   * A new pending delivery of (bot, chat): opens the chat's lane with it as the head, or leaves the
+   * lane as it is (its head is older). A lane this transaction opened already has an older head, so
+   * the statement is skipped: webhooks of one batch mostly name the same chats.
+   */
+  private openLane(bot: string, chat: string, id: number, now: number): void {
+    const k = bot + '\0' + chat;
+    if (this.openedLanes.has(k)) return;
+    this.stmts.laneOpen.run(bot, chat, id, now);
+    this.openedLanes.add(k);
+  }
+
   /** The lane of (bot, chat) after one of its deliveries changed state: its head now, or closed. */
   private refreshLane(bot: string, chat: string): void {
+    // Closed or moved on: the next delivery of this chat in the transaction runs laneOpen again.
+    this.openedLanes.delete(bot + '\0' + chat);
     const h = this.stmts.laneHead.get(bot, chat) as { id: number; state: string; next_at: number } | undefined;
     if (h) this.stmts.laneSet.run(bot, chat, h.id, h.state === 'pending' ? h.next_at : null);
     else this.stmts.laneClose.run(bot, chat);
