@@ -82,14 +82,15 @@ function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
   db.pragma('journal_mode = WAL');
   migrateSqlite(db);
   const now = Date.now();
-  const ev = db.prepare('INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)');
+  const ev = db.prepare('INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at, first_delivery, last_delivery) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)');
   const dl = db.prepare("INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, created_at, updated_at) VALUES (?, 'console', ?, NULL, 'group', ?, 0, 'pending', 0, ?, ?, ?)");
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const id = `evt_seed${i}`;
       const chat = `held${i % 1000}`;
-      ev.run(id, 'report', 'report', 'info', 'seed', JSON.stringify({ source: 'report', event: 'report', level: 'info', title: 'seed', text: String(i), time: new Date(now).toISOString() }), '{}', now);
-      dl.run(id, chat, `console:${chat}`, now + dueIn, now, now);
+      // The event holds the id range of its deliveries, as the store writes it (schema.ts).
+      const did = dl.run(id, chat, `console:${chat}`, now + dueIn, now, now).lastInsertRowid;
+      ev.run(id, 'report', 'report', 'info', 'seed', JSON.stringify({ source: 'report', event: 'report', level: 'info', title: 'seed', text: String(i), time: new Date(now).toISOString() }), '{}', now, did, did);
     }
     // Written past the store: its chats' lanes (heads) are found as at an upgrade.
     db.exec(LANES_REBUILD);

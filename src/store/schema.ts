@@ -111,4 +111,14 @@ CREATE INDEX IF NOT EXISTS lanes_due ON lanes (bot, next_at, head_id) WHERE next
 ${LANES_REBUILD}
 `;
 
-export const MIGRATIONS: string[] = [V1, V2, V3];
+// An event's deliveries are found by their id range, kept on the event (they are written in one
+// transaction, one after the other, so their ids are the event's alone), rather than through an
+// index on deliveries.event_id that every delivery written paid for: ~1 µs CPU each.
+const V4 = `
+ALTER TABLE events ADD COLUMN first_delivery INTEGER;
+ALTER TABLE events ADD COLUMN last_delivery INTEGER;
+UPDATE events SET (first_delivery, last_delivery) = (SELECT MIN(id), MAX(id) FROM deliveries WHERE event_id = events.id);
+DROP INDEX IF EXISTS deliveries_event;
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3, V4];

@@ -62,6 +62,9 @@ class OpFailed extends Error {
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
+/** The deliveries `d` of the event `e`: a range of ids, read through the table's own key. */
+const OF_EVENT = 'd.id BETWEEN e.first_delivery AND e.last_delivery AND d.event_id = e.id';
+
 /** How long a write waits for another process's lock before it fails as the store being unavailable. */
 const LOCK_WAIT_MS = 5000;
 
@@ -82,7 +85,7 @@ export class SqliteStore implements Store {
     this.stmts = {
       findDup: db.prepare('SELECT id, answer FROM events WHERE source = ? AND dedup_key = ?'),
       insEvent: db.prepare(
-        'INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at, first_delivery, last_delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insDelivery: db.prepare(
         `INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at)
@@ -127,11 +130,13 @@ export class SqliteStore implements Store {
       releaseBot: db.prepare('DELETE FROM bot_owners WHERE bot = ? AND owner = ?'),
       insCapture: db.prepare('INSERT INTO captures (source, at, headers, query, body, outcome) VALUES (?, ?, ?, ?, ?, ?)'),
       trimCaptures: db.prepare('DELETE FROM captures WHERE source = ? AND id NOT IN (SELECT id FROM captures WHERE source = ? ORDER BY id DESC LIMIT ?)'),
-      // Oldest first through events_created; an event with a delivery still to send is kept.
+      // Oldest first through events_created; an event with a delivery still to send is kept. An
+      // event's deliveries are the range of ids it holds (schema.ts, V4), read through the table's
+      // key (NOT INDEXED: deliveries_state would be chosen, reading every pending delivery per event).
       prunable: db.prepare(
-        "SELECT id FROM events e WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?",
+        `SELECT id, first_delivery AS first, last_delivery AS last FROM events e WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d NOT INDEXED WHERE ${OF_EVENT} AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?`,
       ),
-      delDeliveries: db.prepare('DELETE FROM deliveries WHERE event_id = ?'),
+      delDeliveries: db.prepare('DELETE FROM deliveries WHERE id BETWEEN ? AND ? AND event_id = ?'),
       delEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
     };
@@ -349,15 +354,20 @@ export class SqliteStore implements Store {
     notice.id = id;
     // Deliveries first, so the event row is written once, with its answer (ids are known by then).
     const deliveries: IngestAnswer['deliveries'] = [];
+    let first: number | null = null;
+    let last: number | null = null;
     for (const d of req.deliveries) {
       const state: DeliveryState = d.muted ? 'muted' : 'pending';
       const r = this.stmts.insDelivery.run(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, state, now, d.muted ? `muted by ${d.muted}` : null, now, now);
       const did = Number(r.lastInsertRowid);
+      // AUTOINCREMENT: each id is larger than any before it, so the first and last are the range.
+      first ??= did;
+      last = did;
       if (!d.muted) this.openLane(d.bot, d.chat, did, now);
       deliveries.push({ id: did, target: d.target, state });
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
-    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), JSON.stringify({ id, deliveries }), now);
+    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), JSON.stringify({ id, deliveries }), now, first, last);
     if (req.dedupKey) seen.set(req.source + '\0' + req.dedupKey, answer);
     return answer;
   }
@@ -535,7 +545,7 @@ export class SqliteStore implements Store {
   }
   async deliveriesOf(eventId: string): Promise<Delivery[]> {
     this.sync();
-    return this.db.prepare('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id').all(eventId).map(rowToDelivery);
+    return this.db.prepare(`SELECT d.* FROM events e JOIN deliveries d ON ${OF_EVENT} WHERE e.id = ? ORDER BY d.id`).all(eventId).map(rowToDelivery);
   }
   async failed(n: number): Promise<Delivery[]> {
     this.sync();
@@ -615,13 +625,13 @@ export class SqliteStore implements Store {
 
   async prune(before: number, limit: number): Promise<number> {
     return this.grouped(() => {
-      const ids = (this.stmts.prunable.all(before, limit) as { id: string }[]).map((r) => r.id);
-      for (const id of ids) {
-        this.stmts.delDeliveries.run(id);
-        this.stmts.delEvent.run(id);
+      const events = this.stmts.prunable.all(before, limit) as { id: string; first: number | null; last: number | null }[];
+      for (const e of events) {
+        this.stmts.delDeliveries.run(e.first, e.last, e.id);
+        this.stmts.delEvent.run(e.id);
       }
       this.stmts.pruneAudit.run(before);
-      return ids.length;
+      return events.length;
     }, true);
   }
 

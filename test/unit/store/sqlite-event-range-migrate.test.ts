@@ -1,0 +1,51 @@
+// A store made before events held the id range of their deliveries upgrades at start: each event is
+// given its range, the index on deliveries.event_id goes, and an event's deliveries are still read
+// and pruned as its own, even where another event's ids fall inside its range.
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS } from '../../../src/store/schema.js';
+import { SqliteStore } from '../../../src/store/sqlite.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+it('upgrades a store of version 3: deliveries found and pruned by their event through its id range', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
+  dirs.push(dir);
+  const file = join(dir, 'h.db');
+  const db = new Database(file);
+  for (const m of MIGRATIONS.slice(0, 3)) db.exec(m);
+  db.pragma('user_version = 3');
+  const event = db.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at) VALUES (?, 's', 'e', 'info', '{}', '{}', ?)");
+  event.run('old', 100);
+  event.run('new', 200);
+  event.run('none', 100);
+  // Interleaved (no version wrote them so, but the range must not be trusted alone): 1 and 3 are
+  // old's, 2 is new's and still pending.
+  const delivery = db.prepare("INSERT INTO deliveries (id, event_id, bot, chat, kind, target, state, next_at, created_at, updated_at) VALUES (?, ?, 'b', 'c', 'group', 'b:c', ?, 0, 0, 0)");
+  delivery.run(1, 'old', 'sent');
+  delivery.run(2, 'new', 'pending');
+  delivery.run(3, 'old', 'dead');
+  db.close();
+
+  const store = SqliteStore.open(file);
+  try {
+    const index = (store as unknown as { db: Database.Database }).db.prepare("SELECT name FROM sqlite_master WHERE name = 'deliveries_event'").get();
+    expect(index).toBeUndefined();
+    expect((await store.deliveriesOf('old')).map((d) => d.id)).toEqual([1, 3]);
+    expect((await store.deliveriesOf('new')).map((d) => d.id)).toEqual([2]);
+    expect(await store.deliveriesOf('none')).toEqual([]);
+    // old and none are finished; new has work pending, and its delivery inside old's range stays.
+    expect(await store.prune(300, 10)).toBe(2);
+    expect((await store.recentEvents(10)).map((e) => e.id)).toEqual(['new']);
+    expect((await store.deliveriesOf('new')).map((d) => d.id)).toEqual([2]);
+    expect(await store.countByState()).toMatchObject({ pending: 1, sent: 0, dead: 0 });
+  } finally {
+    await store.close();
+  }
+});
