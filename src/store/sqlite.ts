@@ -367,7 +367,8 @@ export class SqliteStore implements Store {
       deliveries.push({ id: did, target: d.target, state });
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
-    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), JSON.stringify({ id, deliveries }), now, first, last);
+    // The answer is kept for a repeat, which only an event with a dedup key can have (findDup).
+    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), req.dedupKey ? JSON.stringify({ id, deliveries }) : '', now, first, last);
     if (req.dedupKey) seen.set(req.source + '\0' + req.dedupKey, answer);
     return answer;
   }
