@@ -309,8 +309,10 @@ export class SqliteStore implements Store {
             this.stmts.rollbackTo.run();
             this.stmts.release.run();
           }
-          // The lanes it opened may be rolled back with it.
+          // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
+          // repeat later in the batch finds an earlier op's event through findDup instead).
           this.openedLanes.clear();
+          this.seen.clear();
           results.push({ ok: false, value: e });
         }
       }

@@ -1,14 +1,15 @@
-// Within one group commit the SQLite store opens a chat's lane once (later deliveries to the chat
-// wait behind the head it has): what the transaction opened must be forgotten when an op is
-// undone, when the batch is run again op by op, and when an op closes a lane.
+// What the SQLite store remembers within one group commit — the lanes it opened (a chat's lane is
+// opened once; later deliveries wait behind its head) and the answers given to dedup keys — must be
+// forgotten when an op is undone, when the batch is run again op by op, and when an op closes a lane.
 import { afterEach, expect, it } from 'vitest';
 import { newEventId } from '../../../src/event-id.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import type { IngestAnswer, IngestRequest } from '../../../src/store/store.js';
 
-const req = (text: string, chats: string[]): IngestRequest => ({
+const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
   id: newEventId(Date.now()),
   source: 'src',
+  dedupKey,
   notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
   deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
 });
@@ -35,4 +36,16 @@ it('opens a lane again after an op of the same group commit closed it', async ()
   const [c, , d] = await Promise.all([store.ingest(req('c', ['c5'])), store.setChatMove('b', 'c5', 'c6'), store.ingest(req('d', ['c5']))]);
   const claimed = await store.claimDue(Date.now() + 1000, 10, ['b']);
   expect(Object.fromEntries(claimed.map((x) => [x.chat, x.id]))).toEqual({ c5: d.deliveries[0]!.id, c6: c.deliveries[0]!.id });
+});
+
+it('gives a repeat in the same group commit a new event when the first was undone', async () => {
+  store = SqliteStore.open(':memory:');
+  const first = req('first', ['c1'], 'k');
+  // Its capture breaks NOT NULL after the event was written: the whole ingest is undone.
+  first.capture = { source: 'src', at: 0, headers: {}, query: {}, body: null as unknown as string, outcome: 'accepted', keep: 5 };
+  const [a, b] = await Promise.allSettled([store.ingest(first), store.ingest(req('again', ['c1'], 'k'))]);
+  expect(a.status).toBe('rejected');
+  const again = (b as PromiseFulfilledResult<IngestAnswer>).value;
+  expect(again.duplicate).toBe(false);
+  expect((await store.getNotice(again.id))?.text).toBe('again');
 });
