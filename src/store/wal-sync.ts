@@ -37,8 +37,6 @@ export class WalSync {
    * until its connection closes). The directory is synced first, once: the WAL may have just been
    * created, and with synchronous = NORMAL SQLite would sync its directory entry only at the first
    * checkpoint — a power cut before that could lose the file with every commit in it.
-   */
-  /**
    * `onSynced` runs when a sync ended, before the next starts: the store commits then what it held
    * back meanwhile (see `syncing`), so that the next sync covers it.
    */
