@@ -226,7 +226,19 @@ describe('Discord HTTP interactions', () => {
     expect((await post(body, fake.interactions.sign(body, { bad: true }))).status).toBe(401);
     expect((await post(body, { 'content-type': 'application/json' })).status).toBe(401);
     const old = String(Math.floor(Date.now() / 1000) - 3600);
-    expect((await post(body, fake.interactions.sign(body, { timestamp: old }))).status).toBe(401);
+    const stale = await post(body, fake.interactions.sign(body, { timestamp: old }));
+    expect(stale.status).toBe(401);
+    // Refused as every other request hookbot refuses: a JSON error, and a line in the log.
+    expect(await stale.json()).toEqual({ error: 'invalid request signature' });
+    const notJson = '{nope';
+    expect((await post(notJson, fake.interactions.sign(notJson))).status).toBe(400);
+    const refused = app!.logged.filter((l) => l.includes('request refused')).map((l) => JSON.parse(l) as { status: number; path: string });
+    expect(refused.map((l) => [l.status, l.path])).toEqual([
+      [401, '/discord/interactions'],
+      [401, '/discord/interactions'],
+      [401, '/discord/interactions'],
+      [400, '/discord/interactions'],
+    ]);
   });
 
   it('answers a signed PING with PONG', async () => {
