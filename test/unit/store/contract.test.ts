@@ -1,17 +1,9 @@
 // One contract, every store: SQLite and PostgreSQL. Two
 // handles on one database stand for two instances.
 import { afterEach, describe, expect, it } from 'vitest';
-import { newEventId } from '../../../src/event-id.js';
-import type { IngestRequest, Store } from '../../../src/store/store.js';
-import { storeFactories } from './factories.js';
+import type { Store } from '../../../src/store/store.js';
+import { storeFactories, req } from './factories.js';
 
-const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
-  id: newEventId(Date.now()),
-  source: 'src',
-  dedupKey,
-  notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-  deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
-});
 
 describe.each(await storeFactories())('Store contract: %s', (_name, factory) => {
   let store: Store;

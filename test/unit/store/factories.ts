@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { SqliteStore } from '../../../src/store/sqlite.js';
 import { PgStore } from '../../../src/store/postgres.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
-import type { Store } from '../../../src/store/store.js';
+import type { IngestRequest, Store } from '../../../src/store/store.js';
+import { newEventId } from '../../../src/event-id.js';
 
 export interface TestDatabase {
   open(instance: string): Promise<Store>;
@@ -41,3 +42,12 @@ export async function storeFactories(): Promise<[string, () => Promise<TestDatab
     ...pg,
   ];
 }
+
+/** An ingest of one report to group chats of bot `b` (source `src`), with an optional dedup key. */
+export const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
+  id: newEventId(Date.now()),
+  source: 'src',
+  dedupKey,
+  notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
+  deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
+});

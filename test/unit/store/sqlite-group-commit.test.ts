@@ -2,17 +2,10 @@
 // opened once; later deliveries wait behind its head) and the answers given to dedup keys — must be
 // forgotten when an op is undone, when the batch is run again op by op, and when an op closes a lane.
 import { afterEach, expect, it } from 'vitest';
-import { newEventId } from '../../../src/event-id.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
-import type { IngestAnswer, IngestRequest } from '../../../src/store/store.js';
+import type { IngestAnswer } from '../../../src/store/store.js';
+import { req } from './factories.js';
 
-const req = (text: string, chats: string[], dedupKey?: string): IngestRequest => ({
-  id: newEventId(Date.now()),
-  source: 'src',
-  dedupKey,
-  notice: { source: 'src', format: 'report', event: 'e', level: 'info', time: '', text, vars: {} },
-  deliveries: chats.map((chat) => ({ bot: 'b', chat, kind: 'group' as const, target: `b:${chat}`, silent: false })),
-});
 const value = (r: PromiseSettledResult<IngestAnswer>) => (r as PromiseFulfilledResult<IngestAnswer>).value.deliveries;
 
 let store: SqliteStore;
