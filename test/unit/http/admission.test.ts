@@ -66,6 +66,13 @@ async function listen(ingest: Ingest, webhookConcurrency: number): Promise<numbe
   return (server!.address() as AddressInfo).port;
 }
 
+/** A route admitting `webhookConcurrency` at a time over a held store expecting `expected` requests, and a client without keep-alive. */
+async function serve(expected: number, webhookConcurrency: number) {
+  const h = heldIngest(expected);
+  const port = await listen(h.ingest, webhookConcurrency);
+  return { h, port, agent: new Agent({ keepAlive: false, maxSockets: Infinity }) };
+}
+
 function post(port: number, agent: Agent, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/report', agent, headers: { 'content-type': 'application/json' } }, (res) => {
@@ -82,9 +89,7 @@ describe('the webhook admission limit', () => {
   it('hands at most N requests to the store at once, the rest in arrival order, and answers all 202', async () => {
     const N = 3;
     const TOTAL = 12;
-    const h = heldIngest(TOTAL);
-    const port = await listen(h.ingest, N);
-    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const { h, port, agent } = await serve(TOTAL, N);
     const answers = Array.from({ length: TOTAL }, (_, i) => post(port, agent, String(i)));
     // Every request is connected and past the cheap checks, and the first N are with the store.
     await h.arrived;
@@ -102,9 +107,7 @@ describe('the webhook admission limit', () => {
   });
 
   it('lets the next one in when a waiting client has gone away', async () => {
-    const h = heldIngest(2);
-    const port = await listen(h.ingest, 1);
-    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const { h, port, agent } = await serve(2, 1);
     const first = post(port, agent, 'first');
     await h.handedOff(1);
     // The second waits for its turn, then its client hangs up.
@@ -125,9 +128,7 @@ describe('the webhook admission limit', () => {
     agent.destroy();
   });
   it('refuses a declared body over the limit at once, without waiting for a turn', async () => {
-    const h = heldIngest(2);
-    const port = await listen(h.ingest, 1);
-    const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+    const { h, port, agent } = await serve(2, 1);
     const first = post(port, agent, 'first');
     await h.handedOff(1);
     // The only slot is held: the oversized request is answered while the first is still with the store.
