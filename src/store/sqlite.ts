@@ -424,13 +424,16 @@ export class SqliteStore implements Store {
   /**
    * The INSERT of `n` deliveries in one statement (prepared once for each n): one call into SQLite
    * and one result for an event's deliveries, rather than one each (~2 µs per delivery saved).
+   * OR FAIL: a row that breaks a constraint stops the statement without undoing the rows before it,
+   * so SQLite keeps no statement journal (a copy of each page the statement changes, as much again
+   * as the inserts' own work); those rows are undone with the op anyway (commitBatch).
    */
   private insertDeliveries(n: number): Database.Statement {
     let st = this.insDeliveries[n];
     if (!st) {
       const row = '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)';
       st = this.insDeliveries[n] = this.db.prepare(
-        `INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at) VALUES ${new Array(n).fill(row).join(', ')}`,
+        `INSERT OR FAIL INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at) VALUES ${new Array(n).fill(row).join(', ')}`,
       );
     }
     return st;
