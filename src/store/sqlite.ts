@@ -62,6 +62,13 @@ class OpFailed extends Error {
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
+/**
+ * The condition of the partial index deliveries_state (schema.ts, V5): pending deliveries are not in
+ * it. SQLite uses a partial index only for a query that states its condition, so every query that
+ * finds deliveries by another state repeats it.
+ */
+const NOT_PENDING = "state <> 'pending'";
+
 /** The deliveries `d` of the event `e`: a range of ids, read through the table's own key. */
 const OF_EVENT = 'd.id BETWEEN e.first_delivery AND e.last_delivery AND d.event_id = e.id';
 
@@ -115,9 +122,9 @@ export class SqliteStore implements Store {
       sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
-      renew: db.prepare("UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending'"),
-      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?) RETURNING bot, chat`),
-      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND locked_by = ? RETURNING bot, chat`),
+      renew: db.prepare(`UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending' AND ${NOT_PENDING}`),
+      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND ${NOT_PENDING} AND (lease_until IS NULL OR lease_until < ?) RETURNING bot, chat`),
+      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by = ? RETURNING bot, chat`),
       acquire: db.prepare(
         `INSERT INTO bot_owners (bot, owner, since, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
@@ -513,8 +520,8 @@ export class SqliteStore implements Store {
     return (
       this.db
         .prepare(
-          `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND updated_at >= ? AND bot = ?
-           UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND locked_by <> ? AND bot = ?
+          `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND ${NOT_PENDING} AND updated_at >= ? AND bot = ?
+           UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by <> ? AND bot = ?
            ORDER BY at`,
         )
         .all(since, bot, this.instance, bot) as RecentSend[]
@@ -522,7 +529,7 @@ export class SqliteStore implements Store {
   }
   async claimHolders(): Promise<string[]> {
     this.sync();
-    return (this.db.prepare("SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND locked_by IS NOT NULL").all() as any[]).map((r) => r.locked_by);
+    return (this.db.prepare(`SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by IS NOT NULL`).all() as any[]).map((r) => r.locked_by);
   }
 
   async acquireBots(bots: readonly string[], now: number, leaseUntil: number): Promise<string[]> {
@@ -560,7 +567,12 @@ export class SqliteStore implements Store {
   async countByState(): Promise<Record<DeliveryState, number>> {
     this.sync();
     const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
-    for (const r of this.db.prepare('SELECT state, COUNT(*) n FROM deliveries GROUP BY state').all() as any[]) out[r.state as DeliveryState] = r.n;
+    // Pending ones counted through deliveries_open (pending and sending), the others through deliveries_state.
+    const rows = this.db
+      .prepare(`SELECT state, COUNT(*) n FROM deliveries WHERE ${NOT_PENDING} GROUP BY state UNION ALL SELECT 'open', COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending')`)
+      .all() as { state: DeliveryState | 'open'; n: number }[];
+    for (const r of rows) if (r.state !== 'open') out[r.state] = r.n;
+    out.pending = rows.find((r) => r.state === 'open')!.n - out.sending;
     return out;
   }
   async lastEventPerSource(): Promise<EventSummary[]> {
@@ -580,10 +592,10 @@ export class SqliteStore implements Store {
   }
   async failed(n: number): Promise<Delivery[]> {
     this.sync();
-    return this.db.prepare("SELECT * FROM deliveries WHERE state = 'dead' ORDER BY updated_at DESC, id DESC LIMIT ?").all(n).map(rowToDelivery);
+    return this.db.prepare(`SELECT * FROM deliveries WHERE state = 'dead' AND ${NOT_PENDING} ORDER BY updated_at DESC, id DESC LIMIT ?`).all(n).map(rowToDelivery);
   }
   async retry(idOrAll: number | 'all', now: number): Promise<number> {
-    const sql = "UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead'";
+    const sql = `UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead' AND ${NOT_PENDING}`;
     return this.grouped(() => {
       const rows = (idOrAll === 'all' ? this.db.prepare(sql + ' RETURNING bot, chat').all(now, now) : this.db.prepare(sql + ' AND id = ? RETURNING bot, chat').all(now, now, idOrAll)) as { bot: string; chat: string }[];
       // A retried delivery may be older than its chat's head: it becomes the head.
