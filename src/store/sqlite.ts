@@ -84,6 +84,8 @@ export class SqliteStore implements Store {
   private queue: Op[] = [];
   private scheduled = false;
   private readonly stmts;
+  /** runOps as a transaction, made once: better-sqlite3 builds a transaction function's wrappers anew at each call of db.transaction. */
+  private readonly runBatch;
 
   private constructor(
     private readonly db: Database.Database,
@@ -146,6 +148,7 @@ export class SqliteStore implements Store {
       delEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
     };
+    this.runBatch = db.transaction((batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]) => this.runOps(batch, isolate, results));
   }
 
   /** `fsync`: how the WAL and its directory are synced (a test holds or fails it); fdatasync and fsync on libuv's thread pool by default. */
@@ -295,38 +298,40 @@ export class SqliteStore implements Store {
     this.seen.clear();
     this.keep.clear();
     this.openedLanes.clear();
-    this.db.transaction(() => {
-      for (const op of batch) {
-        if (!isolate) {
-          try {
-            results.push({ ok: true, value: op.run() });
-          } catch (e) {
-            throw new OpFailed(e);
-          }
-          continue;
-        }
-        // One statement is atomic by itself; several (an ingest) get a savepoint.
-        if (op.atomic) this.stmts.savepoint.run();
+    // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
+    // handle on the file can claim from meanwhile.
+    this.runBatch.immediate(batch, isolate, results);
+    return results;
+  }
+
+  private runOps(batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]): void {
+    for (const op of batch) {
+      if (!isolate) {
         try {
           results.push({ ok: true, value: op.run() });
-          if (op.atomic) this.stmts.release.run();
         } catch (e) {
-          if (op.atomic) {
-            this.stmts.rollbackTo.run();
-            this.stmts.release.run();
-          }
-          // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
-          // repeat later in the batch finds an earlier op's event through findDup instead).
-          this.openedLanes.clear();
-          this.seen.clear();
-          results.push({ ok: false, value: e });
+          throw new OpFailed(e);
         }
+        continue;
       }
-      for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
-      // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
-      // handle on the file can claim from meanwhile.
-    }).immediate();
-    return results;
+      // One statement is atomic by itself; several (an ingest) get a savepoint.
+      if (op.atomic) this.stmts.savepoint.run();
+      try {
+        results.push({ ok: true, value: op.run() });
+        if (op.atomic) this.stmts.release.run();
+      } catch (e) {
+        if (op.atomic) {
+          this.stmts.rollbackTo.run();
+          this.stmts.release.run();
+        }
+        // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
+        // repeat later in the batch finds an earlier op's event through findDup instead).
+        this.openedLanes.clear();
+        this.seen.clear();
+        results.push({ ok: false, value: e });
+      }
+    }
+    for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
   }
 
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.
@@ -362,7 +367,7 @@ export class SqliteStore implements Store {
     notice.id = id;
     // Deliveries first, so the event row is written once, with its answer (ids are known by then).
     const ds = req.deliveries;
-    const deliveries: IngestAnswer['deliveries'] = new Array(ds.length);
+    const deliveries: IngestAnswer['deliveries'] = [];
     let first: number | null = null;
     let last: number | null = null;
     for (let from = 0; from < ds.length; from += DELIVERIES_PER_INSERT) {
@@ -379,7 +384,7 @@ export class SqliteStore implements Store {
         const d = ds[i]!;
         const did = end - (to - 1 - i);
         if (!d.muted) this.openLane(d.bot, d.chat, did, now);
-        deliveries[i] = { id: did, target: d.target, state: d.muted ? 'muted' : 'pending' };
+        deliveries.push({ id: did, target: d.target, state: d.muted ? 'muted' : 'pending' });
       }
       first ??= end - (to - 1 - from);
       last = end;
