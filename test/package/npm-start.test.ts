@@ -95,7 +95,7 @@ describe('npm start', () => {
 
   it('runs the compiled JavaScript, not TypeScript', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toMatch(/\bnode (?:--[\w-]+=\S+ )*bin\/hookbot\.js start$/);
+    expect(pkg.scripts.start).toMatch(/\bnode (?:--[\w-]+(?:=\S+)? )*bin\/hookbot\.js start$/);
     expect(readFileSync(join(ROOT, 'bin', 'hookbot.js'), 'utf8')).toContain('../dist/src/cli.js');
     // Build tools are for development only: a production install runs without them.
     for (const tool of ['tsx', 'typescript', 'vitest']) {
