@@ -121,4 +121,13 @@ UPDATE events SET (first_delivery, last_delivery) = (SELECT MIN(id), MAX(id) FRO
 DROP INDEX IF EXISTS deliveries_event;
 `;
 
-export const MIGRATIONS: string[] = [V1, V2, V3, V4];
+// Pending deliveries leave deliveries_state (state, updated_at): they are found through
+// deliveries_open and the lanes, and each webhook's deliveries are written without a third index to
+// keep (~4 µs CPU per 3-target webhook, and a sixth fewer pages for each group commit to write and
+// sync). A claim adds its delivery to the index, as it moved it within the index before.
+const V5 = `
+DROP INDEX IF EXISTS deliveries_state;
+CREATE INDEX deliveries_state ON deliveries (state, updated_at) WHERE state <> 'pending';
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3, V4, V5];
