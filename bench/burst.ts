@@ -4,7 +4,7 @@
 // (bench/resident.ts), with VmRSS beside it; with `--npm`, of everything `npm start` leaves running.
 // Telegram, Discord and Slack are configured against their fakes, as in bench/wrk.ts.
 // Usage: npm run build && npx tsx bench/burst.ts [--root <checkout with a built dist/>] [--rounds 3] [--concurrency N]
-//   [--npm | --node-options "--max-semi-space-size=4"]
+//   [--npm | --node-options "--max-semi-space-size=4 --no-wasm-tier-up --no-wasm-dynamic-tiering"]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ const ROUNDS = Number(opt('rounds', '3'));
 const CONCURRENCY = args.includes('--concurrency') ? `, webhookConcurrency: ${opt('concurrency', '64')}` : '';
 /** `--npm`: through `npm start` in the root; otherwise node runs the bin with `--node-options` (by default those `npm start` passes). */
 const NPM = args.includes('--npm');
-const NODE_OPTIONS = opt('node-options', '--max-semi-space-size=4').split(' ').filter(Boolean);
+const NODE_OPTIONS = opt('node-options', '--max-semi-space-size=4 --no-wasm-tier-up --no-wasm-dynamic-tiering').split(' ').filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-burst-'));
 const mb = (kb: number | null) => (kb === null ? '?' : (kb / 1024).toFixed(0));
 

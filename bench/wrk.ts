@@ -28,8 +28,8 @@ const SKIP_INGEST = args.includes('--skip-ingest');
 const DELIVERIES = opt('deliveries', 10_000);
 const RATE = opt('rate', 100);
 const SECONDS = opt('seconds', 10);
-/** What `npm start`, the bin's shebang and docs/hookbot.service pass to node. */
-const NODE_OPTIONS = ['--max-semi-space-size=4'];
+/** What `npm start`, the bin's shebang and the systemd units in docs/ pass to node. */
+const NODE_OPTIONS = ['--max-semi-space-size=4', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering'];
 const dir = mkdtempSync(join(tmpdir(), 'hookbot-wrk-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 

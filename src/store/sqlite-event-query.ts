@@ -29,9 +29,10 @@ export class SqliteEventQuery implements EventQuery {
 
   async activity(since: number, now: number, bucketMs: number): Promise<Activity> {
     const a = emptyActivity(since, now, bucketMs);
-    // Both read an index (events_created; deliveries_state on state, updated_at): cheap at any backlog.
+    // Both read an index (events_created; deliveries_state on state, updated_at, which holds no
+    // pending delivery and is used only where the query says so): cheap at any backlog.
     const events = this.db.prepare('SELECT (created_at - ?) / ? AS b, count(*) AS n FROM events WHERE created_at >= ? GROUP BY b').all(a.from, bucketMs, a.from) as { b: number; n: number }[];
-    const sent = this.db.prepare("SELECT (updated_at - ?) / ? AS b, count(*) AS n FROM deliveries WHERE state = 'sent' AND updated_at >= ? GROUP BY b").all(a.from, bucketMs, a.from) as { b: number; n: number }[];
+    const sent = this.db.prepare("SELECT (updated_at - ?) / ? AS b, count(*) AS n FROM deliveries WHERE state = 'sent' AND state <> 'pending' AND updated_at >= ? GROUP BY b").all(a.from, bucketMs, a.from) as { b: number; n: number }[];
     for (const r of events) countAt(a, 'webhooks', a.from + r.b * bucketMs, r.n);
     for (const r of sent) countAt(a, 'sent', a.from + r.b * bucketMs, r.n);
     return a;

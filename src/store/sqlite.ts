@@ -62,8 +62,18 @@ class OpFailed extends Error {
 
 const UNCLAIM = 'claim = NULL, locked_by = NULL, lease_until = NULL';
 
+/**
+ * The condition of the partial index deliveries_state (schema.ts, V5): pending deliveries are not in
+ * it. SQLite uses a partial index only for a query that states its condition, so every query that
+ * finds deliveries by another state repeats it.
+ */
+const NOT_PENDING = "state <> 'pending'";
+
 /** The deliveries `d` of the event `e`: a range of ids, read through the table's own key. */
 const OF_EVENT = 'd.id BETWEEN e.first_delivery AND e.last_delivery AND d.event_id = e.id';
+
+/** The most deliveries one INSERT writes (an event to more targets takes several), 12 values each. */
+const DELIVERIES_PER_INSERT = 32;
 
 /** How long a write waits for another process's lock before it fails as the store being unavailable. */
 const LOCK_WAIT_MS = 5000;
@@ -81,6 +91,8 @@ export class SqliteStore implements Store {
   private queue: Op[] = [];
   private scheduled = false;
   private readonly stmts;
+  /** runOps as a transaction, made once: better-sqlite3 builds a transaction function's wrappers anew at each call of db.transaction. */
+  private readonly runBatch;
 
   private constructor(
     private readonly db: Database.Database,
@@ -93,10 +105,6 @@ export class SqliteStore implements Store {
       findDup: db.prepare('SELECT id, answer FROM events WHERE source = ? AND dedup_key = ?'),
       insEvent: db.prepare(
         'INSERT INTO events (id, source, dedup_key, event, level, title, notice, answer, created_at, first_delivery, last_delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insDelivery: db.prepare(
-        `INSERT INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       ),
       savepoint: db.prepare('SAVEPOINT op'),
       release: db.prepare('RELEASE op'),
@@ -125,9 +133,9 @@ export class SqliteStore implements Store {
       sent: db.prepare(`UPDATE deliveries SET state = 'sent', attempts = attempts + 1, last_error = NULL, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       retry: db.prepare(`UPDATE deliveries SET state = 'pending', attempts = attempts + ?, next_at = ?, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
       dead: db.prepare(`UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?, ${UNCLAIM}, updated_at = ? WHERE id = ? AND claim = ? AND state = 'sending' RETURNING bot, chat`),
-      renew: db.prepare("UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending'"),
-      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?) RETURNING bot, chat`),
-      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND locked_by = ? RETURNING bot, chat`),
+      renew: db.prepare(`UPDATE deliveries SET lease_until = ? WHERE claim = ? AND state = 'sending' AND ${NOT_PENDING}`),
+      releaseExpired: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND ${NOT_PENDING} AND (lease_until IS NULL OR lease_until < ?) RETURNING bot, chat`),
+      releaseOf: db.prepare(`UPDATE deliveries SET state = 'pending', ${UNCLAIM}, updated_at = ? WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by = ? RETURNING bot, chat`),
       acquire: db.prepare(
         `INSERT INTO bot_owners (bot, owner, since, expires_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (bot) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
@@ -165,11 +173,15 @@ export class SqliteStore implements Store {
       newestIdAt: db.prepare('SELECT id FROM events INDEXED BY events_created WHERE created_at = ? AND source = ? ORDER BY id DESC LIMIT 1').pluck(),
       setLastTo: db.prepare('UPDATE source_last SET event_id = ?, created_at = ? WHERE source = ?'),
       unsetLast: db.prepare('DELETE FROM source_last WHERE source = ?'),
-      // The states other than 'sent', through deliveries_state: what is read grows with them, not
-      // with the history of sent deliveries (see STORED).
-      countOpen: db.prepare("SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_state WHERE state IN ('pending', 'sending', 'dead', 'muted') GROUP BY state"),
+      // The states other than 'sent', through indexes: what is read grows with them, not with the
+      // history of sent deliveries (see STORED). 'open' counts pending and sending.
+      countOpen: db.prepare(
+        `SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_state WHERE state IN ('sending', 'dead', 'muted') AND ${NOT_PENDING} GROUP BY state
+         UNION ALL SELECT 'open', COUNT(*) FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending')`,
+      ),
       stored: db.prepare(STORED).pluck(),
     };
+    this.runBatch = db.transaction((batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]) => this.runOps(batch, isolate, results));
   }
 
   /** `fsync`: how the WAL and its directory are synced (a test holds or fails it); fdatasync and fsync on libuv's thread pool by default. */
@@ -338,41 +350,44 @@ export class SqliteStore implements Store {
     this.keep.clear();
     this.openedLanes.clear();
     this.newest.clear();
-    this.db.transaction(() => {
-      for (const op of batch) {
-        if (!isolate) {
-          try {
-            results.push({ ok: true, value: op.run() });
-          } catch (e) {
-            throw new OpFailed(e);
-          }
-          continue;
-        }
-        // One statement is atomic by itself; several (an ingest) get a savepoint.
-        if (op.atomic) this.stmts.savepoint.run();
-        const newest = new Map(this.newest);
+    // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
+    // handle on the file can claim from meanwhile.
+    this.runBatch.immediate(batch, isolate, results);
+    return results;
+  }
+
+  private runOps(batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]): void {
+    for (const op of batch) {
+      if (!isolate) {
         try {
           results.push({ ok: true, value: op.run() });
-          if (op.atomic) this.stmts.release.run();
         } catch (e) {
-          if (op.atomic) {
-            this.stmts.rollbackTo.run();
-            this.stmts.release.run();
-          }
-          // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
-          // repeat later in the batch finds an earlier op's event through findDup instead).
-          this.openedLanes.clear();
-          this.seen.clear();
-          this.newest = newest;
-          results.push({ ok: false, value: e });
+          throw new OpFailed(e);
         }
+        continue;
       }
-      for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
-      for (const [source, e] of this.newest) this.stmts.setLast.run(source, e.id, e.at);
-      // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
-      // handle on the file can claim from meanwhile.
-    }).immediate();
-    return results;
+      // One statement is atomic by itself; several (an ingest) get a savepoint.
+      if (op.atomic) this.stmts.savepoint.run();
+      const newest = new Map(this.newest);
+      try {
+        results.push({ ok: true, value: op.run() });
+        if (op.atomic) this.stmts.release.run();
+      } catch (e) {
+        if (op.atomic) {
+          this.stmts.rollbackTo.run();
+          this.stmts.release.run();
+        }
+        // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
+        // repeat later in the batch finds an earlier op's event through findDup instead), the
+        // newest event it was of its source.
+        this.openedLanes.clear();
+        this.seen.clear();
+        this.newest = newest;
+        results.push({ ok: false, value: e });
+      }
+    }
+    for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
+    for (const [source, e] of this.newest) this.stmts.setLast.run(source, e.id, e.at);
   }
 
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.
@@ -409,18 +424,28 @@ export class SqliteStore implements Store {
     const notice = req.notice as Notice;
     notice.id = id;
     // Deliveries first, so the event row is written once, with its answer (ids are known by then).
+    const ds = req.deliveries;
     const deliveries: IngestAnswer['deliveries'] = [];
     let first: number | null = null;
     let last: number | null = null;
-    for (const d of req.deliveries) {
-      const state: DeliveryState = d.muted ? 'muted' : 'pending';
-      const r = this.stmts.insDelivery.run(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, state, now, d.muted ? `muted by ${d.muted}` : null, now, now);
-      const did = Number(r.lastInsertRowid);
-      // AUTOINCREMENT: each id is larger than any before it, so the first and last are the range.
-      first ??= did;
-      last = did;
-      if (!d.muted) this.openLane(d.bot, d.chat, did, now);
-      deliveries.push({ id: did, target: d.target, state });
+    for (let from = 0; from < ds.length; from += DELIVERIES_PER_INSERT) {
+      const to = Math.min(ds.length, from + DELIVERIES_PER_INSERT);
+      const values: unknown[] = [];
+      for (let i = from; i < to; i++) {
+        const d = ds[i]!;
+        values.push(id, d.bot, d.chat, d.thread ?? null, d.kind, d.target, d.silent ? 1 : 0, d.muted ? 'muted' : 'pending', now, d.muted ? `muted by ${d.muted}` : null, now, now);
+      }
+      // The rows of one INSERT get consecutive ids in the order of its VALUES (AUTOINCREMENT: each
+      // id is one more than the largest ever given), so the last one's id gives all of them.
+      const end = Number(this.insertDeliveries(to - from).run(...values).lastInsertRowid);
+      for (let i = from; i < to; i++) {
+        const d = ds[i]!;
+        const did = end - (to - 1 - i);
+        if (!d.muted) this.openLane(d.bot, d.chat, did, now);
+        deliveries.push({ id: did, target: d.target, state: d.muted ? 'muted' : 'pending' });
+      }
+      first ??= end - (to - 1 - from);
+      last = end;
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
     // The answer is kept for a repeat, which only an event with a dedup key can have (findDup).
@@ -485,6 +510,25 @@ export class SqliteStore implements Store {
     }
     return out;
   }
+
+  /**
+   * The INSERT of `n` deliveries in one statement (prepared once for each n): one call into SQLite
+   * and one result for an event's deliveries, rather than one each (~2 µs per delivery saved).
+   * OR FAIL: a row that breaks a constraint stops the statement without undoing the rows before it,
+   * so SQLite keeps no statement journal (a copy of each page the statement changes, as much again
+   * as the inserts' own work); those rows are undone with the op anyway (commitBatch).
+   */
+  private insertDeliveries(n: number): Database.Statement {
+    let st = this.insDeliveries[n];
+    if (!st) {
+      const row = '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)';
+      st = this.insDeliveries[n] = this.db.prepare(
+        `INSERT OR FAIL INTO deliveries (event_id, bot, chat, thread, kind, target, silent, state, attempts, next_at, last_error, created_at, updated_at) VALUES ${new Array(n).fill(row).join(', ')}`,
+      );
+    }
+    return st;
+  }
+  private readonly insDeliveries: Database.Statement[] = [];
 
   /**
    * A new pending delivery of (bot, chat): opens the chat's lane with it as the head, or leaves the
@@ -559,8 +603,8 @@ export class SqliteStore implements Store {
     return (
       this.db
         .prepare(
-          `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND updated_at >= ? AND bot = ?
-           UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND locked_by <> ? AND bot = ?
+          `SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sent' AND ${NOT_PENDING} AND updated_at >= ? AND bot = ?
+           UNION ALL SELECT chat, kind, updated_at AS at FROM deliveries WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by <> ? AND bot = ?
            ORDER BY at`,
         )
         .all(since, bot, this.instance, bot) as RecentSend[]
@@ -568,7 +612,7 @@ export class SqliteStore implements Store {
   }
   async claimHolders(): Promise<string[]> {
     this.sync();
-    return (this.db.prepare("SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND locked_by IS NOT NULL").all() as any[]).map((r) => r.locked_by);
+    return (this.db.prepare(`SELECT DISTINCT locked_by FROM deliveries WHERE state = 'sending' AND ${NOT_PENDING} AND locked_by IS NOT NULL`).all() as any[]).map((r) => r.locked_by);
   }
 
   async acquireBots(bots: readonly string[], now: number, leaseUntil: number): Promise<string[]> {
@@ -606,11 +650,15 @@ export class SqliteStore implements Store {
   async countByState(): Promise<Record<DeliveryState, number>> {
     this.sync();
     const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
+    // Sending, dead and muted through deliveries_state, pending and sending through
+    // deliveries_open; sent (most of a big store) is what else the store holds.
     let others = 0;
-    for (const r of this.stmts.countOpen.all() as { state: DeliveryState; n: number }[]) {
-      out[r.state] = r.n;
-      others += r.n;
+    for (const r of this.stmts.countOpen.all() as { state: DeliveryState | 'open'; n: number }[]) {
+      if (r.state === 'open') out.pending = r.n;
+      else out[r.state] = r.n;
+      if (r.state !== 'sending') others += r.n;
     }
+    out.pending -= out.sending;
     out.sent = (this.stmts.stored.get() as number) - others;
     return out;
   }
@@ -628,10 +676,10 @@ export class SqliteStore implements Store {
   }
   async failed(n: number): Promise<Delivery[]> {
     this.sync();
-    return this.db.prepare("SELECT * FROM deliveries WHERE state = 'dead' ORDER BY updated_at DESC, id DESC LIMIT ?").all(n).map(rowToDelivery);
+    return this.db.prepare(`SELECT * FROM deliveries WHERE state = 'dead' AND ${NOT_PENDING} ORDER BY updated_at DESC, id DESC LIMIT ?`).all(n).map(rowToDelivery);
   }
   async retry(idOrAll: number | 'all', now: number): Promise<number> {
-    const sql = "UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead'";
+    const sql = `UPDATE deliveries SET state = 'pending', next_at = ?, attempts = 0, updated_at = ? WHERE state = 'dead' AND ${NOT_PENDING}`;
     return this.grouped(() => {
       const rows = (idOrAll === 'all' ? this.db.prepare(sql + ' RETURNING bot, chat').all(now, now) : this.db.prepare(sql + ' AND id = ? RETURNING bot, chat').all(now, now, idOrAll)) as { bot: string; chat: string }[];
       // A retried delivery may be older than its chat's head: it becomes the head.

@@ -93,9 +93,18 @@ describe('npm start', () => {
     expect(await npm.exited).toBe(0);
   }, 180_000);
 
+  // npm's process stays beside hookbot: what npm loads into it stays resident as long as hookbot runs.
+  it("turns off npm's update check for this package, whatever the user's npm config says", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
+    const value = await new Promise<string>((resolve, reject) =>
+      execFile('npm', ['config', 'get', 'update-notifier'], { cwd: ROOT, env: { ...env, npm_config_userconfig: join(tmpdir(), 'hookbot-no-user-npmrc'), npm_config_globalconfig: join(tmpdir(), 'hookbot-no-global-npmrc') } }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+    );
+    expect(value).toBe('false');
+  }, 60_000);
+
   it('runs the compiled JavaScript, not TypeScript', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toMatch(/\bnode (?:--[\w-]+=\S+ )*bin\/hookbot\.js start$/);
+    expect(pkg.scripts.start).toMatch(/\bnode (?:--[\w-]+(?:=\S+)? )*bin\/hookbot\.js start$/);
     expect(readFileSync(join(ROOT, 'bin', 'hookbot.js'), 'utf8')).toContain('../dist/src/cli.js');
     // Build tools are for development only: a production install runs without them.
     for (const tool of ['tsx', 'typescript', 'vitest']) {

@@ -12,7 +12,7 @@ describe('docs/hookbot@.service', () => {
 
   it('gives each instance its port from the instance name, and runs node on the bin directly', () => {
     expect(unit).toMatch(/^Environment=HOOKBOT_PORT=%i$/m);
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node \/opt\/hookbot\/bin\/hookbot\.js start -c \S+$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node (?:--[\w-]+(?:=\S+)? )*\/opt\/hookbot\/bin\/hookbot\.js start -c \S+$/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });
 

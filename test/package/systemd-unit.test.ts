@@ -10,7 +10,7 @@ describe('docs/hookbot.service', () => {
   const unit = readFileSync(join(ROOT, 'docs', 'hookbot.service'), 'utf8');
 
   it('runs node on the bin directly, so the stop signal reaches hookbot', () => {
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node (?:--[\w-]+=\S+ )*\/opt\/hookbot\/bin\/hookbot\.js start -c \S+$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node (?:--[\w-]+(?:=\S+)? )*\/opt\/hookbot\/bin\/hookbot\.js start -c \S+$/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
   });
 

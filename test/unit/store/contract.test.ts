@@ -40,6 +40,20 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     expect((await store.deliveriesOf(a.id)).map((d) => d.target)).toEqual(['b:c1', 'b:c2']);
   });
 
+  it('answers each delivery of an event with its own id, for an event to many targets too, muted ones included', async () => {
+    await fresh();
+    const chats = Array.from({ length: 70 }, (_, i) => `c${i}`);
+    const many = req('many', chats);
+    for (const i of [0, 33, 69]) many.deliveries[i]!.muted = 'x*';
+    const [one, a] = await Promise.all([store.ingest(req('one', ['c1'])), store.ingest(many)]);
+    const stored = await store.deliveriesOf(a.id);
+    expect(stored.map((d) => ({ id: d.id, target: d.target, state: d.state }))).toEqual(a.deliveries);
+    expect(a.deliveries.map((d) => d.target)).toEqual(chats.map((c) => `b:${c}`));
+    expect(a.deliveries.filter((d) => d.state === 'muted').map((d) => d.target)).toEqual(['b:c0', 'b:c33', 'b:c69']);
+    expect((await store.deliveriesOf(one.id)).map((d) => d.id)).toEqual([one.deliveries[0]!.id]);
+    expect((await store.countByState()).pending).toBe(68);
+  });
+
   it('a failing ingest in a group commit is refused whole and undoes none of the others', async () => {
     await fresh();
     const bad = req('bad', ['c1', 'c2']);
