@@ -84,6 +84,8 @@ export class SqliteStore implements Store {
   private queue: Op[] = [];
   private scheduled = false;
   private readonly stmts;
+  /** runOps as a transaction, made once: better-sqlite3 builds a transaction function's wrappers anew at each call of db.transaction. */
+  private readonly runBatch;
 
   private constructor(
     private readonly db: Database.Database,
@@ -113,8 +115,10 @@ export class SqliteStore implements Store {
       laneHead: db.prepare("SELECT id, state, next_at FROM deliveries INDEXED BY deliveries_open WHERE bot = ? AND chat = ? AND state IN ('pending', 'sending') ORDER BY id LIMIT 1"),
       laneSet: db.prepare('INSERT INTO lanes (bot, chat, head_id, next_at) VALUES (?, ?, ?, ?) ON CONFLICT (bot, chat) DO UPDATE SET head_id = excluded.head_id, next_at = excluded.next_at'),
       laneClose: db.prepare('DELETE FROM lanes WHERE bot = ? AND chat = ?'),
-      // The due heads of one bot, soonest first: only lanes that are due are read.
-      laneDue: db.prepare('SELECT chat, head_id, next_at FROM lanes WHERE bot = ? AND next_at <= ? ORDER BY next_at, head_id LIMIT ?'),
+      // The due heads of one bot, soonest first: only lanes that are due are read, and only heads
+      // a completed WAL sync covers (see claimDue).
+      laneDue: db.prepare('SELECT chat, head_id, next_at FROM lanes WHERE bot = ? AND next_at <= ? AND head_id <= ? ORDER BY next_at, head_id LIMIT ?'),
+      maxDelivery: db.prepare('SELECT MAX(id) FROM deliveries').pluck(),
       laneBlock: db.prepare('UPDATE lanes SET next_at = NULL WHERE bot = ? AND chat = ? AND head_id = ? AND next_at IS NOT NULL'),
       claim: db.prepare("UPDATE deliveries SET state = 'sending', claim = ?, locked_by = ?, lease_until = ?, updated_at = ? WHERE id = ? AND state = 'pending' RETURNING *"),
       notice: db.prepare('SELECT notice FROM events WHERE id = ?').pluck(),
@@ -146,6 +150,7 @@ export class SqliteStore implements Store {
       delEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
     };
+    this.runBatch = db.transaction((batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]) => this.runOps(batch, isolate, results));
   }
 
   /** `fsync`: how the WAL and its directory are synced (a test holds or fails it); fdatasync and fsync on libuv's thread pool by default. */
@@ -171,7 +176,9 @@ export class SqliteStore implements Store {
       // SQLite puts the WAL beside the database's real file (a symbolic link is followed). The
       // read makes sure it has the WAL open, which it keeps until the connection closes.
       db.pragma('user_version');
-      if (!inMemory) wal = new WalSync(realpathSync(file) + '-wal', opts.fsync, () => store.synced());
+      // Each sync covers the deliveries committed when it starts (their ids are below MAX(id) then).
+      const maxDelivery = db.prepare('SELECT MAX(id) FROM deliveries').pluck();
+      if (!inMemory) wal = new WalSync(realpathSync(file) + '-wal', opts.fsync, () => store.synced(), () => (maxDelivery.get() as number | null) ?? 0);
     } catch (e) {
       db?.close();
       throw new StoreUnavailable(`cannot open the SQLite store at ${file}: ${(e as Error).message}`, { cause: e });
@@ -212,6 +219,22 @@ export class SqliteStore implements Store {
   /** A WAL sync ended: what was held back meanwhile is committed now, for the next sync to cover. */
   private synced(): void {
     if (!this.scheduled && !this.lockRetry && !this.closing) this.flush();
+    // A claim passed over deliveries this sync may have made durable: the worker looks again now,
+    // not a poll later. (Their webhooks' answers wake it too; this covers work committed by
+    // anything else, such as an earlier run's backlog while the sync at open was in flight.)
+    if (this.passedOver.upTo && this.wal && this.wal.syncedUpTo >= this.passedOver.upTo) {
+      const bots = this.passedOver.bots;
+      this.passedOver = { upTo: 0, bots: new Set() };
+      for (const b of bots) for (const l of this.workListeners) l(b);
+    }
+  }
+  /** The highest delivery id committed when claims were bounded below it (0: none), and their bots. */
+  private passedOver = { upTo: 0, bots: new Set<string>() };
+  private readonly workListeners: ((bot: string) => void)[] = [];
+
+  /** Told when a WAL sync made durable deliveries that a claim of this bot had to pass over (see claimDue). */
+  onWork(listener: (bot: string) => void): void {
+    this.workListeners.push(listener);
   }
 
   private flush() {
@@ -295,38 +318,40 @@ export class SqliteStore implements Store {
     this.seen.clear();
     this.keep.clear();
     this.openedLanes.clear();
-    this.db.transaction(() => {
-      for (const op of batch) {
-        if (!isolate) {
-          try {
-            results.push({ ok: true, value: op.run() });
-          } catch (e) {
-            throw new OpFailed(e);
-          }
-          continue;
-        }
-        // One statement is atomic by itself; several (an ingest) get a savepoint.
-        if (op.atomic) this.stmts.savepoint.run();
+    // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
+    // handle on the file can claim from meanwhile.
+    this.runBatch.immediate(batch, isolate, results);
+    return results;
+  }
+
+  private runOps(batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]): void {
+    for (const op of batch) {
+      if (!isolate) {
         try {
           results.push({ ok: true, value: op.run() });
-          if (op.atomic) this.stmts.release.run();
         } catch (e) {
-          if (op.atomic) {
-            this.stmts.rollbackTo.run();
-            this.stmts.release.run();
-          }
-          // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
-          // repeat later in the batch finds an earlier op's event through findDup instead).
-          this.openedLanes.clear();
-          this.seen.clear();
-          results.push({ ok: false, value: e });
+          throw new OpFailed(e);
         }
+        continue;
       }
-      for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
-      // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
-      // handle on the file can claim from meanwhile.
-    }).immediate();
-    return results;
+      // One statement is atomic by itself; several (an ingest) get a savepoint.
+      if (op.atomic) this.stmts.savepoint.run();
+      try {
+        results.push({ ok: true, value: op.run() });
+        if (op.atomic) this.stmts.release.run();
+      } catch (e) {
+        if (op.atomic) {
+          this.stmts.rollbackTo.run();
+          this.stmts.release.run();
+        }
+        // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
+        // repeat later in the batch finds an earlier op's event through findDup instead).
+        this.openedLanes.clear();
+        this.seen.clear();
+        results.push({ ok: false, value: e });
+      }
+    }
+    for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
   }
 
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.
@@ -362,7 +387,7 @@ export class SqliteStore implements Store {
     notice.id = id;
     // Deliveries first, so the event row is written once, with its answer (ids are known by then).
     const ds = req.deliveries;
-    const deliveries: IngestAnswer['deliveries'] = new Array(ds.length);
+    const deliveries: IngestAnswer['deliveries'] = [];
     let first: number | null = null;
     let last: number | null = null;
     for (let from = 0; from < ds.length; from += DELIVERIES_PER_INSERT) {
@@ -379,7 +404,7 @@ export class SqliteStore implements Store {
         const d = ds[i]!;
         const did = end - (to - 1 - i);
         if (!d.muted) this.openLane(d.bot, d.chat, did, now);
-        deliveries[i] = { id: did, target: d.target, state: d.muted ? 'muted' : 'pending' };
+        deliveries.push({ id: did, target: d.target, state: d.muted ? 'muted' : 'pending' });
       }
       first ??= end - (to - 1 - from);
       last = end;
@@ -400,16 +425,33 @@ export class SqliteStore implements Store {
    * A claim needs no fsync of its own (see Op): the next fsync'd commit makes it durable with it,
    * as the WAL is written in order. A claim lost to a power cut only leaves its delivery pending,
    * which is what a crash before the claim would have left.
+   * Only deliveries a completed sync covers are claimed: one committed but not yet synced could be
+   * sent and then lost to a power cut with its event, whose webhook was never answered 202 (the
+   * sender, retrying, would have it sent twice). Delivery ids grow, so the bound is an id.
    */
   async claimDue(now: number, limit: number, bots: readonly string[], leaseMs = CLAIM_LEASE_MS): Promise<Claimed[]> {
     if (limit <= 0) return [];
-    return this.grouped(() => this.claimHeads(now, limit, bots, now + leaseMs), true, false);
+    const claimed = await this.grouped(() => this.claimHeads(now, limit, bots, now + leaseMs), true, false);
+    // What was passed over is synced soon, once committed (a sync reads what it covers as it
+    // starts): usually the sync of the webhooks that wrote it is already under way, but another
+    // process's commits are synced only by a sync of ours.
+    if (this.passedOver.upTo) this.wal?.cover(this.passedOver.upTo);
+    return claimed;
   }
 
   private claimHeads(now: number, limit: number, bots: readonly string[], leaseUntil: number): Claimed[] {
     type Head = { bot: string; chat: string; head_id: number; next_at: number };
+    let synced = Number.MAX_SAFE_INTEGER;
+    if (this.wal) {
+      synced = this.wal.syncedUpTo;
+      const committed = (this.stmts.maxDelivery.get() as number | null) ?? 0;
+      if (committed > synced) {
+        this.passedOver.upTo = Math.max(this.passedOver.upTo, committed);
+        for (const b of bots) this.passedOver.bots.add(b);
+      }
+    }
     const due: Head[] = [];
-    for (const bot of new Set(bots)) for (const h of this.stmts.laneDue.all(bot, now, limit) as Head[]) due.push({ ...h, bot });
+    for (const bot of new Set(bots)) for (const h of this.stmts.laneDue.all(bot, now, synced, limit) as Head[]) due.push({ ...h, bot });
     due.sort((a, b) => a.next_at - b.next_at || a.head_id - b.head_id);
     // An event's deliveries to several chats are often claimed together: its notice is read once.
     const notices = new Map<string, Notice | undefined>();

@@ -33,17 +33,26 @@ export class WalSync {
   failed?: StoreUnavailable;
 
   /**
+   * What the last successful sync covered: the value `covers` gave when it started (the store's
+   * highest delivery id then). Everything up to it is on disk; -1 until the first sync at open ends.
+   */
+  syncedUpTo = -1;
+
+  /**
    * `wal` is the -wal file SQLite has open (it opens it at the first read in WAL mode and keeps it
    * until its connection closes). The directory is synced first, once: the WAL may have just been
    * created, and with synchronous = NORMAL SQLite would sync its directory entry only at the first
    * checkpoint — a power cut before that could lose the file with every commit in it.
    * `onSynced` runs when a sync ended, before the next starts: the store commits then what it held
    * back meanwhile (see `syncing`), so that the next sync covers it.
+   * `covers` is read as a sync starts, when no transaction is open: what it returns (the highest
+   * delivery id committed) becomes `syncedUpTo` once that sync succeeded.
    */
   constructor(
     private readonly wal: string,
     private readonly fsync: Fsync = fsyncFile,
     private readonly onSynced: () => void = () => {},
+    private readonly covers: () => number = () => -1,
   ) {
     // Our own descriptor, kept for the store's life and never reopened by name: SQLite keeps writing
     // through the descriptor it opened, so the file behind ours is the one that holds the commits
@@ -52,6 +61,7 @@ export class WalSync {
     this.fd = openSync(wal, 'r');
     ({ ino: this.ino, dev: this.dev } = fstatSync(this.fd));
     const dir = openSync(dirname(wal), 'r');
+    // What an earlier run committed (maybe not yet on disk after a crash) is covered by this sync.
     this.inFlight = this.run(async () => {
       try {
         await this.fsync(dir, 'directory');
@@ -78,6 +88,21 @@ export class WalSync {
     });
   }
 
+  /**
+   * Makes sure a sync that covers `upTo` runs, without waiting for it: the one in flight or the
+   * next one already wanted may, else one starts now (or when the one in flight ends).
+   */
+  cover(upTo: number): void {
+    if (this.failed || this.closed || this.syncedUpTo >= upTo || this.waiting.length) return;
+    if (this.inFlight && this.inFlightUpTo >= upTo) return;
+    this.wanted = true;
+    if (!this.inFlight) this.next();
+  }
+  /** What the sync in flight covers. */
+  private inFlightUpTo = -1;
+  /** A sync is wanted after the one in flight, with no one waiting on it (cover). */
+  private wanted = false;
+
   /** Waits for the syncs in flight and waiting, then closes the descriptor (once: its number may be reused). */
   async close(): Promise<void> {
     while (this.inFlight) await this.inFlight;
@@ -90,6 +115,7 @@ export class WalSync {
   private next(): void {
     const covered = this.waiting;
     this.waiting = [];
+    this.wanted = false;
     if (this.failed) {
       for (const w of covered) w.reject(this.failed);
       return;
@@ -98,12 +124,14 @@ export class WalSync {
   }
 
   private run(sync: () => Promise<void>, covered: Waiter[]): Promise<void> {
+    const upTo = (this.inFlightUpTo = this.covers());
     return sync().then(
       () => {
         this.inFlight = undefined;
+        this.syncedUpTo = Math.max(this.syncedUpTo, upTo);
         for (const w of covered) w.resolve();
         this.onSynced();
-        if (this.waiting.length) this.next();
+        if (this.waiting.length || this.wanted) this.next();
       },
       (e: unknown) => {
         this.inFlight = undefined;

@@ -221,7 +221,7 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     const later = await store.ingest(req('late', ['a', 'b', 'c']));
     expect(await store.retry(dead[0]!, now)).toBe(1);
     const chatOfDead = (await store.getDelivery(dead[0]!))!.chat;
-    const next = await other.claimDue(now, 10, ['b']);
+    const next = await store.claimDue(now, 10, ['b']);
     const expected = [dead[0]!, ...later.deliveries.filter((d) => d.target !== `b:${chatOfDead}`).map((d) => d.id)];
     expect(next.map((d) => d.id).sort((x, y) => x - y)).toEqual(expected.sort((x, y) => x - y));
     expect(await store.openBots()).toEqual(['b']);

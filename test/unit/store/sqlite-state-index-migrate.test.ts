@@ -47,8 +47,11 @@ it('upgrades a store of version 4: pending deliveries leave deliveries_state, re
     expect(await store.claimHolders()).toEqual(['other']);
     expect(await store.renewClaims(['k3'], 20_000)).toBe(1);
 
-    // c4 and c6 head their chats' lanes: claimed, they enter the index.
-    const claimed = await store.claimDue(1_000, 10, ['b']);
+    // c4 and c6 head their chats' lanes: claimed, they enter the index. (Only once the sync at
+    // open covers them, which the store tells when a claim had to pass them over.)
+    const covered = new Promise((r) => store.onWork(r));
+    let claimed = await store.claimDue(1_000, 10, ['b']);
+    if (!claimed.length) claimed = await covered.then(() => store.claimDue(1_000, 10, ['b']));
     expect(claimed.map((d) => d.id).sort()).toEqual([4, 6]);
     expect(inIndex()).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await store.countByState()).toEqual({ pending: 0, sending: 3, sent: 1, dead: 1, muted: 1 });
