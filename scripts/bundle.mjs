@@ -37,8 +37,12 @@ await build({
   // Some packages check a class by its name (node-fetch in grammY: the signal's constructor must be
   // called AbortSignal); without this esbuild renames classes that clash with a global.
   keepNames: true,
-  // V8 keeps every script's source in memory: without the indentation and comments it is a third smaller.
+  // V8 keeps every script's source in memory for as long as the process runs: without the
+  // indentation and comments it is a third smaller, with short local names a quarter smaller again
+  // (3.3 → 2.5 MB in all). keepNames above keeps what code and stack traces see of names (functions'
+  // and classes' `name`); the source map gives the rest.
   minifyWhitespace: true,
+  minifyIdentifiers: true,
   entryNames: '[name]',
   chunkNames: 'chunk-[hash]',
   external: [
