@@ -15,6 +15,12 @@ export async function migratePg(pool: pg.Pool): Promise<number[]> {
       await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);
       await client.query('CREATE TABLE IF NOT EXISTS hookbot_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     });
+    // A newer hookbot's schema: what this one would write there could break what that one relies on.
+    const newest = (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM hookbot_migrations')).rows[0]?.v ?? 0;
+    if (newest > PG_MIGRATIONS.length)
+      throw new Error(
+        `its schema is version ${newest}, and this hookbot knows versions up to ${PG_MIGRATIONS.length}: a newer hookbot upgraded it. Run that version (or a later one), or give this one a database of its own (store.postgres)`,
+      );
     for (let v = 1; v <= PG_MIGRATIONS.length; v++) {
       await inTransaction(client, async () => {
         await client.query(`SELECT pg_advisory_xact_lock(${LOCK})`);

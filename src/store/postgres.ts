@@ -144,7 +144,19 @@ export class PgStore implements Store {
     return r.rows[0] ? (JSON.parse(r.rows[0].notice) as Notice) : undefined;
   }
   async lastEventPerSource(): Promise<EventSummary[]> {
-    return (await this.q('SELECT DISTINCT ON (source) * FROM events ORDER BY source, created_at DESC, id DESC')).rows.map(rowToSummary);
+    // One source after another through events_source (a skip scan, which PostgreSQL does not do
+    // by itself for DISTINCT ON), and each one's newest row: not every event of the store.
+    return (
+      await this.q(
+        `WITH RECURSIVE s AS (
+           (SELECT source FROM events ORDER BY source LIMIT 1)
+           UNION ALL
+           SELECT (SELECT e.source FROM events e WHERE e.source > s.source ORDER BY e.source LIMIT 1) FROM s WHERE s.source IS NOT NULL)
+         SELECT last.* FROM s CROSS JOIN LATERAL (
+           SELECT * FROM events e WHERE e.source = s.source ORDER BY e.created_at DESC, e.id DESC LIMIT 1) last
+         ORDER BY last.source`,
+      )
+    ).rows.map(rowToSummary);
   }
   async recentEvents(n: number): Promise<EventSummary[]> {
     return (await this.q('SELECT * FROM events ORDER BY created_at DESC, id DESC LIMIT $1', [n])).rows.map(rowToSummary);

@@ -130,4 +130,52 @@ DROP INDEX IF EXISTS deliveries_state;
 CREATE INDEX deliveries_state ON deliveries (state, updated_at) WHERE state <> 'pending';
 `;
 
-export const MIGRATIONS: string[] = [V1, V2, V3, V4, V5];
+// An event an older hookbot wrote after V4 has no range (it does not know the columns): prune and
+// the open of a store find such events through events_unranged and give them their range, read
+// from deliveries in one pass (no index on event_id). An event without deliveries gets the empty
+// range 1..0, so that NULL means only "not yet worked out".
+export const RANGE_UNRANGED = `
+UPDATE events SET first_delivery = r.lo, last_delivery = r.hi
+  FROM (SELECT event_id, MIN(id) AS lo, MAX(id) AS hi FROM deliveries
+         WHERE event_id IN (SELECT id FROM events INDEXED BY events_unranged WHERE first_delivery IS NULL) GROUP BY event_id) AS r
+ WHERE events.id = r.event_id AND events.first_delivery IS NULL;
+UPDATE events SET first_delivery = 1, last_delivery = 0 WHERE first_delivery IS NULL;
+`;
+
+/** Before RANGE_UNRANGED: the unranged events' sources get them as their newest where they are. */
+export const SOURCE_LAST_OF_UNRANGED = `
+INSERT INTO source_last (source, event_id, created_at)
+  SELECT source, id, created_at FROM events INDEXED BY events_unranged WHERE first_delivery IS NULL ORDER BY created_at, id
+  ON CONFLICT (source) DO UPDATE SET event_id = excluded.event_id, created_at = excluded.created_at
+   WHERE (excluded.created_at, excluded.event_id) > (source_last.created_at, source_last.event_id);
+`;
+
+// Cheap reads on a big store, without a cost per webhook:
+// - deliveries_deleted counts the deliveries ever deleted (a trigger, so whatever deletes them
+//   counts: prune, an older hookbot's prune). With AUTOINCREMENT every id up to
+//   sqlite_sequence's was used once, so the deliveries stored are that minus the deleted; the
+//   'sent' ones are those minus the other states, counted through deliveries_state and deliveries_open.
+// - source_last names each source's newest event (by created_at, then id), set once per group
+//   commit and moved back by prune when it removes one.
+const V6 = `
+CREATE INDEX IF NOT EXISTS events_unranged ON events (created_at) WHERE first_delivery IS NULL;
+${RANGE_UNRANGED}
+CREATE TABLE IF NOT EXISTS tallies (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO tallies (name, n)
+  SELECT 'deliveries_deleted', COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0) - (SELECT COUNT(*) FROM deliveries);
+CREATE TRIGGER IF NOT EXISTS deliveries_deleted AFTER DELETE ON deliveries
+BEGIN
+  UPDATE tallies SET n = n + 1 WHERE name = 'deliveries_deleted';
+END;
+CREATE TABLE IF NOT EXISTS source_last (
+  source TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO source_last (source, event_id, created_at)
+  SELECT source, id, created_at FROM (
+    SELECT source, id, created_at, ROW_NUMBER() OVER (PARTITION BY source ORDER BY created_at DESC, id DESC) AS k FROM events)
+   WHERE k = 1;
+`;
+
+export const MIGRATIONS: string[] = [V1, V2, V3, V4, V5, V6];

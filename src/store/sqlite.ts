@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { Notice } from '../notice.js';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS, RANGE_UNRANGED, SOURCE_LAST_OF_UNRANGED } from './schema.js';
 import { asStoreError } from './sqlite-errors.js';
 import { WalSync, type Fsync } from './wal-sync.js';
 import {
@@ -77,6 +77,13 @@ const DELIVERIES_PER_INSERT = 32;
 
 /** How long a write waits for another process's lock before it fails as the store being unavailable. */
 const LOCK_WAIT_MS = 5000;
+
+/**
+ * How many deliveries the store holds, without counting them: AUTOINCREMENT used every id up to
+ * sqlite_sequence's once, and the trigger deliveries_deleted counts those deleted (schema.ts, V5).
+ * Exported for the test of the plans of the store's reads.
+ */
+export const STORED = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0) - (SELECT n FROM tallies WHERE name = 'deliveries_deleted')";
 
 
 
@@ -143,12 +150,36 @@ export class SqliteStore implements Store {
       // Oldest first through events_created; an event with a delivery still to send is kept. An
       // event's deliveries are the range of ids it holds (schema.ts, V4), read through the table's
       // key (NOT INDEXED: deliveries_state would be chosen, reading every pending delivery per event).
+      // An event without a range (written by an older hookbot) is never taken: prune ranges it first.
       prunable: db.prepare(
-        `SELECT id, first_delivery AS first, last_delivery AS last FROM events e WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d NOT INDEXED WHERE ${OF_EVENT} AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?`,
+        `SELECT id, source, created_at AS at, first_delivery AS first, last_delivery AS last FROM events e WHERE created_at < ? AND first_delivery IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deliveries d NOT INDEXED WHERE ${OF_EVENT} AND d.state IN ('pending', 'sending')) ORDER BY created_at LIMIT ?`,
       ),
       delDeliveries: db.prepare('DELETE FROM deliveries WHERE id BETWEEN ? AND ? AND event_id = ?'),
       delEvent: db.prepare('DELETE FROM events WHERE id = ?'),
       pruneAudit: db.prepare('DELETE FROM audit WHERE at < ?'),
+      anyUnranged: db.prepare('SELECT 1 FROM events INDEXED BY events_unranged WHERE first_delivery IS NULL LIMIT 1').pluck(),
+      // Each source's newest event (schema.ts, V5): set once per group commit, moved back by prune.
+      setLast: db.prepare(
+        `INSERT INTO source_last (source, event_id, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET event_id = excluded.event_id, created_at = excluded.created_at
+          WHERE (excluded.created_at, excluded.event_id) > (source_last.created_at, source_last.event_id)`,
+      ),
+      lastEvents: db.prepare('SELECT e.* FROM source_last l JOIN events e ON e.id = l.event_id ORDER BY l.source'),
+      lastOfSource: db.prepare('SELECT source, event_id FROM source_last'),
+      // The newest event of a source at or before a time: read back from that time through
+      // events_created (prune calls it after removing the source's newest, so what is older is
+      // mostly gone), then the highest id among those of that time.
+      newestAt: db.prepare('SELECT created_at FROM events INDEXED BY events_created WHERE source = ? AND created_at <= ? ORDER BY created_at DESC LIMIT 1').pluck(),
+      newestIdAt: db.prepare('SELECT id FROM events INDEXED BY events_created WHERE created_at = ? AND source = ? ORDER BY id DESC LIMIT 1').pluck(),
+      setLastTo: db.prepare('UPDATE source_last SET event_id = ?, created_at = ? WHERE source = ?'),
+      unsetLast: db.prepare('DELETE FROM source_last WHERE source = ?'),
+      // The states other than 'sent', through indexes: what is read grows with them, not with the
+      // history of sent deliveries (see STORED). 'open' counts pending and sending.
+      countOpen: db.prepare(
+        `SELECT state, COUNT(*) AS n FROM deliveries INDEXED BY deliveries_state WHERE state IN ('sending', 'dead', 'muted') AND ${NOT_PENDING} GROUP BY state
+         UNION ALL SELECT 'open', COUNT(*) FROM deliveries INDEXED BY deliveries_open WHERE state IN ('pending', 'sending')`,
+      ),
+      stored: db.prepare(STORED).pluck(),
     };
     this.runBatch = db.transaction((batch: Op[], isolate: boolean, results: { ok: boolean; value: unknown }[]) => this.runOps(batch, isolate, results));
   }
@@ -318,6 +349,7 @@ export class SqliteStore implements Store {
     this.seen.clear();
     this.keep.clear();
     this.openedLanes.clear();
+    this.newest.clear();
     // Immediate: the write lock is taken first, so a claim in the batch reads lanes no other
     // handle on the file can claim from meanwhile.
     this.runBatch.immediate(batch, isolate, results);
@@ -336,6 +368,7 @@ export class SqliteStore implements Store {
       }
       // One statement is atomic by itself; several (an ingest) get a savepoint.
       if (op.atomic) this.stmts.savepoint.run();
+      const newest = new Map(this.newest);
       try {
         results.push({ ok: true, value: op.run() });
         if (op.atomic) this.stmts.release.run();
@@ -345,13 +378,16 @@ export class SqliteStore implements Store {
           this.stmts.release.run();
         }
         // What it wrote is undone: the lanes it opened, the answer it gave its dedup key (a
-        // repeat later in the batch finds an earlier op's event through findDup instead).
+        // repeat later in the batch finds an earlier op's event through findDup instead), the
+        // newest event it was of its source.
         this.openedLanes.clear();
         this.seen.clear();
+        this.newest = newest;
         results.push({ ok: false, value: e });
       }
     }
     for (const [source, n] of this.keep) this.stmts.trimCaptures.run(source, source, n);
+    for (const [source, e] of this.newest) this.stmts.setLast.run(source, e.id, e.at);
   }
 
   // Per flush: duplicates inside one batch must also get the first answer; captures trimmed once.
@@ -359,6 +395,8 @@ export class SqliteStore implements Store {
   private readonly keep = new Map<string, number>();
   /** Per transaction: the lanes (bot \0 chat) an ingest of it opened or found open (see openLane). */
   private readonly openedLanes = new Set<string>();
+  /** Per transaction: each source's newest event written, for source_last (one statement per source and batch). */
+  private newest = new Map<string, { id: string; at: number }>();
 
   ingest(req: IngestRequest): Promise<IngestAnswer> {
     return this.grouped(() => {
@@ -411,7 +449,10 @@ export class SqliteStore implements Store {
     }
     const answer: IngestAnswer = { id, deliveries, duplicate: false };
     // The answer is kept for a repeat, which only an event with a dedup key can have (findDup).
-    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), req.dedupKey ? JSON.stringify({ id, deliveries }) : '', now, first, last);
+    // No deliveries: the empty range 1..0 (NULL is an older hookbot's event, see schema.ts).
+    this.stmts.insEvent.run(id, req.source, req.dedupKey ?? null, notice.event, notice.level, notice.title ?? null, JSON.stringify(notice), req.dedupKey ? JSON.stringify({ id, deliveries }) : '', now, first ?? 1, last ?? 0);
+    const n = this.newest.get(req.source);
+    if (!n || now > n.at || (now === n.at && id > n.id)) this.newest.set(req.source, { id, at: now });
     if (req.dedupKey) seen.set(req.source + '\0' + req.dedupKey, answer);
     return answer;
   }
@@ -609,20 +650,21 @@ export class SqliteStore implements Store {
   async countByState(): Promise<Record<DeliveryState, number>> {
     this.sync();
     const out = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
-    // Pending ones counted through deliveries_open (pending and sending), the others through deliveries_state.
-    const rows = this.db
-      .prepare(`SELECT state, COUNT(*) n FROM deliveries WHERE ${NOT_PENDING} GROUP BY state UNION ALL SELECT 'open', COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending')`)
-      .all() as { state: DeliveryState | 'open'; n: number }[];
-    for (const r of rows) if (r.state !== 'open') out[r.state] = r.n;
-    out.pending = rows.find((r) => r.state === 'open')!.n - out.sending;
+    // Sending, dead and muted through deliveries_state, pending and sending through
+    // deliveries_open; sent (most of a big store) is what else the store holds.
+    let others = 0;
+    for (const r of this.stmts.countOpen.all() as { state: DeliveryState | 'open'; n: number }[]) {
+      if (r.state === 'open') out.pending = r.n;
+      else out[r.state] = r.n;
+      if (r.state !== 'sending') others += r.n;
+    }
+    out.pending -= out.sending;
+    out.sent = (this.stmts.stored.get() as number) - others;
     return out;
   }
   async lastEventPerSource(): Promise<EventSummary[]> {
     this.sync();
-    const rows = this.db
-      .prepare('SELECT e.* FROM events e JOIN (SELECT source, MAX(created_at) m FROM events GROUP BY source) x ON x.source = e.source AND x.m = e.created_at GROUP BY e.source ORDER BY e.source')
-      .all();
-    return rows.map(rowToSummary);
+    return this.stmts.lastEvents.all().map(rowToSummary);
   }
   async recentEvents(n: number): Promise<EventSummary[]> {
     this.sync();
@@ -710,10 +752,21 @@ export class SqliteStore implements Store {
 
   async prune(before: number, limit: number): Promise<number> {
     return this.grouped(() => {
-      const events = this.stmts.prunable.all(before, limit) as { id: string; first: number | null; last: number | null }[];
+      // An older hookbot on this file wrote events without their range: they get it first, so that
+      // an event is never taken for finished while deliveries of its are still to be sent.
+      if (this.stmts.anyUnranged.get()) this.db.exec(SOURCE_LAST_OF_UNRANGED + RANGE_UNRANGED);
+      const events = this.stmts.prunable.all(before, limit) as { id: string; source: string; at: number; first: number; last: number }[];
+      const newest = new Set((this.stmts.lastOfSource.all() as { source: string; event_id: string }[]).map((r) => r.event_id));
       for (const e of events) {
         this.stmts.delDeliveries.run(e.first, e.last, e.id);
         this.stmts.delEvent.run(e.id);
+      }
+      // A source whose newest event went: its newest now is older still (or it has none left).
+      for (const e of events) {
+        if (!newest.has(e.id)) continue;
+        const at = this.stmts.newestAt.get(e.source, e.at) as number | undefined;
+        if (at === undefined) this.stmts.unsetLast.run(e.source);
+        else this.stmts.setLastTo.run(this.stmts.newestIdAt.get(at, e.source), at, e.source);
       }
       this.stmts.pruneAudit.run(before);
       return events.length;
@@ -748,6 +801,12 @@ for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
 /** Applies the migrations this file has not had yet (PRAGMA user_version counts them). */
 export function migrateSqlite(db: Database.Database): void {
   const have = db.pragma('user_version', { simple: true }) as number;
+  // A newer hookbot's store: what this one would write there (without the newer columns, tables
+  // and bookkeeping) could break what the newer one relies on, such as what prune may remove.
+  if (have > MIGRATIONS.length)
+    throw new Error(
+      `its schema is version ${have}, and this hookbot knows versions up to ${MIGRATIONS.length}: a newer hookbot upgraded it. Run that version (or a later one), or give this one a store of its own (store.sqlite)`,
+    );
   // A store made before migrations were counted has every table of the first.
   for (let v = have; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

@@ -177,9 +177,10 @@ describe('status and recent', () => {
   it('shows uptime, version, deliveries by state, last event per source and bot health', async () => {
     const { plane, store, clock } = makePlane(BASE_YAML);
     await store.ingest({ id: newEventId(clock.now()), source: 'bgi', notice: notice('bgi', 'domain.start', 'Start'), deliveries: [] });
+    // Older than the last event (of the same millisecond, the later one would be the last).
+    await deadDelivery(store, clock.now(), 'x');
     clock.advance(5 * 60_000);
     await store.ingest({ id: newEventId(clock.now()), source: 'bgi', notice: notice('bgi', 'domain.end', 'Done _now_'), deliveries: [] });
-    await deadDelivery(store, clock.now(), 'x');
     clock.advance(3 * 3600_000 + 60_000);
     const text = plainText(parseMarkup((await plane.handle(cmd('status')))!.text));
     expect(text).toContain('hookbot 0.1.0-test — up 3 h 6 min');

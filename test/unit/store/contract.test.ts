@@ -280,6 +280,37 @@ describe.each(await storeFactories())('Store contract: %s', (_name, factory) => 
     expect((await store.claimDue(now + 1000, 10, ['b'])).map((d) => d.chat)).toEqual(['b']);
   });
 
+  it('names each source’s newest event and counts deliveries by state, through outcomes and prune', async () => {
+    await fresh();
+    const from = (source: string, text: string, chats: string[], muted?: string) => {
+      const r = req(text, chats);
+      return store.ingest({ ...r, source, notice: { ...r.notice, source }, deliveries: r.deliveries.map((d) => ({ ...d, muted })) });
+    };
+    const a1 = await from('a', 'a1', ['x']); // stays pending
+    const b1 = await from('b', 'b1', []); // no delivery at all
+    const a2 = await from('a', 'a2', ['y', 'z']);
+    const c1 = await from('c', 'c1', ['w'], 'c');
+    const now = Date.now();
+    const claims = await store.claimDue(now + 1000, 10, ['b']);
+    const claimOf = (id: number) => claims.find((c) => c.id === id)!;
+    await store.markRetry(claimOf(a1.deliveries[0]!.id), now, undefined, now, false);
+    await store.markSent(claimOf(a2.deliveries[0]!.id), now);
+    await store.markDead(claimOf(a2.deliveries[1]!.id), 'gone', now);
+    expect(await store.countByState()).toEqual({ pending: 1, sending: 0, sent: 1, dead: 1, muted: 1 });
+    expect((await store.lastEventPerSource()).map((e) => [e.source, e.id])).toEqual([
+      ['a', a2.id],
+      ['b', b1.id],
+      ['c', c1.id],
+    ]);
+    // a's newest is gone with the finished ones; its older event, still pending, is its newest now.
+    expect(await store.prune(now + 1000, 10)).toBe(3);
+    expect((await store.lastEventPerSource()).map((e) => [e.source, e.id])).toEqual([['a', a1.id]]);
+    expect(await store.countByState()).toEqual({ pending: 1, sending: 0, sent: 0, dead: 0, muted: 0 });
+    const a3 = await from('a', 'a3', ['x']);
+    expect((await store.lastEventPerSource()).map((e) => e.id)).toEqual([a3.id]);
+    expect(await (await second()).countByState()).toEqual({ pending: 2, sending: 0, sent: 0, dead: 0, muted: 0 });
+  });
+
   it('keeps mutes, the audit log, captures and chat moves', async () => {
     await fresh();
     const now = Date.now();

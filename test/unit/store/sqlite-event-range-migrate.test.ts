@@ -49,3 +49,49 @@ it('upgrades a store of version 3: deliveries found and pruned by their event th
     await store.close();
   }
 });
+
+it('an event an older hookbot wrote without its range is pruned only once its deliveries are finished', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
+  dirs.push(dir);
+  const file = join(dir, 'h.db');
+  await SqliteStore.open(file).close();
+  // What a hookbot from before migration 4 writes: no range, and no newest event of its source.
+  const db = new Database(file);
+  db.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at) VALUES ('old', 's', 'e', 'info', '{}', '{}', 100)").run();
+  const delivery = db.prepare("INSERT INTO deliveries (event_id, bot, chat, kind, target, state, next_at, created_at, updated_at) VALUES ('old', 'b', ?, 'group', 'b:c', ?, 0, 0, 0)");
+  delivery.run('c', 'sent');
+  const pending = Number(delivery.run('d', 'pending').lastInsertRowid);
+  db.prepare("INSERT INTO lanes (bot, chat, head_id, next_at) VALUES ('b', 'd', ?, 0)").run(pending);
+  db.close();
+
+  const store = SqliteStore.open(file);
+  try {
+    expect(await store.prune(1_000, 10)).toBe(0);
+    expect((await store.deliveriesOf('old')).map((d) => [d.chat, d.state])).toEqual([
+      ['c', 'sent'],
+      ['d', 'pending'],
+    ]);
+    expect((await store.lastEventPerSource()).map((e) => e.id)).toEqual(['old']);
+    const [claimed] = await store.claimDue(1, 10, ['b']);
+    expect(claimed?.id).toBe(pending);
+    await store.markSent(claimed!, 1);
+    expect(await store.prune(1_000, 10)).toBe(1);
+    expect(await store.deliveriesOf('old')).toEqual([]);
+    expect(await store.lastEventPerSource()).toEqual([]);
+    expect(await store.countByState()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0, muted: 0 });
+  } finally {
+    await store.close();
+  }
+});
+
+it('refuses a store a newer hookbot upgraded, naming its version and what to do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
+  dirs.push(dir);
+  const file = join(dir, 'h.db');
+  const db = new Database(file);
+  db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+  db.close();
+  expect(() => SqliteStore.open(file)).toThrow(
+    `cannot open the SQLite store at ${file}: its schema is version ${MIGRATIONS.length + 1}, and this hookbot knows versions up to ${MIGRATIONS.length}: a newer hookbot upgraded it. Run that version (or a later one), or give this one a store of its own (store.sqlite)`,
+  );
+});
