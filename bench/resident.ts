@@ -31,27 +31,49 @@ export function processTree(pid: number): number[] {
   return all;
 }
 
-/** The mappings of a process that have resident pages: [start, end) addresses. */
-function residentRanges(pid: number): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  let range: [number, number] | undefined;
+/**
+ * What a mapping holds, from what /proc/<pid>/smaps says of it. Anonymous memory is told apart by
+ * how glibc lays it out: the main malloc heap is [heap]; a thread's malloc heap starts at a multiple
+ * of 64 MB (glibc's HEAP_MAX_SIZE); a thread's stack follows its one-page guard. The rest of it is
+ * V8's heap (pages of 256 kB, code space), large mallocs and buffers.
+ */
+export const KINDS = ['node code', 'node read-only data', 'libraries', 'V8 heap and other anonymous', 'malloc heaps', 'thread stacks', 'files and other'] as const;
+export type Kind = (typeof KINDS)[number];
+type Mapping = { start: number; end: number; perms: string; path: string; resident: boolean };
+
+function kindOf(m: Mapping, before: Mapping | undefined, after: Mapping | undefined): Kind {
+  if (m.path === process.execPath) return m.perms.includes('x') ? 'node code' : 'node read-only data';
+  if (/\.so(\.|$)|\.node$/.test(m.path)) return 'libraries';
+  if (m.path === '[heap]') return 'malloc heaps';
+  if (m.path === '[stack]') return 'thread stacks';
+  if (m.path !== '') return 'files and other';
+  // A thread's malloc heap: 64 MB reserved at a multiple of 64 MB, the part in use read-write.
+  const heapEnd = m.start + 2 ** 26;
+  if (m.perms === 'rw-p' && m.start % 2 ** 26 === 0 && (m.end === heapEnd || (after?.start === m.end && after.perms === '---p' && after.end === heapEnd))) return 'malloc heaps';
+  if (m.perms === 'rw-p' && before?.end === m.start && before.perms === '---p' && before.end - before.start === PAGE) return 'thread stacks';
+  return 'V8 heap and other anonymous';
+}
+
+/** The mappings of a process that have resident pages, with what each holds. */
+function residentRanges(pid: number): Array<{ start: number; end: number; kind: Kind }> {
+  const maps: Mapping[] = [];
   // smaps rather than maps: it says which mappings have nothing resident (most of V8's reserved
   // address space), so their page table entries need not be read at all.
   for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
-    const head = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
-    if (head) range = [parseInt(head[1]!, 16), parseInt(head[2]!, 16)];
-    else if (range && line.startsWith('Rss:') && !/^Rss:\s+0 kB/.test(line)) ranges.push(range);
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) maps.push({ start: parseInt(head[1]!, 16), end: parseInt(head[2]!, 16), perms: head[3]!, path: head[4]!, resident: false });
+    else if (maps.length && line.startsWith('Rss:') && !/^Rss:\s+0 kB/.test(line)) maps.at(-1)!.resident = true;
   }
-  return ranges;
+  return maps.flatMap((m, i) => (m.resident ? [{ start: m.start, end: m.end, kind: kindOf(m, maps[i - 1], maps[i + 1]) }] : []));
 }
 
-/** The physical frames of a process's present pages; null when they cannot be read (not root). */
-function frames(pid: number): Set<number> | null {
-  const seen = new Set<number>();
+/** The physical frames of a process's present pages, with what each holds; null when they cannot be read (not root). */
+function frames(pid: number): Map<number, Kind> | null {
+  const seen = new Map<number, Kind>();
   let anyPfn = false;
   const fd = openSync(`/proc/${pid}/pagemap`, 'r');
   try {
-    for (const [start, end] of residentRanges(pid)) {
+    for (const { start, end, kind } of residentRanges(pid)) {
       // [vsyscall], in the kernel's half of the address space, has no entries in pagemap.
       if (start >= KERNEL_HALF) continue;
       const buf = Buffer.alloc(((end - start) / PAGE) * 8);
@@ -64,7 +86,7 @@ function frames(pid: number): Set<number> | null {
         if (!(hi & 0x8000_0000)) continue;
         const pfn = (hi & 0x7f_ffff) * 2 ** 32 + buf.readUInt32LE(o);
         if (pfn) anyPfn = true;
-        seen.add(pfn);
+        seen.set(pfn, kind);
       }
     }
   } finally {
@@ -76,6 +98,8 @@ function frames(pid: number): Set<number> | null {
 export interface Resident {
   /** Physical memory of the processes, each page once (kB); null when PFNs cannot be read (not root). */
   unionKb: number | null;
+  /** The same pages by what they hold (kB), a page shared by two kinds counted in the first seen. */
+  byKind: Partial<Record<Kind, number>>;
   /** Sum of VmRSS (kB): a page shared by two of the processes counted twice. */
   rssKb: number;
   /** Sum of Pss (kB): each shared page split among all the processes of the machine that map it. */
@@ -84,11 +108,11 @@ export interface Resident {
   privateKb: number;
 }
 
-type Reading = { frames: Set<number> | null; roll: string };
+type Reading = { frames: Map<number, Kind> | null; roll: string };
 
 /** Resident memory of the given processes (those gone meanwhile are skipped); `read` can be shared between calls of one instant. */
 export function resident(pids: number[], read = new Map<number, Reading>()): Resident {
-  const union = new Set<number>();
+  const union = new Map<number, Kind>();
   let pfns = true;
   let rssKb = 0;
   let pssKb = 0;
@@ -99,7 +123,7 @@ export function resident(pids: number[], read = new Map<number, Reading>()): Res
       if (!r) read.set(pid, (r = { roll: readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), frames: frames(pid) }));
       const { roll, frames: own } = r;
       const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0);
-      if (own) for (const f of own) union.add(f);
+      if (own) for (const [f, kind] of own) if (!union.has(f)) union.set(f, kind);
       else pfns = false;
       rssKb += kb('Rss');
       pssKb += kb('Pss');
@@ -108,13 +132,23 @@ export function resident(pids: number[], read = new Map<number, Reading>()): Res
       /* gone */
     }
   }
-  return { unionKb: pfns ? (union.size * PAGE) / 1024 : null, rssKb, pssKb, privateKb };
+  const byKind: Partial<Record<Kind, number>> = {};
+  if (pfns) for (const kind of union.values()) byKind[kind] = (byKind[kind] ?? 0) + PAGE / 1024;
+  return { unionKb: pfns ? (union.size * PAGE) / 1024 : null, byKind, rssKb, pssKb, privateKb };
 }
 
 /** `union MB (VmRSS summed, Pss summed, private)`, for a bench's report. */
 export function describe(r: Resident): string {
   const mb = (kb: number) => (kb / 1024).toFixed(0);
   return `${r.unionKb === null ? '?' : mb(r.unionKb)} MB (VmRSS summed ${mb(r.rssKb)} MB, Pss ${mb(r.pssKb)} MB, private ${mb(r.privateKb)} MB)`;
+}
+
+/** `node code 22.1, V8 heap and other anonymous 18.0, …` (MB, largest first), for a bench's report. */
+export function describeKinds(r: Resident): string {
+  return KINDS.filter((k) => r.byKind[k])
+    .sort((a, b) => r.byKind[b]! - r.byKind[a]!)
+    .map((k) => `${k} ${(r.byKind[k]! / 1024).toFixed(1)}`)
+    .join(', ');
 }
 
 export interface Peak {

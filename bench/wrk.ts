@@ -15,7 +15,7 @@ import { startPlatforms } from './platforms.js';
 import { deliveryBenches } from './deliver.js';
 import { LANES_REBUILD } from '../src/store/schema.js';
 import { BODY, TOKEN, cpuMs, startChild, stop } from './process.js';
-import { describe, peakSampler, processTree, resident } from './resident.js';
+import { describe, describeKinds, peakSampler, processTree, resident } from './resident.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
@@ -99,14 +99,15 @@ function seed(file: string, n: number, dueIn = 7 * 24 * 3600_000) {
 }
 
 /**
- * `union MB (…)` of npm's tree, then hookbot's own process: the union (each physical page once) is
- * what everything `npm start` leaves running holds in RAM; VmRSS summed counts the node binary and
- * libraries npm and hookbot share once per process.
+ * `union MB (…)` of npm's tree, then hookbot's own process, and what its pages hold: the union (each
+ * physical page once) is what everything `npm start` leaves running holds in RAM; VmRSS summed
+ * counts the node binary and libraries npm and hookbot share once per process.
  */
 function memOf(npm: number): string {
   const pids = processTree(npm);
   const read = new Map();
-  return `${describe(resident(pids, read))}; hookbot alone ${describe(resident(pids.filter((p) => p !== npm), read))}`;
+  const alone = resident(pids.filter((p) => p !== npm), read);
+  return `${describe(resident(pids, read))}; hookbot alone ${describe(alone)}, of which ${describeKinds(alone)} MB`;
 }
 
 const out: string[] = [];
