@@ -131,9 +131,10 @@ CREATE INDEX deliveries_state ON deliveries (state, updated_at) WHERE state <> '
 `;
 
 // An event an older hookbot wrote after V4 has no range (it does not know the columns): prune and
-// the open of a store find such events through events_unranged and give them their range, read
-// from deliveries in one pass (no index on event_id). An event without deliveries gets the empty
-// range 1..0, so that NULL means only "not yet worked out".
+// the open of a store (right after the migrations, so also the events V4 found no delivery for)
+// find such events through events_unranged and give them their range, read from deliveries in one
+// pass (no index on event_id). An event without deliveries gets the empty range 1..0, so that
+// NULL means only "not yet worked out".
 export const RANGE_UNRANGED = `
 UPDATE events SET first_delivery = r.lo, last_delivery = r.hi
   FROM (SELECT event_id, MIN(id) AS lo, MAX(id) AS hi FROM deliveries
@@ -159,7 +160,6 @@ INSERT INTO source_last (source, event_id, created_at)
 //   commit and moved back by prune when it removes one.
 const V6 = `
 CREATE INDEX IF NOT EXISTS events_unranged ON events (created_at) WHERE first_delivery IS NULL;
-${RANGE_UNRANGED}
 CREATE TABLE IF NOT EXISTS tallies (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO tallies (name, n)
   SELECT 'deliveries_deleted', COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'), 0) - (SELECT COUNT(*) FROM deliveries);
@@ -173,9 +173,8 @@ CREATE TABLE IF NOT EXISTS source_last (
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT INTO source_last (source, event_id, created_at)
-  SELECT source, id, created_at FROM (
-    SELECT source, id, created_at, ROW_NUMBER() OVER (PARTITION BY source ORDER BY created_at DESC, id DESC) AS k FROM events)
-   WHERE k = 1;
+  SELECT m.source, (SELECT MAX(e.id) FROM events e INDEXED BY events_created WHERE e.created_at = m.at AND e.source = m.source), m.at
+    FROM (SELECT source, MAX(created_at) AS at FROM events GROUP BY source) AS m;
 `;
 
 export const MIGRATIONS: string[] = [V1, V2, V3, V4, V5, V6];

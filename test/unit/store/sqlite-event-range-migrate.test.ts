@@ -25,6 +25,7 @@ it('upgrades a store of version 3: deliveries found and pruned by their event th
   event.run('old', 100);
   event.run('new', 200);
   event.run('none', 100);
+  event.run('anew', 200);
   // Interleaved (no version wrote them so, but the range must not be trusted alone): 1 and 3 are
   // old's, 2 is new's and still pending.
   const delivery = db.prepare("INSERT INTO deliveries (id, event_id, bot, chat, kind, target, state, next_at, created_at, updated_at) VALUES (?, ?, 'b', 'c', 'group', 'b:c', ?, 0, 0, 0)");
@@ -40,8 +41,10 @@ it('upgrades a store of version 3: deliveries found and pruned by their event th
     expect((await store.deliveriesOf('old')).map((d) => d.id)).toEqual([1, 3]);
     expect((await store.deliveriesOf('new')).map((d) => d.id)).toEqual([2]);
     expect(await store.deliveriesOf('none')).toEqual([]);
-    // old and none are finished; new has work pending, and its delivery inside old's range stays.
-    expect(await store.prune(300, 10)).toBe(2);
+    // The newest event of the source (as of migration 6), of two of the same time the later id.
+    expect((await store.lastEventPerSource()).map((e) => e.id)).toEqual(['new']);
+    // old, none and anew are finished; new has work pending, and its delivery inside old's range stays.
+    expect(await store.prune(300, 10)).toBe(3);
     expect((await store.recentEvents(10)).map((e) => e.id)).toEqual(['new']);
     expect((await store.deliveriesOf('new')).map((d) => d.id)).toEqual([2]);
     expect(await store.countByState()).toMatchObject({ pending: 1, sent: 0, dead: 0 });
