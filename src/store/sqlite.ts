@@ -203,6 +203,9 @@ export class SqliteStore implements Store {
       // only the migrations, before anything is served, wait inside SQLite.
       db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
       migrateSqlite(db);
+      // Events an older hookbot wrote here without their range get it before anything reads them
+      // (prune does the same for those written while this one runs).
+      rangeUnranged(db);
       db.pragma('busy_timeout = 0');
       // SQLite puts the WAL beside the database's real file (a symbolic link is followed). The
       // read makes sure it has the WAL open, which it keeps until the connection closes.
@@ -796,6 +799,11 @@ for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
       throw asStoreError(e);
     }
   };
+}
+
+function rangeUnranged(db: Database.Database): void {
+  if (!db.prepare('SELECT 1 FROM events INDEXED BY events_unranged WHERE first_delivery IS NULL LIMIT 1').get()) return;
+  db.transaction(() => db.exec(SOURCE_LAST_OF_UNRANGED + RANGE_UNRANGED)).immediate();
 }
 
 /** Applies the migrations this file has not had yet (PRAGMA user_version counts them). */

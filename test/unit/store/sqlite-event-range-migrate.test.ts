@@ -66,19 +66,30 @@ it('an event an older hookbot wrote without its range is pruned only once its de
 
   const store = SqliteStore.open(file);
   try {
-    expect(await store.prune(1_000, 10)).toBe(0);
+    // Given its range at open: read as any other event.
     expect((await store.deliveriesOf('old')).map((d) => [d.chat, d.state])).toEqual([
       ['c', 'sent'],
       ['d', 'pending'],
     ]);
     expect((await store.lastEventPerSource()).map((e) => e.id)).toEqual(['old']);
+    // The older hookbot still writes beside this one: an event with nothing left to send, and
+    // one with a delivery pending, neither with its range.
+    const older = new Database(file);
+    older.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at) VALUES (?, 's', 'e', 'info', '{}', '{}', ?)").run('done', 200);
+    older.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at) VALUES (?, 's', 'e', 'info', '{}', '{}', ?)").run('later', 300);
+    older.prepare("INSERT INTO deliveries (event_id, bot, chat, kind, target, state, next_at, created_at, updated_at) VALUES ('done', 'b', 'c', 'group', 'b:c', 'sent', 0, 0, 0)").run();
+    const later = Number(older.prepare("INSERT INTO deliveries (event_id, bot, chat, kind, target, state, next_at, created_at, updated_at) VALUES ('later', 'b', 'e', 'group', 'b:e', 'pending', 0, 0, 0)").run().lastInsertRowid);
+    older.close();
+    expect(await store.prune(1_000, 10)).toBe(1); // 'done' only
+    expect((await store.deliveriesOf('later')).map((d) => d.id)).toEqual([later]);
+    expect((await store.lastEventPerSource()).map((e) => e.id)).toEqual(['later']);
     const [claimed] = await store.claimDue(1, 10, ['b']);
     expect(claimed?.id).toBe(pending);
     await store.markSent(claimed!, 1);
-    expect(await store.prune(1_000, 10)).toBe(1);
+    expect(await store.prune(1_000, 10)).toBe(1); // 'old'
+    expect((await store.recentEvents(10)).map((e) => e.id)).toEqual(['later']);
     expect(await store.deliveriesOf('old')).toEqual([]);
-    expect(await store.lastEventPerSource()).toEqual([]);
-    expect(await store.countByState()).toEqual({ pending: 0, sending: 0, sent: 0, dead: 0, muted: 0 });
+    expect(await store.countByState()).toEqual({ pending: 1, sending: 0, sent: 0, dead: 0, muted: 0 });
   } finally {
     await store.close();
   }
