@@ -123,8 +123,8 @@ export function resident(pids: number[], read = new Map<number, Reading>()): Res
       if (!r) read.set(pid, (r = { roll: readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), frames: frames(pid) }));
       const { roll, frames: own } = r;
       const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? 0);
-      if (own) for (const [f, kind] of own) if (!union.has(f)) union.set(f, kind);
-      else pfns = false;
+      if (!own) pfns = false;
+      else for (const [f, kind] of own) if (!union.has(f)) union.set(f, kind);
       rssKb += kb('Rss');
       pssKb += kb('Pss');
       privateKb += kb('Private_Clean') + kb('Private_Dirty');
