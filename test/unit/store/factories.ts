@@ -3,7 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { onTestFinished } from 'vitest';
 import { SqliteStore } from '../../../src/store/sqlite.js';
+import { MIGRATIONS } from '../../../src/store/schema.js';
 import { PgStore } from '../../../src/store/postgres.js';
 import { createTestDatabase, postgresAvailable } from '../../helpers/postgres.js';
 import type { IngestRequest, Store } from '../../../src/store/store.js';
@@ -17,6 +20,22 @@ export interface TestDatabase {
 function sqliteDir(): { file: string; drop: () => Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'hookbot-store-'));
   return { file: join(dir, 'h.db'), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A store file in a folder of its own, removed when the test ends. With `version`, the file holds
+ * the schema up to that migration, as an older hookbot left it, open in `db` for the test to fill.
+ */
+export function storeFile(prefix: string, version?: number): { file: string; db: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'h.db');
+  const db = new Database(file);
+  if (version !== undefined) {
+    for (const m of MIGRATIONS.slice(0, version)) db.exec(m);
+    db.pragma(`user_version = ${version}`);
+  }
+  return { file, db };
 }
 
 export async function storeFactories(): Promise<[string, () => Promise<TestDatabase>][]> {

@@ -2,25 +2,13 @@
 // given its range, the index on deliveries.event_id goes, and an event's deliveries are still read
 // and pruned as its own, even where another event's ids fall inside its range.
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src/store/schema.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { storeFile } from './factories.js';
 
 it('upgrades a store of version 3: deliveries found and pruned by their event through its id range', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
-  dirs.push(dir);
-  const file = join(dir, 'h.db');
-  const db = new Database(file);
-  for (const m of MIGRATIONS.slice(0, 3)) db.exec(m);
-  db.pragma('user_version = 3');
+  const { file, db } = storeFile('hookbot-range-', 3);
   const event = db.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at) VALUES (?, 's', 'e', 'info', '{}', '{}', ?)");
   event.run('old', 100);
   event.run('new', 200);
@@ -54,9 +42,8 @@ it('upgrades a store of version 3: deliveries found and pruned by their event th
 });
 
 it('an event an older hookbot wrote without its range is pruned only once its deliveries are finished', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
-  dirs.push(dir);
-  const file = join(dir, 'h.db');
+  const { file, db: empty } = storeFile('hookbot-range-');
+  empty.close();
   await SqliteStore.open(file).close();
   // What a hookbot from before migration 4 writes: no range, and no newest event of its source.
   const db = new Database(file);
@@ -99,10 +86,7 @@ it('an event an older hookbot wrote without its range is pruned only once its de
 });
 
 it('refuses a store a newer hookbot upgraded, naming its version and what to do', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookbot-range-'));
-  dirs.push(dir);
-  const file = join(dir, 'h.db');
-  const db = new Database(file);
+  const { file, db } = storeFile('hookbot-range-');
   db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   db.close();
   expect(() => SqliteStore.open(file)).toThrow(

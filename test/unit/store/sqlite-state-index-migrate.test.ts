@@ -1,26 +1,14 @@
 // A store of version 4 upgrades at start to a deliveries_state index without pending deliveries:
 // what is read by state (counts, dead letters, recent sends, claim holders, lease renewals) reads
 // the same afterwards, and a pending delivery enters the index once it is claimed.
-import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LANES_REBUILD, MIGRATIONS } from '../../../src/store/schema.js';
+import type Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { LANES_REBUILD } from '../../../src/store/schema.js';
 import { SqliteStore } from '../../../src/store/sqlite.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+import { storeFile } from './factories.js';
 
 it('upgrades a store of version 4: pending deliveries leave deliveries_state, reads by state are unchanged', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hookbot-state-index-'));
-  dirs.push(dir);
-  const file = join(dir, 'h.db');
-  const db = new Database(file);
-  for (const m of MIGRATIONS.slice(0, 4)) db.exec(m);
-  db.pragma('user_version = 4');
+  const { file, db } = storeFile('hookbot-state-index-', 4);
   db.prepare("INSERT INTO events (id, source, event, level, notice, answer, created_at, first_delivery, last_delivery) VALUES ('e', 's', 'e', 'info', '{}', '', 0, 1, 6)").run();
   const delivery = db.prepare(
     "INSERT INTO deliveries (id, event_id, bot, chat, kind, target, state, next_at, created_at, updated_at, claim, locked_by, lease_until) VALUES (?, 'e', 'b', ?, 'group', ?, ?, 0, 0, ?, ?, ?, ?)",
