@@ -7,9 +7,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // @discordjs/rest, as it loads, fills in globalThis.FormData and Blob for runtimes without them
-// (`??=`). Reading globalThis.FormData on Node makes Node load its own copy of undici, about 4 MB
-// resident, beside the undici package the bundle carries; on Node the two globals are always there,
-// so the bundle leaves the statement out (its sends use the globals as before, when they need them).
+// (`??=`). Reading globalThis.FormData on Node makes Node load its own copy of undici, about 5 MB
+// resident; on Node the two globals are always there, so the bundle leaves the statement out (its
+// file uploads use the globals as before, when they need them).
 const noGlobalFill = {
   name: 'no-global-fill',
   setup(b) {
@@ -55,8 +55,9 @@ await build({
     'utf-8-validate',
     'zlib-sync',
   ],
-  // Node's own URL for what node-fetch 2 loads and never uses (scripts/whatwg-url.cjs).
-  alias: { 'whatwg-url': './scripts/whatwg-url.cjs' },
+  // Node's own URL for what node-fetch 2 loads and never uses (scripts/whatwg-url.cjs); nothing for
+  // the undici that @discordjs/rest imports and hookbot does not use (scripts/undici.mjs).
+  alias: { 'whatwg-url': './scripts/whatwg-url.cjs', undici: './scripts/undici.mjs' },
   // CommonJS packages inside an ES module bundle still call require() for Node's own modules.
   banner: { js: "import { createRequire as __hookbotRequire } from 'node:module'; const require = __hookbotRequire(import.meta.url);" },
   plugins: [noGlobalFill],

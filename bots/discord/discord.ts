@@ -14,7 +14,8 @@ import { interactionsEndpoint } from './http.js';
 import { answerInteraction, type Responder } from './interactions.js';
 import type { DiscordOptions } from './options.js';
 import { discordPlatform, parseDiscordChat } from './platform.js';
-import { proxyAgent, proxyDispatcher } from '../../src/kit/proxy.js';
+import { proxyAgent } from '../../src/kit/proxy.js';
+import { httpClient } from '../../src/kit/http-client.js';
 import { CommandRegistration } from './register.js';
 import { publicKeyFromHex } from './signature.js';
 
@@ -52,7 +53,9 @@ export class DiscordBot implements BotAdapter {
       retries: 0,
       // Command registration too: a long wait there must not hold up start-up (see register.ts).
       rejectOnRateLimit: (d) => d.route.startsWith('/channels') || d.route.startsWith('/users') || d.route.startsWith('/applications'),
-      ...(opts.proxy ? { agent: proxyDispatcher(opts.proxy, opts.timeoutMs) } : {}),
+      // The kit's client (through the proxy when there is one), not @discordjs/rest's default,
+      // undici's request(): the bundle leaves the undici package out (scripts/bundle.mjs).
+      makeRequest: httpClient({ proxy: opts.proxy }) as unknown as RESTOptions['makeRequest'],
     };
     this.rest = new REST(this.restOptions).setToken(opts.token);
     this.state = new Health(deps.clock);

@@ -5,14 +5,13 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import type { WebSocket } from 'ws';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatCommand, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import { safeEqual } from '../../src/auth/guard.js';
 import { Reconnector } from '../../src/kit/backoff.js';
 import { Health } from '../../src/kit/health.js';
-import { proxyDispatcher } from '../../src/kit/proxy.js';
+import { httpClient, type HttpAnswer, type HttpClient } from '../../src/kit/http-client.js';
 import { masker } from '../../src/kit/secrets.js';
 import type { Message } from '../../src/message.js';
 import { parseMarkup } from '../../src/render/markup.js';
@@ -32,7 +31,8 @@ export class OneBotBot implements BotAdapter {
   private readonly health$: Health;
   private readonly log: Logger;
   private readonly mask: (t: string) => string;
-  private readonly dispatcher?: Dispatcher;
+  /** The HTTP API's client (node:http, through the proxy when there is one); bounded by timeoutMs. */
+  private readonly client: HttpClient;
   private readonly configKey: string;
   private host?: BotHost;
   private socket?: OneBotSocket;
@@ -61,7 +61,7 @@ export class OneBotBot implements BotAdapter {
     this.log = deps.logger.child({ platform: 'onebot' });
     this.configKey = `bots.${id}`;
     this.mask = masker([opts.accessToken]);
-    this.dispatcher = opts.proxy ? proxyDispatcher(opts.proxy, opts.timeoutMs) : undefined;
+    this.client = httpClient({ proxy: opts.proxy, timeoutMs: opts.timeoutMs });
     this.selfId = opts.selfId;
     this.health$ = new Health(deps.clock, (h, before) => {
       this.events.emit('health', h);
@@ -159,26 +159,26 @@ export class OneBotBot implements BotAdapter {
   }
 
   private async http(action: string, params: Record<string, unknown>, signal: AbortSignal): Promise<ApiAnswer> {
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(`${this.opts.url}/${action}`, {
+      res = await this.client(`${this.opts.url}/${action}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${this.opts.accessToken}` },
         body: JSON.stringify(params),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
-        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
-      } as RequestInit);
+        signal,
+      });
     } catch (e) {
       const name = (e as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
         throw new DeliveryError(`QQ did not answer ${action} in time; the message may have arrived, so it is tried once more after a minute`, { retryable: true, retryAfterMs: UNKNOWN_OUTCOME_RETRY_MS });
       }
-      // Built from the cause's code only: fetch's own text may quote the URL.
-      const code = ((e as { cause?: { code?: string } })?.cause?.code ?? 'network error').replace(/[^\w-]/g, '');
+      // Built from the error's code only: its text may quote the address.
+      const err = e as { code?: string; cause?: { code?: string } };
+      const code = (err?.code ?? err?.cause?.code ?? 'network error').replace(/[^\w-]/g, '');
       throw new DeliveryError(`cannot reach the OneBot HTTP server at ${this.configKey}.url (${code})`, { retryable: true });
     }
     if (res.status !== 200) {
-      await res.body?.cancel();
+      res.body.resume();
       throw httpFailure(res.status, this.configKey);
     }
     try {

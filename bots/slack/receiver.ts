@@ -5,6 +5,7 @@ import type { Logger as SlackLogger, WebClient } from '@slack/web-api';
 import type { BotHost, ChatCommand, Reply } from '../../src/bot.js';
 import { after, type Clock } from '../../src/clock.js';
 import { builtinCommands } from '../../src/commands/builtin/index.js';
+import type { HttpClient } from '../../src/kit/http-client.js';
 import { mentionToCommand, replyMrkdwn, replyPayload, slashToCommand, type MentionEvent, type SlashCommandFields } from './commands.js';
 
 export interface ReceiverSetup {
@@ -15,7 +16,7 @@ export interface ReceiverSetup {
   /** The bot-token client: answers to mentions are posted with it. */
   client: WebClient;
   /** Posts a late answer to a slash command's response_url (through the proxy, when there is one). */
-  fetch: typeof fetch;
+  fetch: HttpClient;
   /** Timeout of a response_url post. */
   timeoutMs: number;
   logger: SlackLogger;
@@ -104,7 +105,7 @@ async function respond(s: ReceiverSetup, url: string, payload: Record<string, un
     body: JSON.stringify(payload),
     signal: AbortSignal.timeout(s.timeoutMs),
   });
-  await res.body?.cancel();
+  res.body.resume();
   // The URL holds a secret of its own: the status only.
   if (!res.ok) throw new Error(`the late answer was refused: HTTP ${res.status} from response_url`);
 }

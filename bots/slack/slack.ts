@@ -2,14 +2,14 @@
 // DMs via conversations.open) and takes commands over Socket Mode (socket-client.ts, on ws) or HTTP
 // mode (http-mode.ts, on hookbot's own server).
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { BotAdapter, BotDeps, BotHealth, BotHost, BotModule, ChatRef, SendContext, SendResult } from '../../src/bot.js';
 import { DeliveryError } from '../../src/bot.js';
 import type { Message } from '../../src/message.js';
 import { imageAsLink, slackPosts, type Block } from './blocks.js';
 import { imageRefused, maskSecrets, toDeliveryError } from './errors.js';
 import { slackLogger } from './logger.js';
-import { fetchVia, proxyAgent, proxyDispatcher } from '../../src/kit/proxy.js';
+import { proxyAgent } from '../../src/kit/proxy.js';
+import { httpClient, type HttpClient } from '../../src/kit/http-client.js';
 import type { SlackOptions } from './options.js';
 export type { SlackOptions } from './options.js';
 import { parseSlackChat, slackPlatform } from './platform.js';
@@ -32,13 +32,12 @@ export class SlackBot implements BotAdapter {
   readonly client: WebClient;
   private readonly clientOptions: WebClientOptions;
   private readonly secrets: string[];
-  private readonly dispatcher?: Dispatcher;
   /**
-   * undici's fetch, through the proxy when there is one: the Web API calls and response_url posts.
-   * Not Node's global fetch: the first use of that loads Node's own copy of undici (about 4 MB
-   * resident), beside the undici package Discord and Telegram already load.
+   * The kit's client, through the proxy when there is one: the Web API calls and response_url posts.
+   * Not Node's global fetch, @slack/web-api's default: the first use of that loads Node's own copy
+   * of undici (about 5 MB resident).
    */
-  private readonly fetch: typeof fetch;
+  private readonly fetch: HttpClient;
   private readonly dms = new Map<string, Promise<string>>();
   private readonly progress = new Map<string, Progress>();
   private readonly state: Health;
@@ -63,8 +62,7 @@ export class SlackBot implements BotAdapter {
     private readonly deps: BotDeps,
   ) {
     this.secrets = secretValues(opts, slackPlatform.capabilities.secrets);
-    this.dispatcher = opts.proxy ? proxyDispatcher(opts.proxy) : undefined;
-    this.fetch = this.dispatcher ? fetchVia(this.dispatcher) : (undiciFetch as unknown as typeof fetch);
+    this.fetch = httpClient({ proxy: opts.proxy });
     this.clientOptions = {
       slackApiUrl: opts.apiRoot,
       // The worker owns retries and waits: fail fast, and surface 429s instead of sleeping on them.
@@ -72,7 +70,7 @@ export class SlackBot implements BotAdapter {
       rejectRateLimitedCalls: true,
       timeout: opts.timeoutMs,
       logger: slackLogger(deps.logger.child({ bot: id }), this.secrets),
-      fetch: this.fetch,
+      fetch: this.fetch as unknown as typeof fetch,
     };
     this.client = new WebClient(opts.token, this.clientOptions);
     this.state = new Health(deps.clock);
@@ -182,7 +180,7 @@ export class SlackBot implements BotAdapter {
     };
     try {
       if (this.opts.appToken) {
-        // The WebSocket takes a Node agent for the proxy; the Web API calls go through the dispatcher.
+        // The WebSocket takes a Node agent of its own for the proxy; the Web API calls have the client's.
         const agent = this.opts.proxy ? proxyAgent(this.opts.proxy) : undefined;
         const link = socketMode(setup, this.opts.appToken, { secrets: this.secrets, report: (p, fatal) => this.socketState(p, fatal) }, this.clientOptions, agent);
         this.link = link;

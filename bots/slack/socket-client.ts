@@ -5,10 +5,10 @@
 // hours, and before a server goes away). Reconnecting is SocketLink's job: this class only says when
 // an established connection is gone (`disconnected`).
 //
-// Not @slack/socket-mode: its current major needs undici 7 or 8 as a peer, where hookbot's proxy
-// clients and @discordjs/rest are on undici 6, and it would load a second undici at start (about
-// 0.15–0.2 s of CPU and 7 MB). `ws` does the WebSocket work here, as for the Discord gateway, and
-// takes the same proxy agent as every other WebSocket.
+// Not @slack/socket-mode: its current major needs undici 7 or 8 as a peer and would load it at
+// start (about 0.15–0.2 s of CPU and 7 MB), where hookbot's HTTP clients are on node:http and load
+// no undici at all (src/kit/http-client.ts). `ws` does the WebSocket work here, as for the Discord
+// gateway, and takes the same proxy agent as every other WebSocket.
 import { EventEmitter } from 'node:events';
 import type { Agent } from 'node:http';
 import type { Logger as SlackLogger, WebClient } from '@slack/web-api';

@@ -18,7 +18,6 @@ import { parseTelegramChat, type TelegramOptions } from './options.js';
 import { telegramPlatform } from './platform.js';
 import { backoffDelay } from '../../src/kit/backoff.js';
 import { Health } from '../../src/kit/health.js';
-import { proxyDispatcher } from '../../src/kit/proxy.js';
 import { botApiFetch } from './fetch.js';
 
 // Two getUpdates loops on one token make Telegram answer 409 to one of them: one loop per token.
@@ -61,7 +60,7 @@ export class TelegramBot implements BotAdapter {
         apiRoot: opts.apiRoot,
         // Above the 30 s long-poll timeout; sends are bounded by the worker's signal instead.
         timeoutSeconds: 60,
-        fetch: botApiFetch(opts.proxy ? proxyDispatcher(opts.proxy) : undefined),
+        fetch: botApiFetch(opts.proxy),
       },
     });
     this.delivery = new TelegramDelivery(this.bot.api, opts, this.log, this.mask);

@@ -1,5 +1,5 @@
 // Everything the Discord bot says to Discord goes through the configured proxy, HTTP CONNECT or
-// SOCKS5: the REST calls (undici dispatcher) and the gateway WebSocket (ws agent, src/kit/ws-proxy.ts),
+// SOCKS5: the REST calls (the kit's HTTP client on the proxy agent) and the gateway WebSocket (ws agent, src/kit/ws-proxy.ts),
 // resumes included. If a future @discordjs/ws stops reading `ws.WebSocket`, the gateway tests fail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type AddressInfo } from 'node:net';
