@@ -121,15 +121,29 @@ export interface HttpClientOptions {
   proxy?: string;
   /** A bound on each request, from its start until its answer's body has arrived. */
   timeoutMs?: number;
+  /** How long a kept-alive connection may sit idle before the client closes it (default 4 s). */
+  idleMs?: number;
 }
+
+/**
+ * An idle kept-alive connection is closed after this long, as undici's default keep-alive timeout
+ * did. Node's agent otherwise keeps it until the server closes it, and on a NAS behind NAT or a
+ * proxy that connection is often dropped silently: the next send, maybe hours later, would be
+ * written into a dead socket and wait out its timeout, or meet a reset. (A server's own
+ * `Keep-Alive: timeout=N` hint still shortens it.)
+ */
+const IDLE_MS = 4000;
 
 export type HttpClient = (url: string | URL, init?: HttpInit) => Promise<HttpAnswer>;
 
 /** A client with connections of its own, kept alive between requests (one per bot). */
 export function httpClient(options: HttpClientOptions = {}): HttpClient {
   const proxy = options.proxy ? proxyAgent(options.proxy) : undefined;
-  const plain = proxy ?? new HttpAgent({ keepAlive: true });
-  const secure = proxy ?? new HttpsAgent({ keepAlive: true });
+  // The agent's `timeout` closes only free sockets: a request in flight (a 30 s long poll) is bounded
+  // by its signal and timeoutMs, not by this.
+  const keep = { keepAlive: true, timeout: options.idleMs ?? IDLE_MS };
+  const plain = proxy ?? new HttpAgent(keep);
+  const secure = proxy ?? new HttpsAgent(keep);
   return async (input, init = {}) => {
     const url = typeof input === 'string' ? new URL(input) : input;
     const isHttps = url.protocol === 'https:';

@@ -91,6 +91,18 @@ describe('the kit HTTP client', () => {
     expect(s.seen[2]!.port).not.toBe(s.seen[0]!.port);
   });
 
+  it('closes a kept-alive connection once it has been idle for idleMs, and the next request opens one', async () => {
+    const s = await serve(json(200, {}));
+    // The server would keep it a minute: a close within the test's time is the client's.
+    server!.keepAliveTimeout = 60_000;
+    const client = httpClient({ idleMs: 50 });
+    await (await client(`${s.url}/1`)).text();
+    const [socket] = sockets;
+    await new Promise((r) => socket!.once('close', r));
+    await (await client(`${s.url}/2`)).text();
+    expect(s.seen[1]!.port).not.toBe(s.seen[0]!.port);
+  }, 3000);
+
   it('sends bytes, a stream, and form fields', async () => {
     const s = await serve(json(200, {}));
     const c = httpClient();
